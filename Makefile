@@ -1,0 +1,57 @@
+# Seamline: the two README commands are `make demo` and `make test`. Both create the venv if missing.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha1sum | cut -c1-12)
+
+# Telemetry and version checks off everywhere: nothing may reach the internet.
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+export DBT_VERSION_CHECK := false
+export RUNTIME__DLTHUB_TELEMETRY := false
+export GX_ANALYTICS_ENABLED := false
+export STREAMLIT_BROWSER_GATHER_USAGE_STATS := false
+export DAGSTER_DISABLE_TELEMETRY := true
+export SEAMLINE_DATA_DIR ?= $(CURDIR)/data
+export DAGSTER_HOME ?= $(CURDIR)/data/dagster_home
+
+.PHONY: install demo test test-all ui lint lock bench clean browser
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install -q --disable-pip-version-check uv==0.13.8
+	$(BIN)/uv pip install -q --python $(BIN)/python -r requirements.lock
+	$(BIN)/uv pip install -q --python $(BIN)/python --no-deps -e .
+	@rm -f $(VENV)/.installed-* && touch $@
+
+install: $(STAMP)
+
+# Regenerate the lock after changing a pin in pyproject.toml.
+lock:
+	@test -x $(BIN)/uv || { $(PYTHON) -m venv $(VENV) && $(BIN)/python -m pip install -q uv==0.13.8; }
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 -q -o requirements.lock
+
+# The real browser for the dashboard tests (Debian's chromium; Playwright never downloads one).
+browser:
+	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+
+demo: install
+	$(BIN)/seamline demo
+
+test: install browser
+	$(BIN)/python -m pytest -m "not slow" -q
+
+test-all: install browser
+	$(BIN)/python -m pytest -q
+
+ui: install
+	$(BIN)/seamline ui
+
+lint: install
+	$(BIN)/ruff check .
+
+bench: install
+	$(BIN)/seamline bench $(ARGS)
+
+clean:
+	rm -rf data dbt_project/target dbt_project/logs
