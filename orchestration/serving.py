@@ -1,0 +1,262 @@
+"""The serving snapshot: write-audit-publish's last step, and what every reader opens.
+
+No Dagster import here: the dashboard imports this module to find the current snapshot.
+
+Layout (docs/INTERFACES.md, section 6) under ``$SEAMLINE_DATA_DIR/serving/``:
+
+- ``warehouse-<run_id>.duckdb``: a self-contained copy of the public ``marts`` schema plus the
+  ``ops`` tables below. Readers open it ``read_only=True``; nothing writes it after publication, so a
+  snapshot stays byte-identical until it is pruned.
+- ``current``: one line, the file name of the snapshot readers should open. Replaced atomically
+  (``os.replace``), so a reader sees either the old or the new name, never half of one.
+- ``history.json``: the published file names, oldest first; ``rollback`` walks it backwards.
+- ``last_run.json``: the outcome of the latest pipeline run, including failed ones that published
+  nothing, so the dashboard can say "showing the last good data; check X failing since T".
+
+Why a copy rather than reading the warehouse: DuckDB allows one writer or many readers per file,
+never both, so a dashboard on the live warehouse would block the pipeline and vice versa.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from orchestration import paths
+
+POINTER_FILE = "current"
+HISTORY_FILE = "history.json"
+LAST_RUN_FILE = "last_run.json"
+DEFAULT_KEEP = 5
+PUBLISHED_SCHEMA = "marts"
+
+# The ops tables every snapshot carries (column order is the contract).
+OPS_TABLES: dict[str, str] = {
+    "quality_results": (
+        "check_name VARCHAR, asset VARCHAR, severity VARCHAR, status VARCHAR, observed_value VARCHAR, "
+        "run_id VARCHAR, checked_at TIMESTAMPTZ, description VARCHAR"
+    ),
+    "source_freshness": "source VARCHAR, last_loaded_at TIMESTAMPTZ, last_record_at TIMESTAMPTZ",
+    "publish_log": "run_id VARCHAR, published_at TIMESTAMPTZ, snapshot_file VARCHAR",
+    "quarantine_counts": 'source VARCHAR, "table" VARCHAR, reason VARCHAR, records BIGINT',
+    "table_volumes": "asset VARCHAR, row_count BIGINT, run_id VARCHAR",
+}
+
+
+class ServingError(RuntimeError):
+    """Raised when the serving directory cannot satisfy a request (nothing published, no history)."""
+
+
+def serving_dir() -> Path:
+    """The serving directory (from ``SEAMLINE_DATA_DIR``, read now)."""
+    return paths.serving_dir()
+
+
+def current_snapshot(directory: Path | None = None) -> Path | None:
+    """The snapshot readers should open, or None before the first publish.
+
+    Open it with ``duckdb.connect(str(path), read_only=True)``; key caches on ``path.name``.
+    """
+    directory = directory or serving_dir()
+    pointer = directory / POINTER_FILE
+    if not pointer.exists():
+        return None
+    name = pointer.read_text().strip()
+    return directory / name if name else None
+
+
+def snapshot_history(directory: Path | None = None) -> list[str]:
+    """Published snapshot file names, oldest first (pruned files included until pruned)."""
+    directory = directory or serving_dir()
+    history = directory / HISTORY_FILE
+    return json.loads(history.read_text()) if history.exists() else []
+
+
+def snapshot_file_name(run_id: str) -> str:
+    """The file name of the snapshot published by ``run_id``."""
+    return f"warehouse-{run_id}.duckdb"
+
+
+def read_ops_table(snapshot: Path, table: str) -> list[dict[str, Any]]:
+    """Rows of ``ops.<table>`` from a published snapshot (read-only), e.g. the previous row counts."""
+    if table not in OPS_TABLES:
+        raise ValueError(f"unknown ops table {table!r}; known: {sorted(OPS_TABLES)}")
+    with duckdb.connect(str(snapshot), read_only=True) as con:
+        cursor = con.execute(f"select * from ops.{table}")
+        columns = [d[0] for d in cursor.description]
+        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
+def publish_snapshot(
+    warehouse: Path,
+    run_id: str,
+    ops_rows: Mapping[str, Sequence[Mapping[str, Any]]],
+    keep: int | None = None,
+    directory: Path | None = None,
+) -> Path:
+    """Copy the warehouse's public marts and the given ops rows into a new snapshot and swap it in.
+
+    ``ops_rows`` maps an ``OPS_TABLES`` name to its rows (dicts keyed by column); ``publish_log`` is
+    filled here (previous log + this run). The new file is complete and checkpointed before the
+    pointer moves; the previous snapshots stay on disk, the oldest beyond ``keep`` are deleted.
+    """
+    directory = directory or serving_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    keep = keep if keep is not None else int(os.environ.get("SEAMLINE_KEEP_SNAPSHOTS", DEFAULT_KEEP))
+    final = directory / snapshot_file_name(run_id)
+    staging = directory / f".{final.name}.tmp"
+    staging.unlink(missing_ok=True)
+    published_at = datetime.now(UTC)
+    previous = current_snapshot(directory)
+    log = read_ops_table(previous, "publish_log") if previous and previous.exists() else []
+    log.append({"run_id": run_id, "published_at": published_at, "snapshot_file": final.name})
+
+    with duckdb.connect(str(staging)) as con:
+        con.execute("attach ? as wh (read_only)", [str(warehouse)])
+        tables = _public_tables(con)
+        if not tables:
+            raise ServingError(f"{warehouse} has no tables in schema '{PUBLISHED_SCHEMA}': nothing to publish")
+        con.execute(f"create schema {PUBLISHED_SCHEMA}")
+        for table in tables:
+            con.execute(f'create table {PUBLISHED_SCHEMA}."{table}" as select * from wh.{PUBLISHED_SCHEMA}."{table}"')
+        con.execute("detach wh")
+        con.execute("create schema ops")
+        for table, columns in OPS_TABLES.items():
+            con.execute(f"create table ops.{table} ({columns})")
+            rows = log if table == "publish_log" else ops_rows.get(table, [])
+            _insert_rows(con, table, rows)
+        con.execute("checkpoint")
+    os.replace(staging, final)
+
+    history = [name for name in snapshot_history(directory) if name != final.name] + [final.name]
+    _write_json_atomically(directory / HISTORY_FILE, history)
+    _point_to(directory, final.name)
+    _prune(directory, history, keep)
+    return final
+
+
+def rollback(directory: Path | None = None) -> Path:
+    """Point readers back to the snapshot published before the current one; return its path.
+
+    The current snapshot stays on disk (history keeps its name), so a later publish or a manual
+    pointer edit can move forward again.
+    """
+    directory = directory or serving_dir()
+    current = current_snapshot(directory)
+    available = [name for name in snapshot_history(directory) if (directory / name).exists()]
+    if current is None or current.name not in available:
+        raise ServingError(f"no current snapshot in {directory}: publish once before rolling back")
+    position = available.index(current.name)
+    if position == 0:
+        raise ServingError(f"{current.name} is the oldest snapshot kept in {directory}: nothing to roll back to")
+    target = available[position - 1]
+    _point_to(directory, target)
+    return directory / target
+
+
+@dataclass(frozen=True)
+class RunStatus:
+    """The latest pipeline run's outcome as the dashboard reads it from ``last_run.json``.
+
+    ``failing_since`` is when the current streak of unpublished runs began (None when the latest run
+    published), so a notice can say "failing since ...".
+    """
+
+    run_id: str
+    finished_at: str
+    status: str  # "published", "blocked" (a blocking check failed) or "failed" (the run errored)
+    failing_checks: list[dict[str, Any]]
+    failing_since: str | None
+    current_snapshot: str | None
+
+
+def write_run_status(
+    run_id: str, status: str, failing_checks: Iterable[Mapping[str, Any]], directory: Path | None = None
+) -> RunStatus:
+    """Record a run's outcome in ``last_run.json``, carrying ``failing_since`` over a failing streak."""
+    directory = directory or serving_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    now = datetime.now(UTC).isoformat()
+    previous = read_run_status(directory)
+    if status == "published":
+        failing_since = None
+    elif previous and previous.status != "published" and previous.failing_since:
+        failing_since = previous.failing_since
+    else:
+        failing_since = now
+    snapshot = current_snapshot(directory)
+    run_status = RunStatus(
+        run_id=run_id,
+        finished_at=now,
+        status=status,
+        failing_checks=[dict(check) for check in failing_checks],
+        failing_since=failing_since,
+        current_snapshot=snapshot.name if snapshot else None,
+    )
+    _write_json_atomically(directory / LAST_RUN_FILE, run_status.__dict__)
+    return run_status
+
+
+def read_run_status(directory: Path | None = None) -> RunStatus | None:
+    """The latest run's outcome, or None before the first run."""
+    directory = directory or serving_dir()
+    status_file = directory / LAST_RUN_FILE
+    if not status_file.exists():
+        return None
+    return RunStatus(**json.loads(status_file.read_text()))
+
+
+def _public_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+    rows = con.execute(
+        "select table_name from information_schema.tables "
+        "where table_catalog = 'wh' and table_schema = ? order by table_name",
+        [PUBLISHED_SCHEMA],
+    ).fetchall()
+    return [name for (name,) in rows]
+
+
+def _insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[Mapping[str, Any]]) -> None:
+    if not rows:
+        return
+    columns = [d[0] for d in con.execute(f"select * from ops.{table} limit 0").description]
+    unknown = set().union(*(row.keys() for row in rows)) - set(columns)
+    if unknown:
+        raise ValueError(f"ops.{table} has no column(s) {sorted(unknown)}; columns are {columns}")
+    placeholders = ", ".join("?" for _ in columns)
+    con.executemany(
+        f"insert into ops.{table} values ({placeholders})",
+        [[_plain(row.get(column)) for column in columns] for row in rows],
+    )
+
+
+def _plain(value: Any) -> Any:
+    """Observed values may be lists or dicts (GX results): store them as JSON text."""
+    return json.dumps(value, default=str) if isinstance(value, list | dict) else value
+
+
+def _point_to(directory: Path, file_name: str) -> None:
+    staging = directory / f".{POINTER_FILE}.tmp"
+    staging.write_text(file_name + "\n")
+    os.replace(staging, directory / POINTER_FILE)
+
+
+def _write_json_atomically(target: Path, payload: Any) -> None:
+    staging = target.with_name(f".{target.name}.tmp")
+    staging.write_text(json.dumps(payload, indent=2, default=str) + "\n")
+    os.replace(staging, target)
+
+
+def _prune(directory: Path, history: list[str], keep: int) -> None:
+    """Delete snapshots older than the newest ``keep`` (never the current one) and forget them."""
+    current = current_snapshot(directory)
+    for name in history[:-keep] if keep > 0 else []:
+        if current is None or name != current.name:
+            (directory / name).unlink(missing_ok=True)
+    _write_json_atomically(directory / HISTORY_FILE, [name for name in history if (directory / name).exists()])

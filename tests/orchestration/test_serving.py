@@ -1,0 +1,92 @@
+"""The serving snapshot: publish copies marts + ops, swaps atomically, keeps N, rolls back."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from orchestration import serving
+
+
+def _warehouse(path: Path, orders: int) -> Path:
+    with duckdb.connect(str(path)) as con:
+        con.execute("create schema marts; create schema restricted")
+        con.execute(f"create table marts.fct_orders as select range as order_id from range({orders})")
+        con.execute("create table restricted.customer_pii as select 'a@b.c' as email")
+    return path
+
+
+def _count(snapshot: Path, table: str) -> int:
+    with duckdb.connect(str(snapshot), read_only=True) as con:
+        return con.execute(f"select count(*) from {table}").fetchone()[0]
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_publish_copies_public_marts_and_ops_rows_but_not_restricted(tmp_path: Path) -> None:
+    warehouse = _warehouse(tmp_path / "wh.duckdb", orders=7)
+    quality = [{"check_name": "orders_id_unique", "asset": "shopify/orders", "severity": "ERROR",
+                "status": "passed", "observed_value": 0, "run_id": "r1", "checked_at": None}]
+    snapshot = serving.publish_snapshot(warehouse, "r1", {"quality_results": quality}, directory=tmp_path / "s")
+
+    assert serving.current_snapshot(tmp_path / "s") == snapshot
+    assert snapshot.name == "warehouse-r1.duckdb"
+    assert _count(snapshot, "marts.fct_orders") == 7
+    assert serving.read_ops_table(snapshot, "quality_results")[0]["observed_value"] == "0"
+    assert serving.read_ops_table(snapshot, "publish_log")[0]["run_id"] == "r1"
+    with duckdb.connect(str(snapshot), read_only=True) as con:
+        schemas = {s for (s,) in con.execute("select distinct schema_name from information_schema.schemata "
+                                             "where catalog_name = current_database()").fetchall()}
+    assert "restricted" not in schemas
+    assert not list((tmp_path / "s").glob(".*tmp"))
+
+
+def test_publish_log_accumulates_keep_prunes_and_rollback_walks_back(tmp_path: Path) -> None:
+    directory = tmp_path / "s"
+    for run, orders in enumerate([1, 2, 3, 4], start=1):
+        serving.publish_snapshot(_warehouse(tmp_path / f"wh{run}.duckdb", orders), f"r{run}", {},
+                                 keep=3, directory=directory)
+
+    assert serving.snapshot_history(directory) == [f"warehouse-r{n}.duckdb" for n in (2, 3, 4)]
+    assert not (directory / "warehouse-r1.duckdb").exists()
+    latest = serving.current_snapshot(directory)
+    assert [row["run_id"] for row in serving.read_ops_table(latest, "publish_log")] == ["r1", "r2", "r3", "r4"]
+
+    before = _digest(directory / "warehouse-r3.duckdb")
+    restored = serving.rollback(directory)
+    assert restored.name == "warehouse-r3.duckdb"
+    assert serving.current_snapshot(directory) == restored
+    assert _count(restored, "marts.fct_orders") == 3
+    assert _digest(restored) == before
+    assert serving.rollback(directory).name == "warehouse-r2.duckdb"
+    with pytest.raises(serving.ServingError, match="oldest snapshot"):
+        serving.rollback(directory)
+
+
+def test_rollback_without_publish_names_the_directory(tmp_path: Path) -> None:
+    with pytest.raises(serving.ServingError, match=str(tmp_path)):
+        serving.rollback(tmp_path)
+
+
+def test_publish_refuses_a_warehouse_without_marts(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.duckdb"
+    duckdb.connect(str(empty)).close()
+    with pytest.raises(serving.ServingError, match="no tables in schema 'marts'"):
+        serving.publish_snapshot(empty, "r1", {}, directory=tmp_path / "s")
+    assert serving.current_snapshot(tmp_path / "s") is None
+
+
+def test_run_status_keeps_failing_since_across_a_failing_streak(tmp_path: Path) -> None:
+    failing = [{"check_name": "orders_total_price_non_negative", "asset": "shopify/orders"}]
+    first = serving.write_run_status("r1", "blocked", failing, directory=tmp_path)
+    second = serving.write_run_status("r2", "blocked", failing, directory=tmp_path)
+    assert second.failing_since == first.failing_since
+    assert serving.read_run_status(tmp_path).failing_checks == failing
+    recovered = serving.write_run_status("r3", "published", [], directory=tmp_path)
+    assert recovered.failing_since is None
+    assert serving.write_run_status("r4", "failed", [], directory=tmp_path).failing_since > first.failing_since
