@@ -1,0 +1,42 @@
+{%- set src = source('shopify', 'orders') -%}
+{%- set cols = relation_columns(src) -%}
+
+with source as (
+    select * from {{ src }}
+),
+
+renamed as (
+    select
+        cast(id as varchar)                                                   as shopify_order_id,
+        _dlt_id                                                               as dlt_id,
+        {{ col_or_null(cols, 'name', 'varchar') }}                            as order_name,
+        cast({{ col_or_null(cols, 'customer__id', 'bigint') }} as varchar)    as shopify_customer_id,
+        {{ col_or_null(cols, 'email', 'varchar') }}                           as email_raw,
+        {{ normalise_email(col_or_null(cols, 'email', 'varchar')) }}          as email,
+        {{ col_or_null(cols, 'phone', 'varchar') }}                           as phone_raw,
+        {{ normalise_phone(col_or_null(cols, 'phone', 'varchar')) }}          as phone,
+        {{ col_or_null(cols, 'customer__first_name', 'varchar') }}            as first_name,
+        {{ col_or_null(cols, 'customer__last_name', 'varchar') }}             as last_name,
+        {{ normalise_name(col_or_null(cols, 'customer__first_name', 'varchar')) }} as first_name_normalised,
+        {{ normalise_name(col_or_null(cols, 'customer__last_name', 'varchar')) }}  as last_name_normalised,
+        lower({{ col_or_null(cols, 'source_name', 'varchar') }})              as source_name,
+        cast({{ col_or_null(cols, 'location_id', 'bigint') }} as varchar)     as shopify_location_id,
+        {{ col_or_null(cols, 'cart_token', 'varchar') }}                      as cart_token,
+        {{ col_or_null(cols, 'checkout_token', 'varchar') }}                  as checkout_token,
+        {{ col_or_null(cols, 'landing_site', 'varchar') }}                    as landing_site,
+        {{ col_or_null(cols, 'referring_site', 'varchar') }}                  as referring_site,
+        {{ col_or_null(cols, 'financial_status', 'varchar') }}                as financial_status,
+        {{ col_or_null(cols, 'fulfillment_status', 'varchar') }}              as fulfillment_status,
+        upper({{ col_or_null(cols, 'currency', 'varchar') }})                 as currency,
+        cast({{ col_or_null(cols, 'total_price', 'varchar') }} as decimal(18, 2))     as total_price,
+        cast({{ col_or_null(cols, 'subtotal_price', 'varchar') }} as decimal(18, 2))  as subtotal_price,
+        cast({{ col_or_null(cols, 'total_discounts', 'varchar') }} as decimal(18, 2)) as total_discounts,
+        cast({{ col_or_null(cols, 'total_tax', 'varchar') }} as decimal(18, 2))       as total_tax,
+        {{ to_utc(col_or_null(cols, 'created_at', 'timestamptz')) }}          as created_at,
+        {{ to_utc(col_or_null(cols, 'processed_at', 'timestamptz')) }}        as processed_at,
+        {{ to_utc(col_or_null(cols, 'cancelled_at', 'timestamptz')) }}        as cancelled_at,
+        {{ to_utc(col_or_null(cols, 'updated_at', 'timestamptz')) }}          as updated_at
+    from source
+)
+
+select * from renamed

@@ -1,0 +1,31 @@
+{#- REST has no pickup flag: a local-pickup order has a shipping line whose code/title is the store's
+    name and whose price is 0.00. -#}
+{%- set src = optional_source('shopify', 'orders__shipping_lines') -%}
+{%- set cols = relation_columns(src) -%}
+
+{% if src is not none %}
+with source as (
+    select * from {{ src }}
+),
+
+orders as (
+    select dlt_id, shopify_order_id from {{ ref('stg_shopify__orders') }}
+)
+
+select
+    source._dlt_id                                                            as shopify_shipping_line_id,
+    orders.shopify_order_id,
+    {{ col_or_null(cols, 'code', 'varchar') }}                                as code,
+    {{ col_or_null(cols, 'title', 'varchar') }}                               as title,
+    cast({{ col_or_null(cols, 'price', 'varchar') }} as decimal(18, 2))       as price
+from source
+inner join orders on source._dlt_parent_id = orders.dlt_id
+{% else %}
+select
+    cast(null as varchar) as shopify_shipping_line_id,
+    cast(null as varchar) as shopify_order_id,
+    cast(null as varchar) as code,
+    cast(null as varchar) as title,
+    cast(null as decimal(18, 2)) as price
+where false
+{% endif %}

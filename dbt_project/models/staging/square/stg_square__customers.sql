@@ -1,0 +1,17 @@
+{%- set src = source('square', 'customers') -%}
+{%- set cols = relation_columns(src) -%}
+
+select
+    cast(id as varchar)                                                       as square_customer_id,
+    {{ col_or_null(cols, 'email_address', 'varchar') }}                       as email_raw,
+    {{ normalise_email(col_or_null(cols, 'email_address', 'varchar')) }}      as email,
+    {{ col_or_null(cols, 'phone_number', 'varchar') }}                        as phone_raw,
+    {{ normalise_phone(col_or_null(cols, 'phone_number', 'varchar')) }}       as phone,
+    {{ col_or_null(cols, 'given_name', 'varchar') }}                          as first_name,
+    {{ col_or_null(cols, 'family_name', 'varchar') }}                         as last_name,
+    {{ normalise_name(col_or_null(cols, 'given_name', 'varchar')) }}          as first_name_normalised,
+    {{ normalise_name(col_or_null(cols, 'family_name', 'varchar')) }}         as last_name_normalised,
+    {{ col_or_null(cols, 'reference_id', 'varchar') }}                        as reference_id,
+    {{ to_utc(col_or_null(cols, 'created_at', 'timestamptz')) }}              as created_at,
+    {{ to_utc(col_or_null(cols, 'updated_at', 'timestamptz')) }}              as updated_at
+from {{ src }}

@@ -1,0 +1,40 @@
+{#- Segment-style events. Re-delivered files repeat a messageId: the first copy wins. -#}
+{%- set src = source('web_events', 'events') -%}
+{%- set cols = relation_columns(src) -%}
+
+with source as (
+    select * from {{ src }}
+),
+
+renamed as (
+    select
+        cast(message_id as varchar)                                           as message_id,
+        lower({{ col_or_null(cols, 'type', 'varchar') }})                     as event_type,
+        {{ col_or_null(cols, 'event', 'varchar') }}                           as event_name,
+        {{ col_or_null(cols, 'anonymous_id', 'varchar') }}                    as anonymous_id,
+        {{ col_or_null(cols, 'user_id', 'varchar') }}                         as user_id,
+        {{ to_utc(col_or_null(cols, 'timestamp', 'timestamptz')) }}           as occurred_at,
+        {{ col_or_null(cols, 'properties__sku', 'varchar') }}                 as sku,
+        cast({{ col_or_null(cols, 'properties__price', 'double') }} as decimal(18, 2)) as price,
+        cast({{ col_or_null(cols, 'properties__order_id', 'varchar') }} as varchar)    as order_id,
+        cast({{ col_or_null(cols, 'properties__revenue', 'double') }} as decimal(18, 2)) as revenue,
+        {{ col_or_null(cols, 'traits__email', 'varchar') }}                   as email_raw,
+        {{ normalise_email(col_or_null(cols, 'traits__email', 'varchar')) }}  as email,
+        {{ col_or_null(cols, 'traits__phone', 'varchar') }}                   as phone_raw,
+        {{ normalise_phone(col_or_null(cols, 'traits__phone', 'varchar')) }}  as phone,
+        {{ col_or_null(cols, 'context__page__url', 'varchar') }}              as page_url,
+        {{ col_or_null(cols, 'context__page__referrer', 'varchar') }}         as page_referrer,
+        {{ col_or_null(cols, 'context__campaign__source', 'varchar') }}       as campaign_source,
+        {{ col_or_null(cols, 'context__campaign__medium', 'varchar') }}       as campaign_medium,
+        {{ col_or_null(cols, 'context__campaign__name', 'varchar') }}         as campaign_name,
+        {{ col_or_null(cols, 'context__user_agent', 'varchar') }}             as user_agent,
+        _dlt_load_id                                                          as dlt_load_id
+    from source
+)
+
+select * exclude (delivery_rank)
+from (
+    select *, row_number() over (partition by message_id order by dlt_load_id) as delivery_rank
+    from renamed
+)
+where delivery_rank = 1
