@@ -1,0 +1,35 @@
+"""How numbers look on the dashboard: one formatter per kind of number, shared by every page."""
+
+from __future__ import annotations
+
+import math
+
+
+def money(value: float | None) -> str:
+    return "–" if _missing(value) else f"${value:,.2f}"
+
+
+def count(value: float | None) -> str:
+    return "–" if _missing(value) else f"{value:,.0f}"
+
+
+def share(value: float | None) -> str:
+    return "–" if _missing(value) else f"{value:.1%}"
+
+
+def change(current: float | None, previous: float | None, is_share: bool = False) -> str | None:
+    """Change against the previous period: percentage points for shares, relative % otherwise.
+
+    None (no delta shown) when the previous period has no value to compare with.
+    """
+    if _missing(current) or _missing(previous):
+        return None
+    if is_share:
+        return f"{(current - previous) * 100:+.1f} pp"
+    if previous == 0:
+        return None
+    return f"{(current - previous) / abs(previous):+.1%}"
+
+
+def _missing(value: float | None) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))

@@ -1,0 +1,42 @@
+"""Attribution: revenue credited to each channel under each model, and where data-driven differs."""
+
+import plotly.express as px
+import streamlit as st
+
+from dashboards import components, queries
+from dashboards.layout import page_context
+
+DATA_DRIVEN = "markov"
+BASELINE = "last_touch"
+
+context = page_context()
+snapshot, filters = context.snapshot, context.filters
+credit = queries.channel_credit(snapshot, filters)
+
+st.title("Attribution")
+st.caption("Revenue of purchases in the selected period, split over the channels of each journey. "
+           "Data-driven = Markov removal effect.")
+if credit.empty:
+    st.info("No attributed purchases for the selected filters.")
+    st.stop()
+
+st.subheader("Channel credit under each model")
+bars = px.bar(credit, x="channel", y="credit_amount", color="model", barmode="group",
+              labels={"credit_amount": "credited revenue (USD)"})
+bars.update_layout(margin={"t": 10}, height=380)
+st.plotly_chart(bars, key="credit_by_model")
+
+side_by_side = credit.pivot(index="channel", columns="model", values="credit_amount").fillna(0).reset_index()
+components.table(side_by_side, "channel_credit_by_model")
+
+st.subheader("How the data-driven model differs from last touch")
+if DATA_DRIVEN in side_by_side and BASELINE in side_by_side:
+    difference = side_by_side[["channel", DATA_DRIVEN, BASELINE]].copy()
+    difference["difference"] = difference[DATA_DRIVEN] - difference[BASELINE]
+    diff_bars = px.bar(difference, x="channel", y="difference",
+                       labels={"difference": "data-driven minus last-touch credit (USD)"})
+    diff_bars.update_layout(margin={"t": 10}, height=300)
+    st.plotly_chart(diff_bars, key="data_driven_difference")
+    components.table(difference, "data_driven_vs_last_touch")
+else:
+    st.info("The snapshot has no data-driven or last-touch credit to compare.")

@@ -1,0 +1,69 @@
+"""Customer 360 for customer service: find a customer, see the golden record and one timeline.
+
+PII: the serving snapshot holds only hashed emails and masked phones and names, so this page shows
+masked values to every role; an email is found by hashing the typed address with the marts' salt, a
+phone or name by masking it the way the marts do (docs/INTERFACES.md, section 6).
+"""
+
+import plotly.express as px
+import streamlit as st
+
+from dashboards import components, formatting, pii, queries
+from dashboards.layout import page_context
+
+context = page_context()
+snapshot, settings = context.snapshot, context.settings
+
+st.title("Customer 360")
+typed = st.text_input("Find a customer by email, phone, name or customer id", key="customer_search",
+                      max_chars=pii.MAX_SEARCH_LENGTH * 4)
+if not typed.strip():
+    st.caption("Type an email address, a phone number, a first and last name, or a customer id.")
+    st.stop()
+try:
+    text = pii.clean_search(typed)
+except ValueError as error:
+    st.warning(str(error))
+    st.stop()
+
+kind = pii.search_kind(text)
+matches = queries.find_customers(snapshot, text, kind, settings.pii_salt)
+if matches.empty:
+    st.info(f"No customer matches this {kind} (or customer id).")
+    st.stop()
+if len(matches) > 1:
+    st.caption(f"{len(matches)} customers match (names and phones are compared masked, so several can fit).")
+    options = matches["customer_id"].tolist()
+    labels = dict(zip(options, matches["name_masked"].fillna("(no name)") + " · " + matches["channels"], strict=True))
+    customer_id = st.selectbox("Customer", options, format_func=lambda value: f"{value} — {labels[value]}")
+else:
+    customer_id = matches["customer_id"].iloc[0]
+customer = matches.set_index("customer_id").loc[customer_id]
+
+st.subheader(f"{customer['name_masked'] or 'Unnamed customer'} · {customer_id}")
+if settings.shows_raw_pii:
+    st.caption("Role `service`: raw PII is not part of the serving snapshot, so values stay masked.")
+columns = st.columns(4)
+columns[0].metric("Lifetime value", formatting.money(customer["lifetime_value"]))
+columns[1].metric("Revenue", formatting.money(customer["revenue"]))
+columns[2].metric("Orders", formatting.count(customer["orders_count"]))
+columns[3].metric("Segment", str(customer["rfm_segment"] or "–"))
+record = {
+    "Channels": customer["channels"], "Omnichannel": "yes" if customer["is_omnichannel"] else "no",
+    "Journey stage": customer["journey_stage"], "Phone": customer["phone_masked"] or "–",
+    "Email (hashed)": (customer["email_hash"] or "–")[:12] + "…",
+    "First seen": str(customer["first_seen_at"]), "Last seen": str(customer["last_seen_at"]),
+    "Reviews": formatting.count(customer["review_count"]),
+    "Average rating": "–" if customer["avg_rating"] is None else f"{customer['avg_rating']:.1f}",
+}
+st.table({"field": list(record), "value": [str(value) for value in record.values()]})
+
+st.subheader("Timeline of every touchpoint")
+timeline = queries.customer_timeline(snapshot, customer_id)
+if not timeline.empty:
+    figure = px.scatter(timeline, x="occurred_at", y="channel", color="touchpoint_type",
+                        hover_data=["order_id", "value_amount", "location_id"])
+    figure.update_traces(marker={"size": 11})
+    figure.update_layout(margin={"t": 10}, height=280)
+    st.plotly_chart(figure, key="customer_timeline")
+components.table(timeline, "customer_timeline")

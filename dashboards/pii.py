@@ -1,0 +1,62 @@
+"""Customer search without raw PII: the searched text goes through the same SQL as dbt's marts.
+
+The public marts hold `email_hash` (salted SHA-256 of the normalised email), `phone_masked` and
+`name_masked`. To find a customer by email, phone or name, the dashboard normalises and hashes or
+masks the user's input with the very same dbt macros (rendered from `dbt_project/macros/`), so the
+two sides cannot drift apart. The input is always the bound parameter `$search`; the salt is `$salt`.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+import jinja2
+
+MACROS_DIR = Path(__file__).resolve().parents[1] / "dbt_project" / "macros"
+MAX_SEARCH_LENGTH = 254  # the longest valid email address
+SEARCH_PARAMETER = "$search"
+_FIRST_WORD = "split_part(trim($search), ' ', 1)"
+_LAST_WORD = "nullif(regexp_extract(trim($search), '\\s(\\S+)$', 1), '')"
+
+
+@cache
+def _macros(file_name: str) -> object:
+    """The macros of one dbt macro file as Python callables that return SQL text."""
+    source = (MACROS_DIR / file_name).read_text(encoding="utf-8")
+    return jinja2.Environment(autoescape=False).from_string(source).module
+
+
+def email_hash_sql() -> str:
+    """SQL for the `email_hash` the marts would hold for the searched email."""
+    return f"sha256($salt || ({_macros('normalise_identifiers.sql').normalise_email(SEARCH_PARAMETER)}))"
+
+
+def phone_masked_sql() -> str:
+    """SQL for the `phone_masked` the marts would hold for the searched phone number."""
+    normalised = _macros("normalise_identifiers.sql").normalise_phone(SEARCH_PARAMETER)
+    return str(_macros("pii.sql").mask_phone(f"({normalised})"))
+
+
+def name_masked_sql() -> str:
+    """SQL for the `name_masked` the marts would hold for a searched "first last" name."""
+    return str(_macros("pii.sql").mask_name(_FIRST_WORD, _LAST_WORD))
+
+
+def search_kind(text: str) -> str:
+    """Which identifier the user typed: `email`, `phone`, else `name` (a customer id always matches)."""
+    if "@" in text:
+        return "email"
+    if re.fullmatch(r"[+0-9 ()./-]{7,}", text):
+        return "phone"
+    return "name"
+
+
+def clean_search(text: str) -> str:
+    """Trimmed input without control characters; raises ValueError with a message fit to show."""
+    cleaned = "".join(ch for ch in text if ch.isprintable()).strip()
+    if len(cleaned) > MAX_SEARCH_LENGTH:
+        raise ValueError(f"The search text is {len(cleaned)} characters long; at most {MAX_SEARCH_LENGTH} "
+                         "are allowed (an email, a phone number, a name or a customer id).")
+    return cleaned

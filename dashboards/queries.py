@@ -1,0 +1,425 @@
+"""Every SQL statement the dashboard runs, and the one place that runs them.
+
+Why one module: a newcomer follows a number from a page to its query here and from there to the mart.
+Every statement is a constant; user input only ever arrives as a bound parameter (`?`), never as text
+spliced into SQL. Results are cached per snapshot: a published snapshot never changes, so the
+snapshot's file name (part of every cache key) is a complete invalidation rule (streamlit#5871).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from dashboards import pii
+from dashboards.filters import Filters
+from dashboards.snapshot import Snapshot
+
+# The cross-page filter on `marts.fct_touchpoints`; bound by `Filters.params()`.
+TOUCHPOINT_FILTER = (
+    "occurred_at >= ? and occurred_at < ? and list_contains(?::varchar[], channel)"
+    " and (?::varchar is null or location_id = ?)"
+)
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _connection(snapshot_path: str) -> duckdb.DuckDBPyConnection:
+    """One read-only connection per snapshot file; queries take their own cursor (not thread-safe)."""
+    return duckdb.connect(snapshot_path, read_only=True)
+
+
+@st.cache_data(max_entries=1024, show_spinner=False)
+def _cached_fetch(snapshot_path: str, sql: str, params: tuple[Any, ...]) -> pd.DataFrame:
+    cursor = _connection(snapshot_path).cursor()
+    try:
+        return cursor.execute(sql, [list(p) if isinstance(p, tuple) else p for p in params]).df()
+    finally:
+        cursor.close()
+
+
+def fetch(snapshot: Snapshot, sql: str, params: tuple[Any, ...] = ()) -> pd.DataFrame:
+    """Run one of this module's statements on the snapshot with bound parameters, cached per snapshot."""
+    hashable = tuple(tuple(p) if isinstance(p, list) else p for p in params)
+    return _cached_fetch(str(snapshot.path), sql, hashable)
+
+
+def _filtered(filters: Filters) -> tuple[Any, ...]:
+    return filters.params()
+
+
+# --- snapshot-wide facts -------------------------------------------------------------------------
+
+DATA_RANGE = """
+select min(occurred_at)::date as first_day, max(occurred_at)::date as last_day
+from marts.fct_touchpoints
+"""
+
+LOCATIONS = """
+select location_id, location_name, city
+from marts.dim_locations
+order by location_name
+"""
+
+
+def data_range(snapshot: Snapshot) -> tuple[dt.date, dt.date]:
+    """First and last day with touchpoints: the bounds of the date filter."""
+    row = fetch(snapshot, DATA_RANGE).iloc[0]
+    return pd.Timestamp(row["first_day"]).date(), pd.Timestamp(row["last_day"]).date()
+
+
+def locations(snapshot: Snapshot) -> pd.DataFrame:
+    return fetch(snapshot, LOCATIONS)
+
+
+# --- overview ------------------------------------------------------------------------------------
+
+HEADLINE_KPIS = f"""
+with period as (
+    select * from marts.fct_touchpoints where {TOUCHPOINT_FILTER}
+),
+active as (
+    select distinct customer_id from period where customer_id is not null
+)
+select
+    coalesce(sum(value_amount) filter (where touchpoint_type = 'purchase'), 0)::double as revenue,
+    count(distinct order_id) filter (where touchpoint_type = 'purchase') as orders,
+    (select count(*) from active) as active_customers,
+    (select avg(case when c.is_omnichannel then 1.0 else 0.0 end)
+       from active a join marts.dim_customers c using (customer_id)) as omnichannel_share,
+    (select avg(c.lifetime_value) filter (where c.is_omnichannel)
+       from active a join marts.dim_customers c using (customer_id))::double as ltv_omnichannel,
+    (select avg(c.lifetime_value) filter (where not c.is_omnichannel)
+       from active a join marts.dim_customers c using (customer_id))::double as ltv_single_channel
+from period
+"""
+
+REVENUE_BY_CHANNEL_WEEKLY = f"""
+select date_trunc('week', occurred_at)::date as week, channel,
+       sum(value_amount)::double as revenue, count(distinct order_id) as orders
+from marts.fct_touchpoints
+where touchpoint_type = 'purchase' and {TOUCHPOINT_FILTER}
+group by all
+order by week, channel
+"""
+
+
+def headline_kpis(snapshot: Snapshot, filters: Filters) -> dict[str, float | None]:
+    """Revenue, orders, AOV, active customers, omnichannel share and LTV split for one period."""
+    row = fetch(snapshot, HEADLINE_KPIS, _filtered(filters)).iloc[0].to_dict()
+    kpis = {key: (None if pd.isna(value) else float(value)) for key, value in row.items()}
+    kpis["aov"] = kpis["revenue"] / kpis["orders"] if kpis["orders"] else None
+    return kpis
+
+
+def revenue_by_channel_weekly(snapshot: Snapshot, filters: Filters) -> pd.DataFrame:
+    return fetch(snapshot, REVENUE_BY_CHANNEL_WEEKLY, _filtered(filters))
+
+
+# --- data health (also feeds the banner on every page) --------------------------------------------
+
+LAST_PUBLISH = """
+select run_id, published_at, snapshot_file
+from ops.publish_log
+order by published_at desc
+limit 1
+"""
+
+SOURCE_FRESHNESS = """
+select source, last_loaded_at, last_record_at
+from ops.source_freshness
+order by source
+"""
+
+QUALITY_RESULTS = """
+select check_name, asset, severity, status, observed_value, description, run_id, checked_at
+from ops.quality_results
+order by (status = 'pass'), severity, asset, check_name
+"""
+
+QUARANTINE_COUNTS = """
+select source, "table", reason, records
+from ops.quarantine_counts
+order by records desc, source, "table"
+"""
+
+
+def last_publish(snapshot: Snapshot) -> dict[str, Any] | None:
+    frame = fetch(snapshot, LAST_PUBLISH)
+    return None if frame.empty else frame.iloc[0].to_dict()
+
+
+def source_freshness(snapshot: Snapshot) -> pd.DataFrame:
+    return fetch(snapshot, SOURCE_FRESHNESS)
+
+
+def quality_results(snapshot: Snapshot) -> pd.DataFrame:
+    return fetch(snapshot, QUALITY_RESULTS)
+
+
+def quarantine_counts(snapshot: Snapshot) -> pd.DataFrame:
+    return fetch(snapshot, QUARANTINE_COUNTS)
+
+
+# --- hand-offs -----------------------------------------------------------------------------------
+
+HANDOFF_PERIOD = """
+    handed_off_at >= ? and handed_off_at < ?
+    and list_contains(?::varchar[], from_channel) and list_contains(?::varchar[], to_channel)
+"""
+
+HANDOFF_FLOWS = f"""
+select from_channel, to_channel, count(*) as handoffs, count(distinct customer_id) as customers,
+       median(hours_to_handoff)::double as median_hours_to_handoff,
+       avg(case when purchase_followed then 1.0 else 0.0 end)::double as purchase_rate
+from marts.fct_channel_handoffs
+where {HANDOFF_PERIOD}
+group by all
+order by handoffs desc, from_channel, to_channel
+"""
+
+HANDOFF_PATTERNS_WEEKLY = f"""
+select date_trunc('week', handed_off_at)::date as week, handoff_pattern, count(*) as handoffs
+from marts.fct_channel_handoffs
+where handoff_pattern is not null and {HANDOFF_PERIOD}
+group by all
+order by week, handoff_pattern
+"""
+
+HANDOFF_HOURS = f"""
+select from_channel || ' → ' || to_channel as handoff, hours_to_handoff::double as hours_to_handoff
+from marts.fct_channel_handoffs
+where {HANDOFF_PERIOD}
+"""
+
+
+def _handoff_params(filters: Filters) -> tuple[Any, ...]:
+    start, end, channels, _, _ = filters.params()
+    return (start, end, channels, channels)
+
+
+def handoff_flows(snapshot: Snapshot, filters: Filters) -> pd.DataFrame:
+    """Channel-to-channel flows in the period: counts, time to hand-off, purchase rate."""
+    return fetch(snapshot, HANDOFF_FLOWS, _handoff_params(filters))
+
+
+def handoff_patterns_weekly(snapshot: Snapshot, filters: Filters) -> pd.DataFrame:
+    """The named patterns (ROPO, BOPIS, cart recovered in store, purchase -> review) per week."""
+    return fetch(snapshot, HANDOFF_PATTERNS_WEEKLY, _handoff_params(filters))
+
+
+def handoff_hours(snapshot: Snapshot, filters: Filters) -> pd.DataFrame:
+    return fetch(snapshot, HANDOFF_HOURS, _handoff_params(filters))
+
+
+# --- journeys and drop-offs ----------------------------------------------------------------------
+
+JOURNEY_PERIOD = "started_at >= ? and started_at < ? and list_contains(?::varchar[], entry_channel)"
+
+STAGE_FUNNEL = """
+select entry_channel, stage, stage_order, journeys
+from marts.rpt_dropoff_funnel
+where list_contains(?::varchar[], entry_channel)
+order by entry_channel, stage_order
+"""
+
+TOP_JOURNEY_PATHS = f"""
+select channel_path, outcome, count(*) as journeys,
+       avg(touchpoint_count)::double as avg_touchpoints
+from marts.fct_journeys
+where {JOURNEY_PERIOD}
+group by all
+order by journeys desc, channel_path, outcome
+limit 15
+"""
+
+DROPOFF_POINTS = f"""
+select entry_channel, dropoff_stage, count(*) as journeys
+from marts.fct_journeys
+where outcome = 'dropped' and {JOURNEY_PERIOD}
+group by all
+order by journeys desc, entry_channel, dropoff_stage
+"""
+
+
+def _journey_params(filters: Filters) -> tuple[Any, ...]:
+    start, end, channels, _, _ = filters.params()
+    return (start, end, channels)
+
+
+def stage_funnel(snapshot: Snapshot, filters: Filters) -> pd.DataFrame:
+    """Journeys reaching each stage, per entry channel (the funnel mart covers all time)."""
+    return fetch(snapshot, STAGE_FUNNEL, (list(filters.channels),))
+
+
+def top_journey_paths(snapshot: Snapshot, filters: Filters) -> pd.DataFrame:
+    return fetch(snapshot, TOP_JOURNEY_PATHS, _journey_params(filters))
+
+
+def dropoff_points(snapshot: Snapshot, filters: Filters) -> pd.DataFrame:
+    return fetch(snapshot, DROPOFF_POINTS, _journey_params(filters))
+
+
+# --- attribution ---------------------------------------------------------------------------------
+
+CHANNEL_CREDIT = """
+select a.channel, a.model, sum(a.credit_amount)::double as credit_amount
+from marts.fct_attribution a
+join (select distinct order_id, occurred_at from marts.fct_touchpoints where touchpoint_type = 'purchase') p
+  using (order_id)
+where p.occurred_at >= ? and p.occurred_at < ? and list_contains(?::varchar[], a.channel)
+group by all
+order by a.model, a.channel
+"""
+
+
+def channel_credit(snapshot: Snapshot, filters: Filters) -> pd.DataFrame:
+    """Revenue credited to each channel under each attribution model, for purchases in the period."""
+    return fetch(snapshot, CHANNEL_CREDIT, _journey_params(filters))
+
+
+# --- customer 360 --------------------------------------------------------------------------------
+
+CUSTOMER_FIELDS = """customer_id, name_masked, email_hash, phone_masked, channels, is_omnichannel,
+       first_seen_at, last_seen_at, orders_count, revenue, lifetime_value, predicted_ltv, rfm_segment,
+       journey_stage, review_count, avg_rating, avg_sentiment, social_posts"""
+
+CUSTOMER_TIMELINE = """
+select occurred_at, channel, touchpoint_type, source, location_id, order_id, sku, value_amount,
+       fulfilment_type, campaign
+from marts.fct_touchpoints
+where customer_id = ?
+order by occurred_at, touchpoint_id
+"""
+
+CUSTOMER_SEARCH_LIMIT = 50
+
+
+def customer_search_sql() -> str:
+    """The customer search: an exact id, or the hashed email / masked phone / masked name."""
+    return f"""
+select {CUSTOMER_FIELDS}
+from marts.dim_customers
+where customer_id = $search
+   or ($kind = 'email' and email_hash = {pii.email_hash_sql()})
+   or ($kind = 'phone' and phone_masked = {pii.phone_masked_sql()})
+   or ($kind = 'name' and name_masked = {pii.name_masked_sql()})
+order by lifetime_value desc nulls last, customer_id
+limit {CUSTOMER_SEARCH_LIMIT}
+"""
+
+
+def find_customers(snapshot: Snapshot, text: str, kind: str, salt: str) -> pd.DataFrame:
+    """Customers matching the searched text (at most `CUSTOMER_SEARCH_LIMIT`)."""
+    sql = customer_search_sql()
+    cursor = _connection(str(snapshot.path)).cursor()
+    try:
+        return cursor.execute(sql, {"search": text, "kind": kind, "salt": salt}).df()
+    finally:
+        cursor.close()
+
+
+def customer_timeline(snapshot: Snapshot, customer_id: str) -> pd.DataFrame:
+    """Every touchpoint of one customer across channels, oldest first."""
+    return fetch(snapshot, CUSTOMER_TIMELINE, (customer_id,))
+
+
+# --- reviews and social --------------------------------------------------------------------------
+
+REVIEWS_WEEKLY = """
+select r.week_start, coalesce(l.location_name, 'Online / no location') as location_name, r.reviews,
+       r.avg_rating::double as avg_rating, r.avg_sentiment::double as avg_sentiment,
+       r.response_rate::double as response_rate, r.social_mentions, r.negative_mentions
+from marts.kpi_reviews_social_weekly r
+left join marts.dim_locations l using (location_id)
+where r.week_start >= date_trunc('week', ?::timestamp) and r.week_start < ?
+  and (?::varchar is null or r.location_id = ?)
+order by r.week_start, location_name
+"""
+
+REVIEWS_TOTALS = """
+select sum(reviews) as reviews,
+       (sum(avg_rating * reviews) / nullif(sum(reviews), 0))::double as avg_rating,
+       (sum(responded_reviews)::double / nullif(sum(reviews), 0)) as response_rate,
+       sum(social_mentions) as social_mentions,
+       (sum(negative_mentions)::double / nullif(sum(social_mentions), 0)) as negative_mention_share
+from marts.kpi_reviews_social_weekly
+where week_start >= date_trunc('week', ?::timestamp) and week_start < ?
+  and (?::varchar is null or location_id = ?)
+"""
+
+NEGATIVE_REVIEWS = """
+select r.created_at, coalesce(l.location_name, r.location_id) as location_name, r.rating,
+       r.sentiment::double as sentiment, r.review_text, r.has_owner_reply
+from marts.fct_reviews r
+left join marts.dim_locations l using (location_id)
+where r.created_at >= ? and r.created_at < ? and (?::varchar is null or r.location_id = ?)
+order by r.sentiment asc, r.rating asc, r.created_at desc
+limit 10
+"""
+
+
+def _location_params(filters: Filters) -> tuple[Any, ...]:
+    start, end, _, location, _ = filters.params()
+    return (start, end, location, location)
+
+
+def reviews_weekly(snapshot: Snapshot, filters: Filters) -> pd.DataFrame:
+    return fetch(snapshot, REVIEWS_WEEKLY, _location_params(filters))
+
+
+def reviews_totals(snapshot: Snapshot, filters: Filters) -> dict[str, float | None]:
+    row = fetch(snapshot, REVIEWS_TOTALS, _location_params(filters)).iloc[0].to_dict()
+    return {key: (None if pd.isna(value) else float(value)) for key, value in row.items()}
+
+
+def negative_reviews(snapshot: Snapshot, filters: Filters) -> pd.DataFrame:
+    """The ten most negative reviews of the period (lowest sentiment first)."""
+    return fetch(snapshot, NEGATIVE_REVIEWS, _location_params(filters))
+
+
+# --- prices and fulfilment -----------------------------------------------------------------------
+
+PRICE_VIOLATIONS = """
+select day, sku, web_price::double as web_price, store_price::double as store_price,
+       price_gap::double as price_gap
+from marts.kpi_price_consistency
+where is_violation and day >= ?::date and day < ?::date
+order by abs(price_gap) desc, day desc, sku
+"""
+
+FULFILMENT_TOTALS = """
+select sum(web_orders) as web_orders, sum(bopis_orders) as bopis_orders,
+       sum(ship_from_store_orders) as ship_from_store_orders, sum(returns) as returns,
+       sum(cross_channel_returns) as cross_channel_returns
+from marts.kpi_fulfilment_returns
+where day >= ?::date and day < ?::date and (?::varchar is null or location_id = ?)
+"""
+
+FULFILMENT_WEEKLY = """
+select date_trunc('week', day)::date as week, sum(bopis_orders) as bopis_orders,
+       sum(ship_from_store_orders) as ship_from_store_orders,
+       sum(web_orders) - sum(bopis_orders) - sum(ship_from_store_orders) as other_web_orders,
+       sum(cross_channel_returns) as cross_channel_returns, sum(returns) as returns
+from marts.kpi_fulfilment_returns
+where day >= ?::date and day < ?::date and (?::varchar is null or location_id = ?)
+group by all
+order by week
+"""
+
+
+def price_violations(snapshot: Snapshot, filters: Filters) -> pd.DataFrame:
+    start, end, _, _, _ = filters.params()
+    return fetch(snapshot, PRICE_VIOLATIONS, (start, end))
+
+
+def fulfilment_totals(snapshot: Snapshot, filters: Filters) -> dict[str, float]:
+    row = fetch(snapshot, FULFILMENT_TOTALS, _location_params(filters)).iloc[0].to_dict()
+    return {key: (0.0 if pd.isna(value) else float(value)) for key, value in row.items()}
+
+
+def fulfilment_weekly(snapshot: Snapshot, filters: Filters) -> pd.DataFrame:
+    return fetch(snapshot, FULFILMENT_WEEKLY, _location_params(filters))

@@ -1,0 +1,64 @@
+"""Fixtures for the dashboard tests: a published snapshot and an AppTest of the app on it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import duckdb
+import pytest
+from dashboard_snapshot import build_small_snapshot
+from streamlit.testing.v1 import AppTest
+
+APP = Path(__file__).resolve().parents[2] / "dashboards" / "app.py"
+
+
+@pytest.fixture(scope="session")
+def snapshot_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data dir whose serving folder holds one published small snapshot."""
+    data_dir = tmp_path_factory.mktemp("dashboard_data")
+    build_small_snapshot(data_dir)
+    return data_dir
+
+
+@pytest.fixture
+def snapshot_path(snapshot_data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The current snapshot, with SEAMLINE_DATA_DIR pointing at it for the app under test."""
+    monkeypatch.setenv("SEAMLINE_DATA_DIR", str(snapshot_data_dir))
+    monkeypatch.delenv("SEAMLINE_DASHBOARD_ROLE", raising=False)
+    monkeypatch.delenv("SEAMLINE_STALE_AFTER_HOURS", raising=False)
+    pointer = snapshot_data_dir / "serving" / "current"
+    return snapshot_data_dir / "serving" / pointer.read_text().strip()
+
+
+@pytest.fixture
+def warehouse(snapshot_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection to the snapshot, for computing the expected values independently."""
+    with duckdb.connect(str(snapshot_path), read_only=True) as con:
+        yield con
+
+
+@pytest.fixture
+def default_period(warehouse: duckdb.DuckDBPyConnection) -> tuple[dt.date, dt.date]:
+    """The app's default date filter: the last 30 days of data."""
+    (last_day,) = warehouse.execute("select max(occurred_at)::date from marts.fct_touchpoints").fetchone()
+    return last_day - dt.timedelta(days=29), last_day
+
+
+@pytest.fixture
+def open_page(snapshot_path: Path) -> Callable[..., AppTest]:
+    """Run the app on the snapshot, switched to pages/<page>.py, and return the AppTest after the run."""
+
+    def run(page: str = "overview", query_params: dict[str, str | list[str]] | None = None) -> AppTest:
+        app = AppTest.from_file(str(APP), default_timeout=30)
+        for key, value in (query_params or {}).items():
+            app.query_params[key] = value
+        app.run()
+        if page != "overview":
+            app.switch_page(f"pages/{page}.py")
+            app.run()
+        assert not app.exception, [exception.message for exception in app.exception]
+        return app
+
+    return run

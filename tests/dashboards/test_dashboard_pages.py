@@ -1,0 +1,179 @@
+"""Every page on a published snapshot: the numbers shown equal the marts' values.
+
+Expected values are computed here with SQL written independently of `dashboards.queries`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pytest
+
+Period = tuple[dt.date, dt.date]
+
+
+def _number(shown: str) -> float:
+    """'$5,642.29' -> 5642.29, '48.0%' -> 0.48, '43' -> 43."""
+    text = shown.replace("$", "").replace(",", "").replace("★", "").strip()
+    return float(text[:-1]) / 100 if text.endswith("%") else float(text)
+
+
+def _metrics(app) -> dict[str, str]:
+    return {metric.label: metric.value for metric in app.metric}
+
+
+def _bounds(period: Period) -> list[dt.datetime]:
+    start, end = period
+    return [dt.datetime.combine(start, dt.time()), dt.datetime.combine(end + dt.timedelta(days=1), dt.time())]
+
+
+def _frame(app, *columns: str):
+    """The shown table that has these columns."""
+    for table in app.dataframe:
+        if set(columns) <= set(table.value.columns):
+            return table.value
+    raise AssertionError(f"no table with columns {columns}; tables: {[list(t.value.columns) for t in app.dataframe]}")
+
+
+def test_overview_kpis_equal_the_marts(open_page, warehouse: duckdb.DuckDBPyConnection, default_period: Period):
+    revenue, orders, active = warehouse.execute(
+        """select sum(value_amount) filter (where touchpoint_type = 'purchase'),
+                  count(distinct order_id) filter (where touchpoint_type = 'purchase'),
+                  count(distinct customer_id)
+           from marts.fct_touchpoints where occurred_at >= ? and occurred_at < ?""", _bounds(default_period),
+    ).fetchone()
+    omni_share, ltv_omni, ltv_single = warehouse.execute(
+        """select avg(is_omnichannel::int), avg(lifetime_value) filter (where is_omnichannel),
+                  avg(lifetime_value) filter (where not is_omnichannel)
+           from marts.dim_customers where customer_id in (
+               select customer_id from marts.fct_touchpoints where occurred_at >= ? and occurred_at < ?)""",
+        _bounds(default_period),
+    ).fetchone()
+
+    shown = _metrics(open_page("overview"))
+
+    assert _number(shown["Revenue"]) == pytest.approx(float(revenue), abs=0.005)
+    assert _number(shown["Orders"]) == orders
+    assert _number(shown["Average order value"]) == pytest.approx(float(revenue) / orders, abs=0.005)
+    assert _number(shown["Active customers"]) == active
+    assert _number(shown["Omnichannel share"]) == pytest.approx(float(omni_share), abs=0.0005)
+    assert _number(shown["Lifetime value, omnichannel"]) == pytest.approx(float(ltv_omni), abs=0.005)
+    assert _number(shown["Lifetime value, single-channel"]) == pytest.approx(float(ltv_single), abs=0.005)
+
+
+def test_overview_change_against_previous_period(open_page, warehouse, default_period: Period):
+    start, _end = default_period
+    previous = (start - dt.timedelta(days=30), start - dt.timedelta(days=1))
+    revenue_sql = ("select sum(value_amount) from marts.fct_touchpoints "
+                   "where touchpoint_type = 'purchase' and occurred_at >= ? and occurred_at < ?")
+    (now,) = warehouse.execute(revenue_sql, _bounds(default_period)).fetchone()
+    (before,) = warehouse.execute(revenue_sql, _bounds(previous)).fetchone()
+
+    revenue_tile = next(metric for metric in open_page("overview").metric if metric.label == "Revenue")
+
+    assert revenue_tile.delta == f"{(float(now) - float(before)) / float(before):+.1%}"
+
+
+def test_overview_weekly_revenue_by_channel(open_page, warehouse, default_period: Period):
+    expected = warehouse.execute(
+        """select channel, sum(value_amount)::double from marts.fct_touchpoints
+           where touchpoint_type = 'purchase' and occurred_at >= ? and occurred_at < ? group by 1""",
+        _bounds(default_period),
+    ).fetchall()
+
+    app = open_page("overview")
+    weekly = _frame(app, "week", "channel", "revenue")
+
+    assert weekly.groupby("channel")["revenue"].sum().round(2).to_dict() == {
+        channel: round(value, 2) for channel, value in expected}
+    assert len(app.get("plotly_chart")) == 1
+
+
+def test_handoffs_flows_equal_the_mart(open_page, warehouse, default_period: Period):
+    expected = {(f, t): n for f, t, n in warehouse.execute(
+        """select from_channel, to_channel, count(*) from marts.fct_channel_handoffs
+           where handed_off_at >= ? and handed_off_at < ? group by all""", _bounds(default_period)).fetchall()}
+
+    app = open_page("handoffs")
+    flows = _frame(app, "from_channel", "to_channel", "handoffs")
+
+    assert {(row.from_channel, row.to_channel): row.handoffs for row in flows.itertuples()} == expected
+    assert len(app.get("plotly_chart")) == 4  # sankey, heatmap, time to hand-off, patterns
+
+
+def test_journeys_top_paths_equal_the_mart(open_page, warehouse, default_period: Period):
+    expected = warehouse.execute(
+        """select channel_path, outcome, count(*) as journeys from marts.fct_journeys
+           where started_at >= ? and started_at < ? group by all
+           order by journeys desc, channel_path, outcome limit 15""", _bounds(default_period)).fetchall()
+    (funnel_total,) = warehouse.execute("select sum(journeys) from marts.rpt_dropoff_funnel").fetchone()
+
+    app = open_page("journeys")
+    paths = _frame(app, "channel_path", "outcome", "journeys")
+
+    assert list(paths[["channel_path", "outcome", "journeys"]].itertuples(index=False, name=None)) == expected
+    assert _frame(app, "entry_channel", "stage", "journeys")["journeys"].sum() == funnel_total
+
+
+def test_attribution_credit_per_model_equals_the_mart(open_page, warehouse, default_period: Period):
+    expected = warehouse.execute(
+        """select a.model, a.channel, sum(a.credit_amount)::double from marts.fct_attribution a
+           where a.order_id in (select order_id from marts.fct_touchpoints
+                                where touchpoint_type = 'purchase' and occurred_at >= ? and occurred_at < ?)
+           group by all""", _bounds(default_period)).fetchall()
+
+    app = open_page("attribution")
+    side_by_side = _frame(app, "channel", "markov", "last_touch").set_index("channel")
+
+    for model, channel, credit in expected:
+        assert side_by_side.loc[channel, model] == pytest.approx(credit, abs=0.005), (model, channel)
+    difference = _frame(app, "channel", "difference").set_index("channel")["difference"]
+    assert difference.to_dict() == pytest.approx(
+        (side_by_side["markov"] - side_by_side["last_touch"]).to_dict())
+
+
+def test_reviews_social_totals_equal_the_mart(open_page, warehouse, default_period: Period):
+    start, end = default_period
+    reviews, responded, mentions, negative = warehouse.execute(
+        """select sum(reviews), sum(responded_reviews), sum(social_mentions), sum(negative_mentions)
+           from marts.kpi_reviews_social_weekly where week_start >= date_trunc('week', ?::date) and week_start <= ?""",
+        [start, end]).fetchone()
+
+    shown = _metrics(open_page("reviews_social"))
+
+    assert _number(shown["Reviews"]) == reviews
+    assert _number(shown["Review response rate"]) == pytest.approx(responded / reviews, abs=0.0005)
+    assert _number(shown["Negative share of mentions"]) == pytest.approx(negative / mentions, abs=0.0005)
+
+
+def test_prices_fulfilment_equal_the_marts(open_page, warehouse, default_period: Period):
+    start, end = default_period
+    (violations,) = warehouse.execute(
+        "select count(*) from marts.kpi_price_consistency where is_violation and day between ? and ?",
+        [start, end]).fetchone()
+    web, bopis, returns, cross = warehouse.execute(
+        """select sum(web_orders), sum(bopis_orders), sum(returns), sum(cross_channel_returns)
+           from marts.kpi_fulfilment_returns where day between ? and ?""", [start, end]).fetchone()
+
+    shown = _metrics(open_page("prices_fulfilment"))
+
+    assert _number(shown["Price-consistency violations"]) == violations
+    assert _number(shown["BOPIS share of web orders"]) == pytest.approx(bopis / web, abs=0.0005)
+    assert _number(shown["Cross-channel share of returns"]) == pytest.approx(cross / returns, abs=0.0005)
+
+
+def test_data_health_shows_publish_checks_and_quarantine(open_page, warehouse):
+    run_id, published_at = warehouse.execute(
+        "select run_id, published_at from ops.publish_log order by published_at desc limit 1").fetchone()
+    checks, not_passing = warehouse.execute(
+        "select count(*), count(*) filter (where status <> 'pass') from ops.quality_results").fetchone()
+    (quarantined,) = warehouse.execute("select sum(records) from ops.quarantine_counts").fetchone()
+
+    app = open_page("data_health")
+    shown = _metrics(app)
+
+    assert shown["Run"] == run_id
+    assert shown["Last publish (UTC)"] == f"{published_at.astimezone(dt.UTC):%Y-%m-%d %H:%M}"
+    assert shown["Checks not passing"] == f"{not_passing} of {checks}"
+    assert _frame(app, "source", "table", "reason", "records")["records"].sum() == quarantined
