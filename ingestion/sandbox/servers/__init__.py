@@ -1,0 +1,9 @@
+"""Local sandbox HTTP servers that serve a simulated world through the vendors' own API contracts
+(Shopify Admin REST 2024-04, Square v2, Google Business Profile v4 reviews, Bluesky XRPC), so the real
+connectors and the vendors' SDKs can read them. See README.md in this folder."""
+
+from ingestion.sandbox.servers.faults import MALFORMED_KINDS, Faults
+from ingestion.sandbox.servers.ratelimit import Budget, RateLimits
+from ingestion.sandbox.servers.runner import Sandboxes, start_sandboxes
+
+__all__ = ["MALFORMED_KINDS", "Budget", "Faults", "RateLimits", "Sandboxes", "start_sandboxes"]

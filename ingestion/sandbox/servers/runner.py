@@ -1,0 +1,160 @@
+"""Start the four sandboxes on 127.0.0.1, each a uvicorn server in a background thread.
+
+Sockets are bound before the threads start, so the ports (ephemeral unless given) are known and
+listening when `start_sandboxes` returns; nothing polls a port that may be taken by someone else.
+"""
+
+from __future__ import annotations
+
+import secrets
+import socket
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Self
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.routing import Route
+
+from ingestion.sandbox.servers.bluesky import BlueskyProfile, bluesky_routes
+from ingestion.sandbox.servers.faults import Faults
+from ingestion.sandbox.servers.gate import Gate, Tokens, VendorProfile
+from ingestion.sandbox.servers.google_reviews import GoogleProfile, google_routes
+from ingestion.sandbox.servers.ratelimit import LeakyBucket, RateLimits
+from ingestion.sandbox.servers.shopify import BASE_PATH as SHOPIFY_BASE_PATH
+from ingestion.sandbox.servers.shopify import ShopifyProfile, shopify_routes
+from ingestion.sandbox.servers.square import SquareProfile, square_routes
+from ingestion.sandbox.servers.store import WorldStore
+
+HOST = "127.0.0.1"
+STARTUP_TIMEOUT_SECONDS = 15.0
+
+VendorSpec = tuple[Callable[[], VendorProfile], Callable[[Gate], list[Route]], str]
+VENDORS: dict[str, VendorSpec] = {
+    "shopify": (ShopifyProfile, shopify_routes, SHOPIFY_BASE_PATH),
+    "square": (SquareProfile, square_routes, ""),
+    "google_reviews": (GoogleProfile, google_routes, ""),
+    "bluesky": (BlueskyProfile, bluesky_routes, ""),
+}
+
+
+@dataclass
+class _RunningServer:
+    server: uvicorn.Server
+    thread: threading.Thread
+
+
+@dataclass
+class Sandboxes:
+    """Running sandboxes: where they listen and the token they accept. A context manager."""
+
+    base_urls: dict[str, str]
+    token: str
+    unscoped_token: str
+    store: WorldStore
+    _running: list[_RunningServer] = field(default_factory=list, repr=False)
+
+    def env_lines(self) -> list[str]:
+        """`SOURCES__<SOURCE>__BASE_URL` / `..._ACCESS_TOKEN` lines that point dlt connectors here."""
+        lines = []
+        for vendor, url in self.base_urls.items():
+            lines.append(f"SOURCES__{vendor.upper()}__BASE_URL={url}")
+            lines.append(f"SOURCES__{vendor.upper()}__ACCESS_TOKEN={self.token}")
+        return lines
+
+    def reload(self) -> None:
+        """Re-read the world on the next request (files are also re-read whenever their mtime changes)."""
+        self.store.reload()
+
+    def stop(self) -> None:
+        for running in self._running:
+            running.server.should_exit = True
+        for running in self._running:
+            running.thread.join(timeout=10)
+        self._running.clear()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+
+def build_app(vendor: str, gate: Gate) -> Starlette:
+    """One vendor's ASGI app; unknown paths answer in the vendor's own error shape."""
+    _, routes, _ = VENDORS[vendor]
+    profile = gate.profile
+
+    async def not_found(request: Request, exc: HTTPException):
+        return profile.not_found()
+
+    return Starlette(routes=routes(gate), exception_handlers={404: not_found, 405: not_found})
+
+
+def start_sandboxes(
+    world_dir: Path,
+    *,
+    faults: Faults | None = None,
+    ports: dict[str, int] | None = None,
+    rate_limits: RateLimits | None = None,
+) -> Sandboxes:
+    """Serve the world in `world_dir` through the four vendor contracts until `.stop()`.
+
+    `ports` maps vendor names to fixed ports (0 or absent = ephemeral). `rate_limits` defaults to
+    generous budgets; pass `RateLimits.vendor_defaults()` for the vendors' real numbers.
+    """
+    world = Path(world_dir)
+    if not world.is_dir():
+        raise FileNotFoundError(f"sandbox: world directory {world} does not exist; run `seamline world generate` first")
+    unknown = set(ports or {}) - set(VENDORS)
+    if unknown:
+        raise ValueError(f"sandbox: unknown vendors in ports: {sorted(unknown)}; use {sorted(VENDORS)}")
+    limits = rate_limits or RateLimits()
+    store = WorldStore(world)
+    tokens = Tokens(valid=secrets.token_urlsafe(32), unscoped=secrets.token_urlsafe(32))
+    sandboxes = Sandboxes(base_urls={}, token=tokens.valid, unscoped_token=tokens.unscoped, store=store)
+    try:
+        for vendor, (profile_factory, _, base_path) in VENDORS.items():
+            gate = Gate(profile_factory(), store, tokens, LeakyBucket(limits.for_vendor(vendor)), faults)
+            sock = _bind((ports or {}).get(vendor, 0))
+            running = _serve(build_app(vendor, gate), sock)
+            sandboxes._running.append(running)
+            sandboxes.base_urls[vendor] = f"http://{HOST}:{sock.getsockname()[1]}{base_path}"
+        _wait_started(sandboxes._running)
+    except BaseException:
+        sandboxes.stop()
+        raise
+    return sandboxes
+
+
+def _bind(port: int) -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((HOST, port))
+    except OSError as exc:
+        sock.close()
+        raise OSError(f"sandbox: cannot listen on {HOST}:{port}: {exc.strerror}") from exc
+    sock.listen(128)
+    return sock
+
+
+def _serve(app: Starlette, sock: socket.socket) -> _RunningServer:
+    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off", timeout_graceful_shutdown=2)
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True, name="sandbox-server")
+    thread.start()
+    return _RunningServer(server=server, thread=thread)
+
+
+def _wait_started(running: list[_RunningServer]) -> None:
+    deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
+    while not all(item.server.started for item in running):
+        if time.monotonic() > deadline or any(not item.thread.is_alive() for item in running):
+            raise RuntimeError("sandbox: a server did not start; see the uvicorn log above")
+        time.sleep(0.01)

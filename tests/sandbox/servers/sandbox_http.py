@@ -1,0 +1,103 @@
+"""Plain-HTTP clients for the sandbox tests: one request helper and one page walker per vendor,
+written from the vendors' documentation (the SDK tests use the vendors' own clients instead)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import requests
+
+from ingestion.sandbox.servers import Sandboxes
+
+LINK = re.compile(r'<([^>]+)>; rel="(next|previous)"')
+MAX_PAGES = 10_000
+
+
+def parse_link_header(value: str | None) -> dict[str, str]:
+    """Shopify's Link header as {rel: absolute url}."""
+    return {rel: url for url, rel in LINK.findall(value or "")}
+
+
+@dataclass
+class VendorHttp:
+    sandboxes: Sandboxes
+    token: str | None = None
+
+    def __post_init__(self) -> None:
+        self.session = requests.Session()
+        self.token = self.token or self.sandboxes.token
+
+    def url(self, vendor: str, path: str) -> str:
+        return self.sandboxes.base_urls[vendor] + path
+
+    def shopify(self, path_or_url: str, headers: dict[str, str] | None = None, **params: Any) -> requests.Response:
+        url = path_or_url if path_or_url.startswith("http") else self.url("shopify", path_or_url)
+        return self.session.get(url, params=params, headers={"X-Shopify-Access-Token": self.token, **(headers or {})})
+
+    def _bearer(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}", "Square-Version": "2025-08-20"}
+
+    def square(self, method: str, path: str, *, body: dict[str, Any] | None = None, **params: Any) -> requests.Response:
+        return self.session.request(method, self.url("square", path), params=params or None, json=body, headers=self._bearer())
+
+    def google(self, path: str, **params: Any) -> requests.Response:
+        return self.session.get(self.url("google_reviews", path), params=params, headers=self._bearer())
+
+    def bluesky(self, method: str, **params: Any) -> requests.Response:
+        return self.session.get(self.url("bluesky", f"/xrpc/{method}"), params=params, headers=self._bearer())
+
+    # Walkers: every page of a listing, in order; each asserts the page answered 200.
+
+    def walk_shopify(self, resource: str, **params: Any) -> list[requests.Response]:
+        pages = [self.shopify(f"/{resource}.json", **params)]
+        while True:
+            assert pages[-1].status_code == 200, pages[-1].text
+            following = parse_link_header(pages[-1].headers.get("Link")).get("next")
+            if not following or len(pages) > MAX_PAGES:
+                return pages
+            pages.append(self.shopify(following))
+
+    def walk_square(self, method: str, path: str, *, body: dict[str, Any] | None = None, **params: Any) -> list[dict[str, Any]]:
+        pages: list[dict[str, Any]] = []
+        cursor = None
+        while len(pages) <= MAX_PAGES:
+            if method == "POST":
+                response = self.square("POST", path, body={**(body or {}), **({"cursor": cursor} if cursor else {})})
+            else:
+                response = self.square("GET", path, **params, **({"cursor": cursor} if cursor else {}))
+            assert response.status_code == 200, response.text
+            pages.append(response.json())
+            cursor = pages[-1].get("cursor")
+            if not cursor:
+                break
+        return pages
+
+    def walk_google(self, path: str, **params: Any) -> list[dict[str, Any]]:
+        pages: list[dict[str, Any]] = []
+        token = None
+        while len(pages) <= MAX_PAGES:
+            response = self.google(path, **params, **({"pageToken": token} if token else {}))
+            assert response.status_code == 200, response.text
+            pages.append(response.json())
+            token = pages[-1].get("nextPageToken")
+            if not token:
+                break
+        return pages
+
+    def walk_bluesky(self, method: str, **params: Any) -> list[dict[str, Any]]:
+        pages: list[dict[str, Any]] = []
+        cursor = None
+        while len(pages) <= MAX_PAGES:
+            response = self.bluesky(method, **params, **({"cursor": cursor} if cursor else {}))
+            assert response.status_code == 200, response.text
+            pages.append(response.json())
+            cursor = pages[-1].get("cursor")
+            if not cursor:
+                break
+        return pages
+
+
+def items(pages: list[dict[str, Any]], key: str) -> list[Any]:
+    return [item for page in pages for item in page.get(key, [])]
