@@ -1,0 +1,1 @@
+"""Helpers shared by every Seamline connector: HTTP with retries, edge validation, quarantine."""

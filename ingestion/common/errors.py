@@ -1,0 +1,21 @@
+"""Errors a person running a load can act on: each names the source and the endpoint, never a secret."""
+
+from __future__ import annotations
+
+
+class SourceError(RuntimeError):
+    """A source could not be read; the message says which source, which endpoint and what to do."""
+
+    def __init__(self, source: str, endpoint: str, problem: str) -> None:
+        self.source = source
+        self.endpoint = endpoint
+        self.problem = problem
+        super().__init__(f"{source}: {endpoint}: {problem}")
+
+
+class SourceAuthError(SourceError):
+    """The credentials were refused: retrying cannot help, so this fails fast."""
+
+
+class SourceUnavailableError(SourceError):
+    """The service kept failing (rate limits, 5xx, network) for longer than the retry budget."""

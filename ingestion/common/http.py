@@ -1,0 +1,179 @@
+"""HTTP for the connectors: dlt's RESTClient on a session that retries the way vendors ask.
+
+dlt's own retrying session honours `Retry-After` but not Bluesky's `RateLimit-Reset` (epoch
+seconds), has no bound on the total time spent retrying, and its errors name neither the source nor
+a fix. This session adds those three things and nothing else; pagination and auth stay dlt's.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import urlparse
+
+import requests
+from dlt.sources.helpers.rest_client import RESTClient
+from dlt.sources.helpers.rest_client.auth import AuthConfigBase
+from dlt.sources.helpers.rest_client.paginators import BasePaginator
+
+from ingestion.common.errors import SourceAuthError, SourceError, SourceUnavailableError
+
+logger = logging.getLogger("seamline.ingestion")
+
+RETRYABLE_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
+AUTH_STATUSES = frozenset({401, 403})
+EPOCH_THRESHOLD = 1_000_000_000  # a RateLimit-Reset above this is an epoch time, below it a delay
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How hard to try before failing cleanly; `max_total_seconds` bounds one request's retries."""
+
+    max_attempts: int = 10
+    max_total_seconds: float = 120.0
+    backoff_base_seconds: float = 0.25
+    backoff_max_seconds: float = 20.0
+    timeout_seconds: float = 60.0
+
+
+def server_requested_wait(response: requests.Response | None) -> float | None:
+    """Seconds the server asked us to wait, from `Retry-After` or `RateLimit-Reset`, if it said."""
+    if response is None:
+        return None
+    retry_after = response.headers.get("Retry-After")
+    if retry_after:
+        try:
+            return max(0.0, float(retry_after))
+        except ValueError:
+            try:
+                return max(0.0, parsedate_to_datetime(retry_after).timestamp() - time.time())
+            except (TypeError, ValueError):
+                return None
+    reset = response.headers.get("RateLimit-Reset")
+    if reset:
+        try:
+            value = float(reset)
+        except ValueError:
+            return None
+        return max(0.0, value - time.time()) if value > EPOCH_THRESHOLD else max(0.0, value)
+    return None
+
+
+def redact(text: str, secrets: Iterable[str]) -> str:
+    """Replace every secret in `text` so that no error or log line can carry it."""
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "***")
+    return text
+
+
+def make_body_utf8_safe(response: requests.Response) -> None:
+    """Re-encode a JSON body holding invalid UTF-8 so one bad string cannot sink the whole page.
+
+    Invalid bytes become lone surrogates (\\udcXX) inside their string; edge validation then
+    quarantines just the records that hold them.
+    """
+    content = response.content
+    try:
+        content.decode("utf-8")
+        return
+    except UnicodeDecodeError:
+        pass
+    try:
+        document = json.loads(content.decode("utf-8", errors="surrogateescape"))
+    except ValueError:
+        return
+    response._content = json.dumps(document).encode("ascii")
+    response.encoding = "utf-8"
+
+
+class RetryingSession(requests.Session):
+    """A requests session that retries 429/5xx/network errors with backoff inside a time budget."""
+
+    def __init__(
+        self, source: str, policy: RetryPolicy, secrets: Iterable[str] = (), credential_hint: str = ""
+    ) -> None:
+        super().__init__()
+        self.source = source
+        self.policy = policy
+        self.secrets = tuple(s for s in secrets if s)
+        self.credential_hint = credential_hint
+
+    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+        endpoint = f"{request.method} {urlparse(request.url or '').path}"
+        kwargs.setdefault("timeout", self.policy.timeout_seconds)
+        started = time.monotonic()
+        attempt = 0
+        while True:
+            attempt += 1
+            response: requests.Response | None = None
+            try:
+                response = super().send(request, **kwargs)
+            except requests.HTTPError as error:  # raised by a response hook (dlt's raise_for_status)
+                response = error.response
+            except (requests.ConnectionError, requests.Timeout) as error:
+                last_problem = f"network error ({type(error).__name__})"
+            if response is not None:
+                if response.status_code in AUTH_STATUSES:
+                    raise SourceAuthError(
+                        self.source,
+                        endpoint,
+                        f"HTTP {response.status_code}: the credentials were refused. {self.credential_hint}",
+                    )
+                if response.status_code not in RETRYABLE_STATUSES:
+                    if response.status_code >= 400:
+                        body = redact(response.text[:300], self.secrets)
+                        raise SourceError(self.source, endpoint, f"HTTP {response.status_code}: {body}")
+                    make_body_utf8_safe(response)
+                    return response
+                last_problem = f"HTTP {response.status_code}"
+            wait = server_requested_wait(response)
+            if wait is None:
+                ceiling = min(self.policy.backoff_max_seconds, self.policy.backoff_base_seconds * 2**attempt)
+                wait = random.uniform(ceiling / 2, ceiling)
+            elapsed = time.monotonic() - started
+            if attempt >= self.policy.max_attempts or elapsed + wait > self.policy.max_total_seconds:
+                raise SourceUnavailableError(
+                    self.source,
+                    endpoint,
+                    f"gave up after {attempt} attempts in {elapsed:.1f}s (last: {last_problem}, next wait "
+                    f"{wait:.1f}s). The service is rate limiting or failing: run again later (the load "
+                    f"resumes from the last committed cursor) or raise the retry budget "
+                    f"SOURCES__{self.source.upper()}__MAX_RETRY_SECONDS.",
+                )
+            logger.warning(
+                "%s: %s: %s, retry %d in %.2fs", self.source, endpoint, last_problem, attempt, wait
+            )
+            time.sleep(wait)
+
+
+def make_client(
+    source: str,
+    base_url: str,
+    *,
+    auth: AuthConfigBase | None = None,
+    headers: Mapping[str, str] | None = None,
+    paginator: BasePaginator | None = None,
+    data_selector: str | None = None,
+    secrets: Iterable[str] = (),
+    credential_hint: str = "",
+    max_retry_seconds: float = RetryPolicy.max_total_seconds,
+) -> RESTClient:
+    """A dlt RESTClient for one source whose requests retry within `max_retry_seconds`."""
+    session = RetryingSession(
+        source, RetryPolicy(max_total_seconds=max_retry_seconds), secrets, credential_hint
+    )
+    return RESTClient(
+        base_url=base_url.rstrip("/"),
+        headers=dict(headers or {}),
+        auth=auth,
+        paginator=paginator,
+        data_selector=data_selector,
+        session=session,
+    )

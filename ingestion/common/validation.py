@@ -1,0 +1,221 @@
+"""Edge validation: decide per record whether it may load, and say exactly why not.
+
+A record spec names the primary key, the cursor, the other timestamps, the declared JSON types
+of the fields the warehouse relies on and the quantities that may not be negative. Paths use
+dots for nested objects and `[]` for every element of a list: `line_items[].quantity`.
+Besides the declared types, the type each top-level field had when first seen is remembered (in
+dlt resource state), so a later type change is caught instead of being coerced by the loader.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, MutableMapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from ingestion.common.timestamps import parse_timestamp
+
+DEFAULT_MAX_TEXT_LENGTH = 32_768
+
+
+@dataclass(frozen=True)
+class RecordSpec:
+    """What a good record of one resource looks like."""
+
+    primary_key: str
+    cursor: str | None = None
+    timestamps: tuple[str, ...] = ()
+    types: Mapping[str, str] = field(default_factory=dict)
+    non_negative: tuple[str, ...] = ()
+    max_text_length: int = DEFAULT_MAX_TEXT_LENGTH
+
+
+@dataclass(frozen=True)
+class Problem:
+    """The first reason a record cannot load: the field (concrete path) and a readable reason."""
+
+    field: str
+    reason: str
+
+
+def json_type(value: Any) -> str:
+    """The JSON type name of a decoded value (ints and floats are both `number`)."""
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, dict):
+        return "object"
+    if isinstance(value, list):
+        return "array"
+    return "null" if value is None else type(value).__name__
+
+
+def _is_decimal_string(value: Any) -> bool:
+    if not isinstance(value, str):
+        return False
+    try:
+        Decimal(value)
+    except InvalidOperation:
+        return False
+    return True
+
+
+TYPE_CHECKS = {
+    "string": lambda v: isinstance(v, str),
+    "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
+    "number": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
+    "boolean": lambda v: isinstance(v, bool),
+    "object": lambda v: isinstance(v, dict),
+    "array": lambda v: isinstance(v, list),
+    "decimal_string": _is_decimal_string,
+}
+
+
+def values_at(record: Any, path: str) -> list[tuple[str, Any]]:
+    """(concrete path, value) for every place `path` reaches in `record`; absent keys are skipped."""
+    found: list[tuple[str, Any]] = [("", record)]
+    for part in path.split("."):
+        each = part.endswith("[]")
+        key = part[:-2] if each else part
+        reached: list[tuple[str, Any]] = []
+        for prefix, node in found:
+            if not isinstance(node, dict) or key not in node:
+                continue
+            here = f"{prefix}.{key}" if prefix else key
+            value = node[key]
+            if each and isinstance(value, list):
+                reached.extend((f"{here}[{i}]", item) for i, item in enumerate(value))
+            elif not each or value is not None:
+                reached.append((here, value))
+        found = reached
+    return found
+
+
+def _text_problem(value: Any, path: str, max_length: int) -> Problem | None:
+    """Invalid UTF-8 (decoded as lone surrogates) or oversized text anywhere in the record."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return Problem(path or "$", "invalid UTF-8 in text")
+        if len(value) > max_length:
+            return Problem(path or "$", f"text of {len(value)} characters exceeds the limit of {max_length}")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            problem = _text_problem(key, f"{path}.<key>" if path else "<key>", max_length) or _text_problem(
+                item, f"{path}.{key}" if path else str(key), max_length
+            )
+            if problem:
+                return problem
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            problem = _text_problem(item, f"{path}[{index}]", max_length)
+            if problem:
+                return problem
+    return None
+
+
+def find_problem(record: Any, spec: RecordSpec) -> Problem | None:
+    """The first reason `record` violates `spec`, or None when it may load."""
+    if not isinstance(record, dict):
+        return Problem("$", f"record is a JSON {json_type(record)}, not an object")
+    if not [v for _, v in values_at(record, spec.primary_key) if v not in (None, "")]:
+        return Problem(spec.primary_key, "missing id")
+    problem = _text_problem(record, "", spec.max_text_length)
+    if problem:
+        return problem
+    for path, expected in spec.types.items():
+        for concrete, value in values_at(record, path):
+            if value is not None and not TYPE_CHECKS[expected](value):
+                return Problem(concrete, f"wrong type: expected {expected}, got {json_type(value)} {value!r:.60}")
+    if spec.cursor and not [v for _, v in values_at(record, spec.cursor) if v is not None]:
+        return Problem(spec.cursor, "missing timestamp")
+    for path in (spec.cursor, *spec.timestamps) if spec.cursor else spec.timestamps:
+        for concrete, value in values_at(record, path):
+            if value is None:
+                continue
+            if not isinstance(value, str):
+                return Problem(concrete, f"wrong type: expected an ISO 8601 string, got {json_type(value)} {value!r:.60}")
+            try:
+                parse_timestamp(value)
+            except (TypeError, ValueError):
+                return Problem(concrete, f"unparseable timestamp {value!r:.60}")
+    for path in spec.non_negative:
+        for concrete, value in values_at(record, path):
+            if value is None:
+                continue
+            try:
+                number = Decimal(str(value)) if not isinstance(value, bool) else None
+            except InvalidOperation:
+                number = None
+            if number is None:
+                return Problem(concrete, f"wrong type: expected a number, got {json_type(value)} {value!r:.60}")
+            if number < 0:
+                return Problem(concrete, f"negative quantity {value}")
+    return None
+
+
+class FieldTypeMemory:
+    """Remembers each top-level field's JSON type across runs; a change of type is a problem.
+
+    `state` is the resource's dlt state, so the memory is committed together with the loaded data.
+    Unknown fields learn the majority type of their first page, so one drifted record on a first
+    page is still caught.
+    """
+
+    def __init__(self, state: MutableMapping[str, Any]) -> None:
+        self.types: dict[str, str] = state.setdefault("field_types", {})
+
+    def learn(self, records: Iterable[dict[str, Any]]) -> None:
+        seen: dict[str, Counter[str]] = {}
+        for record in records:
+            for key, value in record.items():
+                if value is not None and key not in self.types:
+                    seen.setdefault(key, Counter())[json_type(value)] += 1
+        for key, counts in seen.items():
+            self.types[key] = counts.most_common(1)[0][0]
+
+    def problem(self, record: dict[str, Any]) -> Problem | None:
+        for key, value in record.items():
+            known = self.types.get(key)
+            if value is not None and known and json_type(value) != known:
+                return Problem(key, f"type changed: was {known}, now {json_type(value)} {value!r:.60}")
+        return None
+
+
+def split_valid(
+    records: Iterable[Any], spec: RecordSpec, memory: FieldTypeMemory | None = None
+) -> tuple[list[Any], list[tuple[Any, Problem]]]:
+    """Good records (in order) and (bad record, problem) pairs for one page."""
+    good: list[Any] = []
+    bad: list[tuple[Any, Problem]] = []
+    for record in records:
+        problem = find_problem(record, spec)
+        (bad.append((record, problem)) if problem else good.append(record))
+    if memory is None:
+        return good, bad
+    memory.learn(good)
+    kept: list[Any] = []
+    for record in good:
+        problem = memory.problem(record)
+        (bad.append((record, problem)) if problem else kept.append(record))
+    return kept, bad
+
+
+def record_id_of(record: Any, spec: RecordSpec) -> Any:
+    """The record's primary key value, or None when it has none (or is not an object)."""
+    ids = [v for _, v in values_at(record, spec.primary_key) if v not in (None, "")]
+    return ids[0] if ids and not isinstance(ids[0], dict | list) else None
+
+
+def iter_records_with_ids(
+    bad: list[tuple[Any, Problem]], spec: RecordSpec
+) -> Iterator[tuple[Any, Any, Problem]]:
+    """(record id or None, record, problem) for quarantine rows."""
+    for record, problem in bad:
+        yield record_id_of(record, spec), record, problem

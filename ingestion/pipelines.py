@@ -1,0 +1,154 @@
+"""One dlt pipeline per source into `<SEAMLINE_DATA_DIR>/raw.duckdb`, and `run_source` to run it.
+
+The orchestration layer (Dagster) and the CLI both go through `SOURCES`, `make_pipeline` and
+`run_source`, so names, destination and loader format are decided here once.
+Run one from a shell: `python -m ingestion.pipelines shopify square`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import dlt
+from dlt.common.pipeline import LoadInfo
+from dlt.extract.source import DltSource
+from dlt.pipeline.exceptions import PipelineStepFailed
+
+from ingestion.bluesky import bluesky_source
+from ingestion.common.errors import SourceError
+from ingestion.common.quarantine import QUARANTINE_TABLE
+from ingestion.google_reviews import google_reviews_source
+from ingestion.shopify import shopify_source
+from ingestion.square import square_source
+from ingestion.web_events import web_events_source
+from orchestration.paths import dlt_pipelines_dir, raw_db
+
+logger = logging.getLogger("seamline.ingestion")
+
+# source name = dlt dataset = dbt source name = Dagster key prefix
+SOURCES: dict[str, Callable[..., DltSource]] = {
+    "shopify": shopify_source,
+    "square": square_source,
+    "google_reviews": google_reviews_source,
+    "bluesky": bluesky_source,
+    "web_events": web_events_source,
+}
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """What one run loaded: dlt's LoadInfo plus rows per table and quarantined records per resource."""
+
+    source: str
+    load_info: LoadInfo | None
+    rows_loaded: dict[str, int] = field(default_factory=dict)
+    quarantined: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    @property
+    def total_rows(self) -> int:
+        return sum(self.rows_loaded.values())
+
+
+def pipeline_name(source: str) -> str:
+    """A unique pipeline name per source: same-name pipelines would share (and race on) state."""
+    return f"seamline_{source}"
+
+
+def make_pipeline(source: str, progress: str = "log") -> dlt.Pipeline:
+    """The pipeline for `source`: DuckDB at raw.duckdb, dataset = source name, state under the data dir."""
+    if source not in SOURCES:
+        raise ValueError(f"unknown source {source!r}; known sources: {', '.join(SOURCES)}")
+    database = raw_db()
+    database.parent.mkdir(parents=True, exist_ok=True)
+    return dlt.pipeline(
+        pipeline_name=pipeline_name(source),
+        destination=dlt.destinations.duckdb(str(database)),
+        dataset_name=source,
+        pipelines_dir=str(dlt_pipelines_dir()),
+        progress=progress,
+    )
+
+
+def _source_error_in(error: BaseException) -> SourceError | None:
+    """The SourceError at the root of a dlt step failure, if that is what went wrong."""
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, SourceError):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+def _quarantined_by_resource(pipeline: dlt.Pipeline, load_ids: Sequence[str]) -> dict[str, dict[str, int]]:
+    """Quarantined records of these loads per resource and reason, read back from the destination."""
+    if QUARANTINE_TABLE not in pipeline.default_schema.tables or not load_ids:
+        return {}
+    with pipeline.sql_client() as client:
+        table = client.make_qualified_table_name(QUARANTINE_TABLE)
+        rows = client.execute_sql(
+            f"SELECT resource, reason, count(*) FROM {table} WHERE _dlt_load_id IN "
+            f"({', '.join(['%s'] * len(load_ids))}) GROUP BY ALL ORDER BY ALL",
+            *load_ids,
+        )
+    counts: dict[str, dict[str, int]] = {}
+    for resource, reason, records in rows or []:
+        counts.setdefault(resource, {})[reason] = records
+    return counts
+
+
+def run_source(
+    name: str,
+    *,
+    source: DltSource | None = None,
+    resources: Sequence[str] | None = None,
+    pipeline: dlt.Pipeline | None = None,
+    **source_kwargs: Any,
+) -> RunResult:
+    """Run one source end to end (extract, normalize, load as parquet) and report what landed.
+
+    `source_kwargs` override configuration (e.g. `base_url=...`); otherwise dlt reads
+    `SOURCES__<NAME>__*` env vars or .dlt/ files. A failure to read the API raises the
+    `SourceError` naming source, endpoint and fix; data of earlier runs stays untouched and the
+    next run resumes from the last committed cursor.
+    """
+    pipeline = pipeline or make_pipeline(name)
+    source = source if source is not None else SOURCES[name](**source_kwargs)
+    if resources:
+        source = source.with_resources(*resources)
+    try:
+        load_info = pipeline.run(source, loader_file_format="parquet")
+    except PipelineStepFailed as failure:
+        root = _source_error_in(failure)
+        if root is not None:
+            raise root from None
+        raise
+    row_counts = pipeline.last_trace.last_normalize_info.row_counts if pipeline.last_trace else {}
+    rows = {t: n for t, n in row_counts.items() if not t.startswith("_dlt") and t != QUARANTINE_TABLE}
+    result = RunResult(name, load_info, rows, _quarantined_by_resource(pipeline, load_info.loads_ids))
+    logger.info("%s: loaded %d rows %s; quarantined %s", name, result.total_rows, rows, result.quarantined)
+    return result
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """CLI: run the named sources (all by default) and print rows loaded and quarantined."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("sources", nargs="*", choices=[*SOURCES, []], default=list(SOURCES))
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    for name in args.sources or SOURCES:
+        try:
+            result = run_source(name)
+        except SourceError as error:
+            print(f"FAILED {error}", file=sys.stderr)
+            return 1
+        print(f"{name}: {result.total_rows} rows {result.rows_loaded}, quarantined {result.quarantined}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
