@@ -1,0 +1,88 @@
+"""Jobs, the schedule and the sensors.
+
+- ``seamline_job``: everything (ingest -> dbt -> checks -> publish), in-process: only one process
+  may write a DuckDB file at a time, and in-process steps never overlap.
+- ``seamline_transform_job``: rebuild from the raw tables already loaded (dbt, every check, publish),
+  e.g. after fixing a model, or to re-audit without calling the APIs.
+- ``web_events_job``: the web-event load and everything downstream; the file sensor starts it.
+The schedule's cron is ``SEAMLINE_SCHEDULE_CRON`` (hourly by default), read when definitions load.
+"""
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+
+from orchestration.publish import record_run_outcome
+
+DEFAULT_CRON = "0 * * * *"
+WEB_EVENTS_GROUP = "web_events"
+
+
+def build_jobs(ingestion_groups: list[str]) -> list[Any]:
+    """The three jobs (see module docstring); all in-process."""
+    everything = dg.AssetSelection.all(include_sources=False)
+    ingestion = dg.AssetSelection.groups(*ingestion_groups)
+    return [
+        dg.define_asset_job("seamline_job", selection=everything, executor_def=dg.in_process_executor,
+                            description="Ingest every source, build dbt, run every check, publish."),
+        dg.define_asset_job(
+            "seamline_transform_job",
+            selection=(everything - ingestion) | dg.AssetSelection.all_asset_checks(),
+            executor_def=dg.in_process_executor,
+            description="dbt + every check + publish over the raw tables already loaded.",
+        ),
+        dg.define_asset_job("web_events_job", selection=dg.AssetSelection.groups(WEB_EVENTS_GROUP).downstream(),
+                            executor_def=dg.in_process_executor,
+                            description="Load new web-event files and refresh everything downstream."),
+    ]
+
+
+def build_schedule() -> dg.ScheduleDefinition:
+    """The whole pipeline on ``SEAMLINE_SCHEDULE_CRON`` (stopped until switched on in the UI)."""
+    return dg.ScheduleDefinition(
+        name="seamline_schedule",
+        job_name="seamline_job",
+        cron_schedule=os.environ.get("SEAMLINE_SCHEDULE_CRON", DEFAULT_CRON),
+        execution_timezone="UTC",
+    )
+
+
+def web_event_files(folder: Path) -> dict[str, float]:
+    """Event files in the drop folder with their modification times (re-deliveries change mtime)."""
+    if not folder.is_dir():
+        return {}
+    return {path.name: path.stat().st_mtime for path in sorted(folder.glob("events-*.jsonl*"))}
+
+
+@dg.sensor(job_name="web_events_job", minimum_interval_seconds=60,
+           description="Starts web_events_job when files arrive or are re-delivered in the event drop folder.")
+def web_events_file_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult:
+    """Compare the folder (``SOURCES__WEB_EVENTS__BUCKET_URL``, a local path) with the cursor."""
+    folder = Path(os.environ.get("SOURCES__WEB_EVENTS__BUCKET_URL", "")).expanduser()
+    seen = json.loads(context.cursor) if context.cursor else {}
+    files = web_event_files(folder)
+    new = sorted(name for name, mtime in files.items() if seen.get(name) != mtime)
+    if not new:
+        return dg.SensorResult(skip_reason=f"no new event files in {folder}")
+    run_key = f"web-events-{max(files[name] for name in new)}-{len(files)}"
+    return dg.SensorResult(
+        run_requests=[dg.RunRequest(run_key=run_key, tags={"seamline/new_files": str(len(new))})],
+        cursor=json.dumps(files),
+    )
+
+
+@dg.run_status_sensor(run_status=dg.DagsterRunStatus.SUCCESS, default_status=dg.DefaultSensorStatus.RUNNING,
+                      description="Records runs that finished without publishing in serving/last_run.json.")
+def record_unpublished_success(context: dg.RunStatusSensorContext) -> None:
+    """A run can succeed and still not publish (Dagster skipped the publish): say so to the dashboard."""
+    record_run_outcome(context.instance, context.dagster_run.run_id)
+
+
+@dg.run_failure_sensor(default_status=dg.DefaultSensorStatus.RUNNING,
+                       description="Records failed runs in serving/last_run.json for the dashboard notice.")
+def record_failed_run(context: dg.RunFailureSensorContext) -> None:
+    """A failed run publishes nothing; the dashboard keeps the last good snapshot and shows why."""
+    record_run_outcome(context.instance, context.dagster_run.run_id)

@@ -1,0 +1,73 @@
+"""The dbt project as Dagster assets: one asset per model (key ``[schema, model]``), dbt tests as checks.
+
+Source keys are ``[source, table]`` = the dlt assets' keys; a dlt child table
+(``orders__line_items``) belongs to its parent resource's asset (``[shopify, orders]``), because one
+dlt resource writes both. That is what makes the graph one lineage from connector to mart.
+"""
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
+from dagster_dbt.dbt_project import using_dagster_dev
+
+from orchestration.resources import dbt_environment, dbt_project, ensure_dbt_manifest
+
+DBT_ASSETS_NAME = "dbt_models"
+
+
+class SeamlineDbtTranslator(DagsterDbtTranslator):
+    """Keys that line up with dlt, and groups that follow the dbt layers (staging, marts, ...)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            DagsterDbtTranslatorSettings(
+                enable_asset_checks=True,
+                enable_source_tests_as_checks=True,
+                enable_duplicate_source_asset_keys=True,
+            )
+        )
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
+        if dbt_resource_props["resource_type"] == "source":
+            parent_table = dbt_resource_props["name"].split("__", 1)[0] or dbt_resource_props["name"]
+            return dg.AssetKey([dbt_resource_props["source_name"], parent_table])
+        return super().get_asset_key(dbt_resource_props)
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        return dbt_resource_props.get("config", {}).get("schema") or "dbt"
+
+
+def build_dbt_assets() -> dg.AssetsDefinition:
+    """Load the manifest (parsing first on a fresh clone or under ``dagster dev``) into assets."""
+    project = dbt_project()
+    manifest = ensure_dbt_manifest(project, force=using_dagster_dev())
+
+    @dbt_assets(
+        manifest=manifest,
+        project=project,
+        name=DBT_ASSETS_NAME,
+        dagster_dbt_translator=SeamlineDbtTranslator(),
+    )
+    def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
+        """``dbt build``: models and their tests; failing tests become failed checks, not a crash.
+
+        A model that errors still fails the step (after every result is reported), because a
+        missing table is not a quality verdict.
+        """
+        dbt_environment()
+        invocation = dbt.cli(["build"], context=context, raise_on_error=False)
+        yield from invocation.stream()
+        errored = [
+            result["unique_id"]
+            for result in invocation.get_artifact("run_results.json").get("results", [])
+            if result.get("status") == "error"
+        ]
+        if errored:
+            raise dg.Failure(
+                description=f"dbt build: {len(errored)} node(s) errored: {', '.join(errored[:10])}",
+                metadata={"errored_nodes": errored},
+            )
+
+    return dbt_models

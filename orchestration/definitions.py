@@ -1,0 +1,62 @@
+"""The Seamline code location: connectors -> dbt models -> quality checks -> publish, in one graph.
+
+Load with ``dagster definitions validate -m orchestration.definitions`` (no network, no pre-built
+manifest needed: the dbt project is parsed here when its manifest is missing). Project-wide rules
+are applied in one place below: freshness policies on the raw sources and the public marts.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import dagster as dg
+
+from ingestion.pipelines import SOURCES
+from orchestration.automation import (
+    build_jobs,
+    build_schedule,
+    record_failed_run,
+    record_unpublished_success,
+    web_events_file_sensor,
+)
+from orchestration.dbt_assets import build_dbt_assets
+from orchestration.ingestion_assets import build_ingestion_assets
+from orchestration.publish import build_publish_asset
+from orchestration.quality_checks import build_quality_checks
+from orchestration.resources import dbt_cli, dlt_resource
+
+# Materialization age before the UI warns / fails: the pipeline runs hourly, a day without a load
+# means the schedule or a source is broken.
+SOURCE_FRESHNESS = dg.FreshnessPolicy.time_window(fail_window=timedelta(hours=26), warn_window=timedelta(hours=2))
+MART_FRESHNESS = dg.FreshnessPolicy.time_window(fail_window=timedelta(hours=26), warn_window=timedelta(hours=3))
+
+
+def build_definitions() -> dg.Definitions:
+    """Assemble every module's definitions and apply the freshness policies."""
+    dbt_models = build_dbt_assets()
+    public_marts = [key for key in dbt_models.keys if key.path[0] == "marts"]
+    definitions = dg.Definitions(
+        assets=[*build_ingestion_assets(), dbt_models, build_publish_asset(public_marts)],
+        asset_checks=build_quality_checks(),
+        jobs=build_jobs(list(SOURCES)),
+        schedules=[build_schedule()],
+        sensors=[web_events_file_sensor, record_unpublished_success, record_failed_run],
+        resources={"dbt": dbt_cli(), "dlt": dlt_resource()},
+        executor=dg.in_process_executor,
+    )
+    definitions = definitions.map_resolved_asset_specs(
+        func=lambda spec: spec.replace_attributes(freshness_policy=SOURCE_FRESHNESS),
+        selection=[key for key in _all_keys(definitions) if key.path[0] in SOURCES],
+    )
+    return definitions.map_resolved_asset_specs(
+        func=lambda spec: spec.replace_attributes(freshness_policy=MART_FRESHNESS),
+        selection=public_marts,
+    )
+
+
+def _all_keys(definitions: dg.Definitions) -> list[dg.AssetKey]:
+    return [key for assets in definitions.assets or [] if isinstance(assets, dg.AssetsDefinition)
+            for key in assets.keys]
+
+
+defs = build_definitions()

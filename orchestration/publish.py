@@ -1,0 +1,148 @@
+"""Write-audit-publish, the publish step: the ``["serving", "snapshot"]`` asset and the run audit.
+
+The publish asset trusts nothing but the run's own record: it reads every check evaluation of its
+run from the Dagster instance and publishes only when every ERROR check that was planned passed
+(Python assets downstream of a failing dbt test may still run, dagster#25112). A run that does not
+publish leaves the current snapshot untouched and records why in ``serving/last_run.json``.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import dagster as dg
+import duckdb
+
+from orchestration import paths, serving
+from orchestration.quality.facts import quarantine_counts, source_freshness, table_volumes
+from orchestration.quality.suites import ALL_SUITES, FRESHNESS_COLUMNS
+
+SNAPSHOT_KEY = dg.AssetKey(["serving", "snapshot"])
+
+
+@dataclass(frozen=True)
+class RunAudit:
+    """Every check evaluation of a run, and the blocking ones that failed or never reported."""
+
+    evaluations: list[dict[str, Any]]
+    failing: list[dict[str, Any]]
+
+    @property
+    def passed(self) -> bool:
+        return not self.failing
+
+
+def audit_run(instance: dg.DagsterInstance, run_id: str) -> RunAudit:
+    """Read the run's planned checks and evaluations from the instance (the gate's only evidence).
+
+    A planned check without an evaluation counts as failing: a check that crashed or was skipped
+    vouches for nothing.
+    """
+    planned = {
+        event.dagster_event.event_specific_data.asset_check_key
+        for event in instance.all_logs(run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION_PLANNED)
+    }
+    evaluations = []
+    for event in instance.all_logs(run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION):
+        evaluation = event.dagster_event.event_specific_data
+        metadata = evaluation.metadata or {}
+        evaluations.append({
+            "key": evaluation.asset_check_key,
+            "check_name": evaluation.check_name,
+            "asset": evaluation.asset_key.to_user_string(),
+            "severity": evaluation.severity.value,
+            "status": "passed" if evaluation.passed else "failed",
+            "observed_value": _observed(metadata),
+            "run_id": run_id,
+            "checked_at": _utc(event.timestamp),
+            "description": evaluation.description,
+        })
+    evaluated = {row["key"] for row in evaluations}
+    failing = [
+        _public(row) for row in evaluations
+        if row["status"] == "failed" and row["severity"] == dg.AssetCheckSeverity.ERROR.value
+    ]
+    failing += [
+        {"check_name": key.name, "asset": key.asset_key.to_user_string(), "severity": "ERROR",
+         "status": "not run", "observed_value": None, "run_id": run_id, "checked_at": None,
+         "description": "planned but never reported (its step failed or was skipped)"}
+        for key in sorted(planned - evaluated, key=str)
+    ]
+    return RunAudit([_public(row) for row in evaluations], failing)
+
+
+def record_run_outcome(instance: dg.DagsterInstance, run_id: str) -> serving.RunStatus:
+    """After a run that did not publish: write last_run.json ("blocked" by checks, or "failed")."""
+    current = serving.read_run_status()
+    if current and current.run_id == run_id:
+        return current
+    audit = audit_run(instance, run_id)
+    return serving.write_run_status(run_id, "blocked" if audit.failing else "failed", audit.failing)
+
+
+def build_publish_asset(public_marts: Sequence[dg.AssetKey]) -> dg.AssetsDefinition:
+    """The publish asset, downstream of every public mart (and so of their checks)."""
+
+    @dg.asset(key=SNAPSHOT_KEY, deps=list(public_marts), group_name="serving", kinds={"duckdb"},
+              description="The serving snapshot readers open; written only when every blocking check passed.")
+    def serving_snapshot(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+        audit = audit_run(context.instance, context.run_id)
+        if not audit.passed:
+            serving.write_run_status(context.run_id, "blocked", audit.failing)
+            names = ", ".join(f"{row['asset']}:{row['check_name']}" for row in audit.failing[:10])
+            raise dg.Failure(
+                description=f"publish skipped: {len(audit.failing)} blocking check(s) failed: {names}",
+                metadata={"failing_checks": dg.MetadataValue.json(audit.failing)},
+            )
+        snapshot = serving.publish_snapshot(paths.warehouse_db(), context.run_id, _ops_rows(context.run_id, audit))
+        serving.write_run_status(context.run_id, "published", [])
+        return dg.MaterializeResult(metadata={
+            "snapshot": dg.MetadataValue.path(str(snapshot)),
+            "rows_per_mart": dg.MetadataValue.json(mart_row_counts(snapshot)),
+            "checks_passed": sum(row["status"] == "passed" for row in audit.evaluations),
+            "checks_failed_warn": sum(row["status"] == "failed" for row in audit.evaluations),
+            "data_docs": dg.MetadataValue.path(str(paths.quality_docs_dir() / "index.html")),
+        })
+
+    return serving_snapshot
+
+
+def mart_row_counts(snapshot: Any) -> dict[str, int]:
+    """Rows per published mart (the demo summary prints these)."""
+    with duckdb.connect(str(snapshot), read_only=True) as con:
+        tables = con.execute("select table_name from information_schema.tables where table_schema = 'marts' "
+                             "order by table_name").fetchall()
+        return {name: con.execute(f'select count(*) from marts."{name}"').fetchone()[0] for (name,) in tables}
+
+
+def _ops_rows(run_id: str, audit: RunAudit) -> dict[str, list[dict[str, Any]]]:
+    databases = {"raw": paths.raw_db(), "warehouse": paths.warehouse_db()}
+    freshness: list[dict[str, Any]] = []
+    quarantine: list[dict[str, Any]] = []
+    if paths.raw_db().exists():
+        with duckdb.connect(str(paths.raw_db()), read_only=True) as raw:
+            freshness = source_freshness(raw)
+            quarantine = quarantine_counts(raw, schemas=list(FRESHNESS_COLUMNS))
+    return {
+        "quality_results": audit.evaluations,
+        "source_freshness": freshness,
+        "quarantine_counts": quarantine,
+        "table_volumes": table_volumes(databases, ALL_SUITES, run_id),
+    }
+
+
+def _observed(metadata: dict[str, Any]) -> Any:
+    for key in ("observed_value", "unexpected_count", "failed_row_count"):
+        if key in metadata:
+            return getattr(metadata[key], "value", metadata[key])
+    return None
+
+
+def _public(row: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in row.items() if key != "key"}
+
+
+def _utc(timestamp: float) -> Any:
+    from datetime import UTC, datetime
+
+    return datetime.fromtimestamp(timestamp, UTC)
