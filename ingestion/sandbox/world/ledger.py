@@ -1,0 +1,35 @@
+"""The truth ledger the renderers fill while they write records, so truth and data cannot drift apart.
+
+Each renderer, for every record it emits, notes who owns it and (for interactions) the touchpoint it
+represents. truth.py turns the ledger into the truth tables.
+"""
+
+from dataclasses import dataclass, field
+
+
+@dataclass(slots=True)
+class Touchpoint:
+    person_id: str
+    channel: str  # web | store | review | social
+    touchpoint_type: str
+    occurred_at: int  # epoch seconds
+    source: str
+    record_id: str
+    value: float | None = None
+    location_id: str | None = None  # Square location id of the store involved
+    order_id: str | None = None
+    sku: str | None = None
+    fulfilment_type: str | None = None
+    campaign: str | None = None
+
+
+@dataclass
+class Ledger:
+    owners: list[tuple[str, str, str, str | None]] = field(default_factory=list)
+    touchpoints: list[Touchpoint] = field(default_factory=list)
+
+    def own(self, source: str, entity: str, record_id: object, person_id: str | None) -> None:
+        self.owners.append((source, entity, str(record_id), person_id))
+
+    def touch(self, touchpoint: Touchpoint) -> None:
+        self.touchpoints.append(touchpoint)

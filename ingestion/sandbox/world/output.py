@@ -1,0 +1,68 @@
+"""Byte-stable file writing: JSON lines with fixed key order, gzip without timestamps, fixed parquet.
+
+Determinism is a contract (same seed and scale -> identical bytes), so nothing here may depend on the
+clock, the file name in a gzip header, dict-of-set iteration or the machine.
+"""
+
+import gzip
+import json
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from ingestion.sandbox.world.settings import SHOP_TIMEZONE
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
+def dumps(record: dict) -> str:
+    return _ENCODER.encode(record)
+
+
+def write_jsonl(path: Path, records: Iterable[dict], compress: bool = False) -> int:
+    """Write one JSON object per line; gzip with mtime 0 and no name when `compress`. Returns the count."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = [dumps(record) for record in records]
+    payload = ("\n".join(lines) + "\n" if lines else "").encode()
+    if compress:
+        with open(path, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz:
+            gz.write(payload)
+    else:
+        path.write_bytes(payload)
+    return len(lines)
+
+
+def write_json(path: Path, document: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+
+
+def write_parquet(path: Path, table: pa.Table) -> None:
+    """Parquet without per-run metadata (pyarrow writes none that depends on the clock)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pq.write_table(table, path, compression="zstd")
+
+
+def shop_time(ts: int) -> str:
+    """Shopify style: shop-local time with offset, no fractions (2026-01-10T11:00:00-08:00)."""
+    return datetime.fromtimestamp(ts, SHOP_TIMEZONE).isoformat()
+
+
+def utc_millis(ts: int, millis: int = 0) -> str:
+    """RFC 3339 UTC with milliseconds and Z (Square, Bluesky, web events)."""
+    return f"{datetime.fromtimestamp(ts, UTC):%Y-%m-%dT%H:%M:%S}.{millis % 1000:03d}Z"
+
+
+def utc_seconds(ts: int) -> str:
+    """RFC 3339 UTC without fractions (Google's proto3 Timestamp with 0 fractional digits)."""
+    return f"{datetime.fromtimestamp(ts, UTC):%Y-%m-%dT%H:%M:%S}Z"
+
+
+def money(cents: int) -> str:
+    """Shopify's two-decimal money string."""
+    sign = "-" if cents < 0 else ""
+    cents = abs(cents)
+    return f"{sign}{cents // 100}.{cents % 100:02d}"

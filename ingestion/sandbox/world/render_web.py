@@ -1,0 +1,112 @@
+"""Segment-style web events grouped into hourly files by delivery time.
+
+A file `events-YYYYMMDD-HH.jsonl` (UTC hour of delivery) holds the events delivered in that hour:
+mostly events of that hour, plus late ones from earlier hours. Some files are gzipped
+(`.jsonl.gz`) and some are delivered a second time under `events-YYYYMMDD-HH-redelivery.jsonl`
+with the same events. Only the file names for hours before `as_of` exist, and files already on
+disk are never rewritten (their content is determined by the seed, so it would be identical).
+"""
+
+from collections import defaultdict
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+from ingestion.sandbox.world import ids
+from ingestion.sandbox.world.ledger import Ledger, Touchpoint
+from ingestion.sandbox.world.model import WebEvent
+from ingestion.sandbox.world.output import utc_millis, write_jsonl
+from ingestion.sandbox.world.people import Person
+from ingestion.sandbox.world.simulate import World, day_of
+from ingestion.sandbox.world.vocab import USER_AGENTS
+
+TOUCHPOINT_TYPE = {"Product Viewed": "product_view", "Product Added": "add_to_cart",
+                   "Checkout Started": "checkout_started", "Store Locator Viewed": "page_view"}
+_LIBRARY = {"name": "analytics.js", "version": "4.1.0"}
+
+
+def campaign_of(url: str) -> dict | None:
+    query = parse_qs(urlsplit(url).query)
+    if "utm_campaign" not in query:
+        return None
+    return {"source": query.get("utm_source", [""])[0], "medium": query.get("utm_medium", [""])[0],
+            "name": query["utm_campaign"][0]}
+
+
+class WebRenderer:
+    def __init__(self, world: World, people: dict[int, Person], customer_id_of_email: dict[str, int], cut: int,
+                 ledger: Ledger, order_ids: dict[tuple, int]):
+        self.world, self.people, self.cut, self.ledger = world, people, cut, ledger
+        self.customer_id_of_email = customer_id_of_email
+        self.order_ids = order_ids
+
+    def event(self, event: WebEvent) -> dict:
+        message_id = ids.uuid_id(self.world.seed, "message", event.key)
+        user_id = None
+        if event.account_email:
+            customer = self.customer_id_of_email.get(event.account_email.strip().lower())
+            user_id = str(customer) if customer else None
+        path = urlsplit(event.url).path or "/"
+        context = {"page": {"path": path, "referrer": event.referrer, "url": event.url},
+                   "userAgent": USER_AGENTS[event.user_agent], "library": _LIBRARY}
+        campaign = campaign_of(event.url)
+        if campaign is None and event.campaign:
+            campaign = {"source": "bluesky", "medium": "social", "name": event.campaign}
+        if campaign:
+            context["campaign"] = campaign
+        record = {"messageId": message_id, "type": event.type}
+        if event.type == "track":
+            record["event"] = event.event
+        elif event.type == "page":
+            record["name"] = "Home" if path == "/" else path.strip("/").split("/")[0].title()
+        record.update({"anonymousId": event.anonymous_id, "userId": user_id,
+                       "timestamp": utc_millis(event.timestamp, event.key[2] * 37)})
+        properties = dict(event.properties)
+        if event.order_key is not None:
+            properties["order_id"] = str(self.order_ids[event.order_key])
+        record["properties"] = properties
+        if event.type == "identify":
+            record["traits"] = event.traits
+        record["context"] = context
+        record["receivedAt"] = utc_millis(event.delivered, event.key[2] * 37 + 250)
+        return record, message_id, campaign
+
+    def write(self, events: list[WebEvent], folder: Path) -> dict[str, int]:
+        """Write every hourly file not on disk yet; note owners and touchpoints of all delivered events."""
+        by_hour: dict[int, list[WebEvent]] = defaultdict(list)
+        anonymous_owner: dict[str, str] = {}
+        for event in events:
+            if event.delivered < self.cut:
+                by_hour[event.delivered // 3600].append(event)
+        files = {"files": 0, "events": 0, "redelivered_files": 0}
+        for hour in sorted(by_hour):
+            batch = sorted(by_hour[hour], key=lambda e: (e.timestamp, e.key))
+            rendered = []
+            for event in batch:
+                record, message_id, campaign = self.event(event)
+                rendered.append(record)
+                person_id = self.people[event.person].person_id
+                anonymous_owner.setdefault(event.anonymous_id, person_id)
+                kind = ("identify" if event.type == "identify" else "page_view" if event.type == "page"
+                        else TOUCHPOINT_TYPE.get(event.event))
+                if kind:
+                    self.ledger.touch(Touchpoint(person_id, "web", kind, event.timestamp, "web_events", message_id,
+                                                 None, sku=event.properties.get("sku"),
+                                                 campaign=campaign["name"] if campaign else None))
+            flavour = ids.digest(self.world.seed, "web-file", hour, 1)[0]
+            stamp = f"{day_of(hour * 3600):%Y%m%d}-{hour % 24:02d}"
+            compress = flavour < 51
+            name = f"events-{stamp}.jsonl" + (".gz" if compress else "")
+            files["files"] += 1
+            files["events"] += len(rendered)
+            self._write_once(folder / name, rendered, compress)
+            if flavour >= 252:
+                self._write_once(folder / f"events-{stamp}-redelivery.jsonl", rendered, False)
+                files["redelivered_files"] += 1
+        for anonymous_id, person_id in sorted(anonymous_owner.items()):
+            self.ledger.own("web_events", "anonymous_ids", anonymous_id, person_id)
+        return files
+
+    @staticmethod
+    def _write_once(path: Path, records: list[dict], compress: bool) -> None:
+        if not path.exists():
+            write_jsonl(path, records, compress)
