@@ -1,0 +1,161 @@
+"""Child-process bodies of the dashboard measurement: query time per page, real-browser render time.
+
+Both read the serving snapshot under `$SEAMLINE_DATA_DIR` exactly as the app does.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+DONE = '[data-testid="stApp"][data-test-script-state="notRunning"][data-test-connection-state="CONNECTED"]'
+
+
+def pages() -> list[str]:
+    """Page names (pages/<name>.py), the default page (overview) first."""
+    from dashboards import APP
+
+    names = sorted(p.stem for p in (APP.parent / "pages").glob("*.py") if not p.stem.startswith("_"))
+    return sorted(names, key=lambda name: name != "overview")
+
+
+def page_query_times(runs: int) -> dict[str, Any]:
+    """Per page and run: seconds spent in the dashboard's queries with a cold cache, and the page's run.
+
+    Runs the app with Streamlit's AppTest; every query goes through `dashboards.queries.fetch`, which
+    is wrapped with a timer; `st.cache_data` is cleared before each measured run so each query
+    really executes on DuckDB.
+    """
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from dashboards import APP, queries
+
+    original, spent = queries.fetch, []
+
+    def timed_fetch(*args: Any, **kwargs: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            spent.append(time.perf_counter() - started)
+
+    queries.fetch = timed_fetch
+    results: dict[str, Any] = {}
+    for page in pages():
+        query_seconds, run_seconds, counts, errors = [], [], [], []
+        for _ in range(runs):
+            app = AppTest.from_file(str(APP), default_timeout=120)
+            if page != "overview":
+                app.run()
+                app.switch_page(f"pages/{page}.py")
+            st.cache_data.clear()
+            spent.clear()
+            started = time.perf_counter()
+            app.run()
+            run_seconds.append(time.perf_counter() - started)
+            query_seconds.append(sum(spent))
+            counts.append(len(spent))
+            errors += [e.message for e in app.exception]
+        results[page] = {"query_s": query_seconds, "run_s": run_seconds, "queries": max(counts),
+                         "exceptions": errors[:3]}
+    return results
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_for_server(url: str, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise TimeoutError(f"the dashboard did not answer on {url} within {seconds:.0f} s")
+
+
+ARM_WATCH = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  window.__benchDone = new Promise(resolve => {
+    let sawRunning = false;
+    const watch = new MutationObserver(() => {
+      const state = app.getAttribute('data-test-script-state');
+      if (state === 'running') sawRunning = true;
+      if (sawRunning && state === 'notRunning') {
+        watch.disconnect();
+        requestAnimationFrame(() => requestAnimationFrame(() => resolve(true)));
+      }
+    });
+    watch.observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+  });
+}"""
+
+
+def _settle(page: Any) -> None:
+    page.wait_for_selector(DONE, timeout=120_000)
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+
+
+def browser_render_times(loads: int) -> dict[str, Any]:
+    """Per page, in Debian's chromium driven by Playwright: seconds to a finished render.
+
+    - `first_s`: the first full load of the page (cold: the server's first run of it);
+    - `reload_s`: `loads` further full page loads (new session each time);
+    - `navigate_s`: `loads` in-app navigations to the page from another page through the sidebar
+      (what a reader does after the first load): from the click until Streamlit's script run for
+      the page has finished and two frames were painted.
+    """
+    from playwright.sync_api import sync_playwright
+
+    from dashboards import streamlit_command
+
+    if not Path(CHROMIUM).exists():
+        raise FileNotFoundError(f"{CHROMIUM} not found: install it with `make browser`")
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(streamlit_command(port), env=dict(os.environ), stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    names = pages()
+    results: dict[str, Any] = {name: {"navigate_s": []} for name in names}
+    try:
+        _wait_for_server(url, 60)
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1440, "height": 1000})
+            for name in names:
+                target = url if name == "overview" else f"{url}/{name}"
+                seconds = []
+                for _ in range(loads + 1):
+                    started = time.perf_counter()
+                    page.goto(target, wait_until="commit")
+                    _settle(page)
+                    seconds.append(time.perf_counter() - started)
+                results[name].update(first_s=seconds[0], reload_s=seconds[1:],
+                                     exceptions_shown=page.locator('[data-testid="stException"]').count())
+            for _ in range(loads):
+                for name in [*names[1:], names[0]]:
+                    link = page.locator(f'[data-testid="stSidebarNav"] a[href="{url}/{"" if name == "overview" else name}"]')
+                    page.evaluate(ARM_WATCH)
+                    started = time.perf_counter()
+                    link.click()
+                    page.wait_for_function("() => window.__benchDone", timeout=120_000)
+                    results[name]["navigate_s"].append(time.perf_counter() - started)
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return results
