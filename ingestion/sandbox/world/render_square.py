@@ -210,7 +210,7 @@ class SquareRenderer:
             "net_amounts": {**self.amounts(0), "total_money": money(-amount)},
             "refunds": [{"id": self.refund_id(order), "location_id": location.square_location_id,
                          "transaction_id": source_id, "tender_id": self.payment_id(order), "created_at": created,
-                         "reason": "Returned goods", "amount_money": money(amount), "status": "COMPLETED"}],
+                         "reason": "Returned goods", "amount_money": money(amount), "status": "APPROVED"}],
             "created_at": created, "updated_at": created, "closed_at": created, "state": "COMPLETED", "version": 3,
             "total_money": money(0), "total_tax_money": money(0), "total_discount_money": money(0),
             "total_tip_money": money(0), "total_service_charge_money": money(0),
