@@ -290,7 +290,7 @@ def _generated_world(target: Path) -> Path:
         from ingestion.sandbox.world import generate_world
     except ImportError:
         pytest.skip("ingestion.sandbox.world.generate_world is not available yet")
-    generate_world(out=target, scale=0.01, seed=3)
+    generate_world("tiny", 3, target)
     return target
 
 
