@@ -78,11 +78,11 @@ def web_events_file_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResu
                       description="Records runs that finished without publishing in serving/last_run.json.")
 def record_unpublished_success(context: dg.RunStatusSensorContext) -> None:
     """A run can succeed and still not publish (Dagster skipped the publish): say so to the dashboard."""
-    record_run_outcome(context.instance, context.dagster_run.run_id)
+    record_run_outcome(context.instance, context.dagster_run.run_id, run_failed=False)
 
 
 @dg.run_failure_sensor(default_status=dg.DefaultSensorStatus.RUNNING,
                        description="Records failed runs in serving/last_run.json for the dashboard notice.")
 def record_failed_run(context: dg.RunFailureSensorContext) -> None:
     """A failed run publishes nothing; the dashboard keeps the last good snapshot and shows why."""
-    record_run_outcome(context.instance, context.dagster_run.run_id)
+    record_run_outcome(context.instance, context.dagster_run.run_id, run_failed=True)

@@ -8,6 +8,7 @@ publish leaves the current snapshot untouched and records why in ``serving/last_
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import dagster as dg
@@ -71,13 +72,19 @@ def audit_run(instance: dg.DagsterInstance, run_id: str) -> RunAudit:
     return RunAudit([_public(row) for row in evaluations], failing)
 
 
-def record_run_outcome(instance: dg.DagsterInstance, run_id: str) -> serving.RunStatus:
-    """After a run that did not publish: write last_run.json ("blocked" by checks, or "failed")."""
+def record_run_outcome(instance: dg.DagsterInstance, run_id: str, run_failed: bool) -> serving.RunStatus | None:
+    """After a run that planned to publish but did not: record "failed" or "blocked" in last_run.json.
+
+    Runs that never planned the publish (a single asset from the UI) change nothing.
+    """
     current = serving.read_run_status()
     if current and current.run_id == run_id:
         return current
+    planned = instance.all_logs(run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION_PLANNED)
+    if not any(event.dagster_event.asset_key == SNAPSHOT_KEY for event in planned):
+        return None
     audit = audit_run(instance, run_id)
-    return serving.write_run_status(run_id, "blocked" if audit.failing else "failed", audit.failing)
+    return serving.write_run_status(run_id, "failed" if run_failed else "blocked", audit.failing)
 
 
 def build_publish_asset(public_marts: Sequence[dg.AssetKey]) -> dg.AssetsDefinition:
@@ -142,7 +149,5 @@ def _public(row: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in row.items() if key != "key"}
 
 
-def _utc(timestamp: float) -> Any:
-    from datetime import UTC, datetime
-
+def _utc(timestamp: float) -> datetime:
     return datetime.fromtimestamp(timestamp, UTC)

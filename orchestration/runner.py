@@ -1,0 +1,144 @@
+"""Run the pipeline in-process through Dagster, and describe the outcome (used by the CLI and tests).
+
+Also builds the connector environment for a sandboxed world, so ``seamline demo``, the test fixtures
+and ``seamline sandbox serve`` point the connectors at the sandboxes the same way.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from orchestration import paths, serving
+from orchestration.resources import TELEMETRY_OFF
+
+DAGSTER_YAML = """\
+telemetry:
+  enabled: false
+"""
+
+
+def sandbox_env(base_urls: Mapping[str, str], token: str, world_dir: Path) -> dict[str, str]:
+    """``SOURCES__*`` settings that point every connector at the sandboxes serving ``world_dir``."""
+    manifest = json.loads((world_dir / "manifest.json").read_text())
+    env = {}
+    for vendor, url in base_urls.items():
+        env[f"SOURCES__{vendor.upper()}__BASE_URL"] = url
+        env[f"SOURCES__{vendor.upper()}__ACCESS_TOKEN"] = token
+    env["SOURCES__GOOGLE_REVIEWS__ACCOUNT_ID"] = str(manifest["google_account_id"])
+    env["SOURCES__BLUESKY__BRAND_QUERY"] = manifest["brand"]["search_query"]
+    env["SOURCES__BLUESKY__BRAND_HANDLE"] = manifest["brand"]["bluesky_handle"]
+    env["SOURCES__WEB_EVENTS__BUCKET_URL"] = str((world_dir / "web_events").absolute())
+    return env
+
+
+def prepare_dagster_home() -> Path:
+    """``$DAGSTER_HOME`` with telemetry disabled (created when missing); sets the env var."""
+    home = paths.dagster_home()
+    home.mkdir(parents=True, exist_ok=True)
+    config = home / "dagster.yaml"
+    if not config.exists():
+        config.write_text(DAGSTER_YAML)
+    os.environ["DAGSTER_HOME"] = str(home)
+    for name, value in TELEMETRY_OFF.items():
+        os.environ.setdefault(name, value)
+    return home
+
+
+@contextmanager
+def environment(overrides: Mapping[str, str]) -> Iterator[None]:
+    """Set environment variables for the duration of the block, then restore them."""
+    saved = {name: os.environ.get(name) for name in overrides}
+    os.environ.update(overrides)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+@dataclass(frozen=True)
+class PipelineOutcome:
+    """What one run did: its id, whether it published, and what the summary prints."""
+
+    run_id: str
+    success: bool
+    published: bool
+    status: serving.RunStatus | None
+    rows_per_mart: dict[str, int] = field(default_factory=dict)
+    checks: dict[str, int] = field(default_factory=dict)
+    failing_checks: list[dict[str, Any]] = field(default_factory=list)
+    snapshot: Path | None = None
+    seconds: float = 0.0
+
+
+def run_job(job_name: str = "seamline_job", reparse_dbt: bool = True) -> PipelineOutcome:
+    """Load the definitions and execute ``job_name`` in-process on a persistent instance.
+
+    ``reparse_dbt`` re-parses the dbt project first, so model changes since the last parse are run.
+    """
+    import dagster as dg
+
+    from orchestration.publish import SNAPSHOT_KEY, audit_run, mart_row_counts, record_run_outcome
+    from orchestration.resources import dbt_project, ensure_dbt_manifest
+
+    started = time.perf_counter()
+    prepare_dagster_home()
+    if reparse_dbt:
+        ensure_dbt_manifest(dbt_project(), force=True)
+    from orchestration.definitions import build_definitions
+
+    job = build_definitions().get_job_def(job_name)
+    with dg.DagsterInstance.get() as instance:
+        result = job.execute_in_process(instance=instance, raise_on_error=False)
+        published = any(
+            event.asset_key == SNAPSHOT_KEY for event in result.get_asset_materialization_events()
+            if event.asset_key is not None
+        )
+        if not published:
+            record_run_outcome(instance, result.run_id, run_failed=not result.success)
+        audit = audit_run(instance, result.run_id)
+    snapshot = serving.current_snapshot()
+    checks = {
+        "passed": sum(row["status"] == "passed" for row in audit.evaluations),
+        "failed_blocking": sum(row["status"] == "failed" and row["severity"] == "ERROR" for row in audit.evaluations),
+        "failed_warning": sum(row["status"] == "failed" and row["severity"] != "ERROR" for row in audit.evaluations),
+    }
+    return PipelineOutcome(
+        run_id=result.run_id,
+        success=result.success,
+        published=published,
+        status=serving.read_run_status(),
+        rows_per_mart=mart_row_counts(snapshot) if snapshot and snapshot.exists() else {},
+        checks=checks,
+        failing_checks=audit.failing,
+        snapshot=snapshot,
+        seconds=round(time.perf_counter() - started, 1),
+    )
+
+
+def summary(outcome: PipelineOutcome) -> str:
+    """The short text ``seamline demo`` / ``seamline run`` print."""
+    lines = [(f"run {outcome.run_id}: {'published' if outcome.published else 'NOT published'} "
+             f"in {outcome.seconds} s")]
+    lines.append(f"checks: {outcome.checks.get('passed', 0)} passed, "
+                 f"{outcome.checks.get('failed_blocking', 0)} blocking failed, "
+                 f"{outcome.checks.get('failed_warning', 0)} warnings")
+    for check in outcome.failing_checks[:15]:
+        lines.append(f"  FAILED {check['asset']} {check['check_name']}: {check.get('description') or ''}")
+    if outcome.rows_per_mart:
+        lines.append("rows per mart (current snapshot):")
+        lines += [f"  {name:<32} {rows:>10,}" for name, rows in outcome.rows_per_mart.items()]
+    lines.append(f"serving snapshot: {outcome.snapshot or 'none published yet'}")
+    lines.append(f"quality data docs: {paths.quality_docs_dir() / 'index.html'}")
+    lines.append("UIs: `make ui` (Dagster UI and the Streamlit dashboard on 127.0.0.1; ports are printed)")
+    return "\n".join(lines)
