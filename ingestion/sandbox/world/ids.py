@@ -7,7 +7,6 @@ assigned by `sequential_ids` in creation order, which is also stable under a lat
 
 import base64
 import hashlib
-import uuid
 
 _SORTABLE_B32 = "234567abcdefghijklmnopqrstuvwxyz"
 
@@ -31,7 +30,9 @@ def numeric_id(seed: int, kind: str, key: object, digits: int) -> str:
 
 def uuid_id(seed: int, kind: str, key: object) -> str:
     """A version-4-shaped UUID string (web anonymousId, messageId, Square loyalty ids)."""
-    return str(uuid.UUID(bytes=digest(seed, kind, key, 16), version=4))
+    h = digest(seed, kind, key, 16).hex()
+    variant = "89ab"[int(h[16], 16) & 3]
+    return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{variant}{h[17:20]}-{h[20:32]}"
 
 
 def bluesky_tid(created_us: int, clock_id: int) -> str:

@@ -6,8 +6,9 @@ clock, the file name in a gzip header, dict-of-set iteration or the machine.
 
 import gzip
 import json
+import time
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 import pyarrow as pa
@@ -53,12 +54,12 @@ def shop_time(ts: int) -> str:
 
 def utc_millis(ts: int, millis: int = 0) -> str:
     """RFC 3339 UTC with milliseconds and Z (Square, Bluesky, web events)."""
-    return f"{datetime.fromtimestamp(ts, UTC):%Y-%m-%dT%H:%M:%S}.{millis % 1000:03d}Z"
+    return f"{time.strftime('%Y-%m-%dT%H:%M:%S', time.gmtime(ts))}.{millis % 1000:03d}Z"
 
 
 def utc_seconds(ts: int) -> str:
     """RFC 3339 UTC without fractions (Google's proto3 Timestamp with 0 fractional digits)."""
-    return f"{datetime.fromtimestamp(ts, UTC):%Y-%m-%dT%H:%M:%S}Z"
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ts))
 
 
 def money(cents: int) -> str:

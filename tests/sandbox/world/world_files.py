@@ -1,0 +1,27 @@
+"""Helpers for reading a generated world in tests: JSON lines (plain or gzip) and file digests."""
+
+import gzip
+import hashlib
+import json
+from pathlib import Path
+
+SEED = 7
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def web_events(world: Path) -> list[dict]:
+    """Every event of every delivered file (duplicates from re-delivered files included)."""
+    events = []
+    for path in sorted((world / "web_events").iterdir()):
+        events.extend(read_jsonl(path))
+    return events
+
+
+def tree_digests(root: Path) -> dict[str, str]:
+    return {str(path.relative_to(root)): hashlib.sha256(path.read_bytes()).hexdigest()
+            for path in sorted(root.rglob("*")) if path.is_file()}
