@@ -181,7 +181,7 @@ def _break(record: Record, shape: RecordShape, kind: str) -> None:
     elif kind == "wrong_type":
         _set(record, shape.timestamp, 1_700_000_000)
     elif kind == "oversized_text":
-        _set(record, shape.text, "too long " * (OVERSIZED_TEXT_CHARS // 9))
+        _set(record, shape.text, ("too long " * (OVERSIZED_TEXT_CHARS // 9 + 1))[:OVERSIZED_TEXT_CHARS])
     elif kind == "invalid_utf8":
         current = _get(record, shape.text)
         text = current if isinstance(current, str) and current else "text"

@@ -24,6 +24,7 @@ def parse_link_header(value: str | None) -> dict[str, str]:
 class VendorHttp:
     sandboxes: Sandboxes
     token: str | None = None
+    anonymous: bool = False  # send no credentials at all
 
     def __post_init__(self) -> None:
         self.session = requests.Session()
@@ -34,10 +35,12 @@ class VendorHttp:
 
     def shopify(self, path_or_url: str, headers: dict[str, str] | None = None, **params: Any) -> requests.Response:
         url = path_or_url if path_or_url.startswith("http") else self.url("shopify", path_or_url)
-        return self.session.get(url, params=params, headers={"X-Shopify-Access-Token": self.token, **(headers or {})})
+        auth = {} if self.anonymous else {"X-Shopify-Access-Token": self.token}
+        return self.session.get(url, params=params, headers={**auth, **(headers or {})})
 
     def _bearer(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.token}", "Square-Version": "2025-08-20"}
+        auth = {} if self.anonymous else {"Authorization": f"Bearer {self.token}"}
+        return {**auth, "Square-Version": "2025-08-20"}
 
     def square(self, method: str, path: str, *, body: dict[str, Any] | None = None, **params: Any) -> requests.Response:
         return self.session.request(method, self.url("square", path), params=params or None, json=body, headers=self._bearer())
