@@ -128,12 +128,13 @@ def _xrpc(session: requests.Session, url: str, params: dict[str, Any], key: str)
 def bluesky(base_url: str, token: str, manifest: dict[str, Any]) -> dict[str, list]:
     session = requests.Session()
     session.headers["Authorization"] = f"Bearer {token}"
-    brand = manifest["brand"]
+    brand = manifest["brand"]  # a brand post can be both a search hit and in the author feed: once per uri
     search = _xrpc(session, f"{base_url}/xrpc/app.bsky.feed.searchPosts",
                    {"q": brand["search_query"], "limit": 100}, "posts")
     feed = _xrpc(session, f"{base_url}/xrpc/app.bsky.feed.getAuthorFeed",
                  {"actor": brand["bluesky_handle"], "limit": 100}, "feed")
-    return {"posts": search + [item["post"] for item in feed]}
+    unique = {post["uri"]: post for post in [*search, *(item["post"] for item in feed)]}
+    return {"posts": list(unique.values())}
 
 
 def web_events(world_dir: Path) -> dict[str, list]:

@@ -58,10 +58,11 @@ def measure(ctx: BenchContext) -> Section:
         except NotMeasured:
             raise
         except Exception as error:  # noqa: BLE001 - one scale failing must not hide the other
-            failures.append(f"{scale}: {type(error).__name__}: {str(error).strip().splitlines()[0][:400]}")
+            failures.append(f"{scale}: {type(error).__name__}: {str(error).strip().splitlines()[0][:600]}")
+            section.figures.setdefault("output_tail", {})[scale] = getattr(error, "output", "")[-4000:]
     if not per_scale:
         raise RuntimeError("; ".join(failures))
-    section.figures = {"scales": per_scale}
+    section.figures["scales"] = per_scale
     for scale, summary in per_scale.items():
         rows = [[stage, s["median_s"], s["min_s"], s["max_s"], s["peak_rss_mib"]]
                 for stage, s in summary["stages"].items()]

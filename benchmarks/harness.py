@@ -113,6 +113,8 @@ def run_measurement(module: ModuleType, ctx: BenchContext) -> Section:
         section = Section(module.KEY, module.TITLE, status="failed",
                           reason=f"{type(error).__name__}: {last_line}")
         section.figures["traceback"] = traceback.format_exc()[-6000:]
+        if getattr(error, "output", ""):
+            section.figures["output_tail"] = error.output[-4000:]
     section.seconds = time.perf_counter() - started
     print(f"[bench] {module.KEY}: {section.status} in {section.seconds:.0f} s"
           + (f" ({section.reason})" if section.reason else ""), flush=True)

@@ -62,7 +62,11 @@ class ChildRun:
 
 
 class ChildFailed(RuntimeError):
-    """A measured step exited non-zero; the message carries the tail of its output."""
+    """A measured step exited non-zero; the message is its last output line, `.output` the tail."""
+
+    def __init__(self, message: str, output: str = "") -> None:
+        super().__init__(message)
+        self.output = output
 
 
 def _peak_rss_bytes(rusage: Any) -> int:
@@ -90,19 +94,29 @@ def run_command(
 
 
 def run_child(
-    target: str, kwargs: dict[str, Any], *, env: dict[str, str] | None = None, cwd: Path | None = None
+    target: str,
+    kwargs: dict[str, Any],
+    *,
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+    preload: tuple[str, ...] = (),
 ) -> ChildRun:
     """Run `module:function(**kwargs)` in a fresh interpreter and return its time, memory and result.
+
+    `preload` modules are imported before the clock starts (for throughput figures that should not
+    include library import time); without it the layer's imports inside the function are timed.
 
     The function's return value must be JSON-serialisable; it comes back through a file so that
     whatever the step prints (dlt progress, dbt logs) cannot corrupt it.
     """
     with tempfile.TemporaryDirectory(prefix="seamline-bench-") as tmp:
         result_file = Path(tmp) / "result.json"
-        argv = [sys.executable, "-m", "benchmarks.child", target, json.dumps(kwargs), str(result_file)]
+        argv = [sys.executable, "-m", "benchmarks.child", target, json.dumps(kwargs), str(result_file),
+                json.dumps(list(preload))]
         wall, peak, code, tail = run_command(argv, env=env, cwd=cwd)
         if code != 0 or not result_file.exists():
-            raise ChildFailed(f"{target} exited with code {code}; output ends with:\n{tail}")
+            last = next((line for line in reversed(tail.splitlines()) if line.strip()), "")
+            raise ChildFailed(f"{target} exited with code {code}: {last.strip()[:600]}", tail)
         payload = json.loads(result_file.read_text())
     return ChildRun(payload["seconds"], wall, peak, payload["result"])
 

@@ -56,8 +56,9 @@ def child_env(data_dir: Path, extra: dict[str, str] | None = None) -> dict[str, 
 def serving_world(world_dir: Path) -> Iterator[dict[str, str]]:
     """Start the vendor sandboxes on `world_dir` in this process; yield the connectors' env vars."""
     start_sandboxes = require("ingestion.sandbox.servers", "start_sandboxes")
+    sandbox_env = require("orchestration.runner", "sandbox_env")
     with start_sandboxes(world_dir) as sandboxes:
-        yield stages.sandbox_env(sandboxes.base_urls, sandboxes.token, world_dir)
+        yield sandbox_env(sandboxes.base_urls, sandboxes.token, world_dir)
 
 
 def run_pipeline(ctx: BenchContext, scale: str, run_index: int) -> PipelineRun:
@@ -87,7 +88,7 @@ def _stage(stage: str, function: str, kwargs: dict[str, Any], env: dict[str, str
     try:
         return run_child(f"benchmarks.stages:{function}", kwargs, env=env)
     except ChildFailed as error:
-        raise ChildFailed(f"stage {stage} failed: {error}") from error
+        raise ChildFailed(f"stage {stage} failed: {error}", error.output) from error
 
 
 def run_repeated(ctx: BenchContext, scale: str) -> list[PipelineRun]:

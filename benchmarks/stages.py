@@ -21,23 +21,6 @@ from benchmarks.context import require
 DBT_PROJECT = Path(__file__).resolve().parent.parent / "dbt_project"
 
 
-def sandbox_env(base_urls: dict[str, str], token: str, world_dir: Path) -> dict[str, str]:
-    """The `SOURCES__*` variables that point every connector at the sandboxes serving `world_dir`."""
-    manifest = json.loads((world_dir / "manifest.json").read_text())
-    brand = manifest.get("brand", {})
-    env = {}
-    for source, url in base_urls.items():
-        env[f"SOURCES__{source.upper()}__BASE_URL"] = url
-        env[f"SOURCES__{source.upper()}__ACCESS_TOKEN"] = token
-    env["SOURCES__GOOGLE_REVIEWS__ACCOUNT_ID"] = str(manifest.get("google_account_id", ""))
-    env["SOURCES__BLUESKY__BRAND_QUERY"] = str(brand.get("search_query", ""))
-    env["SOURCES__BLUESKY__BRAND_HANDLE"] = str(brand.get("bluesky_handle", ""))
-    env["SOURCES__WEB_EVENTS__BUCKET_URL"] = str(world_dir / "web_events")
-    env["SOURCES__SHOPIFY__START_DATE"] = str(manifest.get("start", "2000-01-01"))
-    env["SOURCES__SQUARE__START_DATE"] = str(manifest.get("start", "2000-01-01"))
-    return env
-
-
 def generate(scale: str, seed: int, out: str) -> dict[str, Any]:
     """Generate a world with the simulator; returns the manifest's record counts."""
     generate_world = require("ingestion.sandbox.world", "generate_world")
@@ -100,16 +83,51 @@ def dbt(args: list[str], target_path: str, allow_test_failures: bool = False) ->
 
 
 def checks(target_path: str) -> dict[str, Any]:
-    """The quality gates: dbt's data and unit tests, then the Great Expectations suites.
+    """The quality gates: dbt's data and unit tests, then the Great Expectations suites (raw + marts).
 
-    Failing checks are findings about the data, reported in the result; only a crash raises.
+    The GX part runs the orchestration layer's suites exactly as its Dagster asset checks do, minus
+    Dagster. Failing checks are findings about the data, reported in the result; only a crash raises.
     """
+    import time
+
     tests = dbt(["test"], target_path, allow_test_failures=True)
+    started = time.perf_counter()
+    gx = _gx_suites()
     return {
         "dbt_tests": len(tests["nodes"]),
         "dbt_failed": tests["failed_tests"],
+        "dbt_seconds": sum(n["seconds"] for n in tests["nodes"]),
+        "gx": gx,
+        "gx_seconds": round(time.perf_counter() - started, 3),
         "nodes": tests["nodes"],
     }
+
+
+def _gx_suites() -> dict[str, Any]:
+    """Every GX rule of the raw and mart suites; counts of passed and failed (blocking or warning)."""
+    import duckdb
+
+    paths = require("orchestration.paths")
+    suites = require("orchestration.quality.suites")
+    run_facts = require("orchestration.quality.facts", "run_facts")
+    validate = require("orchestration.quality.validate")
+    docs_dir = paths.quality_docs_dir()
+    with duckdb.connect(str(paths.raw_db()), read_only=True) as raw:
+        facts = run_facts(raw)
+    counts = {"rules": 0, "passed": 0, "failed_blocking": [], "failed_warning": []}
+    for suite in [*suites.RAW_SUITES, *suites.MART_SUITES]:
+        database = paths.raw_db() if suite.database == "raw" else paths.warehouse_db()
+        with duckdb.connect(str(database), read_only=True) as con:
+            outcomes = validate.validate_suite(con, suite, suite.rules, facts, docs_dir)
+        for outcome in outcomes:
+            counts["rules"] += 1
+            if outcome.passed:
+                counts["passed"] += 1
+            else:
+                kind = "failed_blocking" if outcome.rule.blocking else "failed_warning"
+                counts[kind].append(outcome.check_name)
+    validate.build_data_docs(docs_dir)
+    return counts
 
 
 def table_counts(database: str, schema: str) -> dict[str, int]:

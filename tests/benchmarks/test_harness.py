@@ -111,3 +111,14 @@ def test_sentiment_measurement_on_the_labelled_sentences(tmp_path):
     assert accuracy["amazon"]["sentences"] == 1000 and accuracy["yelp"]["sentences"] == 1000
     assert 0.6 < accuracy["overall"]["accuracy"] < 1.0
     assert section["figures"]["time"]["runs"] == 1
+
+
+def test_scaling_exponent_recovers_known_powers():
+    from benchmarks.scaling import loglog_exponent
+
+    sizes = [1_000.0, 10_000.0, 100_000.0]
+    assert loglog_exponent(sizes, [0.002 * s for s in sizes]) == pytest.approx(1.0)
+    assert loglog_exponent(sizes, [5.0 + 0 * s for s in sizes]) == pytest.approx(0.0)
+    assert loglog_exponent(sizes, [1e-6 * s**1.5 for s in sizes]) == pytest.approx(1.5)
+    with pytest.raises(ValueError, match="same size"):
+        loglog_exponent([10.0, 10.0], [1.0, 2.0])
