@@ -92,6 +92,7 @@ def _filters_sidebar(snapshot: Snapshot) -> Filters:
     location_names = dict(zip(location_frame["location_id"], location_frame["location_name"], strict=True))
     if "filter_dates" not in st.session_state:
         _seed_from_address(first_day, last_day, list(location_names))
+    _keep_inside_snapshot(first_day, last_day, list(location_names))
 
     sidebar = st.sidebar
     sidebar.header("Filters")
@@ -109,6 +110,16 @@ def _filters_sidebar(snapshot: Snapshot) -> Filters:
                                "channel": list(filters.channels), "location": location_id})
     sidebar.caption(f"Snapshot `{snapshot.snapshot_id}` · data {first_day} to {last_day}")
     return filters
+
+
+def _keep_inside_snapshot(first_day: dt.date, last_day: dt.date, location_ids: list[str]) -> None:
+    """A newer snapshot may cover other dates or locations: pull kept filter values back inside it."""
+    picked = st.session_state["filter_dates"]
+    clamped = tuple(min(max(day, first_day), last_day) for day in picked)
+    if clamped != tuple(picked):
+        st.session_state["filter_dates"] = clamped
+    if st.session_state.get("filter_location") not in (ALL_LOCATIONS, *location_ids):
+        st.session_state["filter_location"] = ALL_LOCATIONS
 
 
 def _date_pair(picked: object, last_day: dt.date) -> tuple[dt.date, dt.date]:

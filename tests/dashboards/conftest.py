@@ -48,7 +48,7 @@ def default_period(warehouse: duckdb.DuckDBPyConnection) -> tuple[dt.date, dt.da
 
 @pytest.fixture
 def open_page(snapshot_path: Path) -> Callable[..., AppTest]:
-    """Run the app on the snapshot, switched to pages/<page>.py, and return the AppTest after the run."""
+    """Run the app on the snapshot, switched to views/<page>.py, and return the AppTest after the run."""
 
     def run(page: str = "overview", query_params: dict[str, str | list[str]] | None = None) -> AppTest:
         app = AppTest.from_file(str(APP), default_timeout=30)
@@ -56,7 +56,7 @@ def open_page(snapshot_path: Path) -> Callable[..., AppTest]:
             app.query_params[key] = value
         app.run()
         if page != "overview":
-            app.switch_page(f"pages/{page}.py")
+            app.switch_page(f"views/{page}.py")
             app.run()
         assert not app.exception, [exception.message for exception in app.exception]
         return app

@@ -46,6 +46,11 @@ def build_small_snapshot(data_dir: Path, run_id: str = "test-run", customers: in
     return publish_snapshot(warehouse, run_id, _ops_rows(run_id), directory=data_dir / "serving")
 
 
+def small_world_people(customers: int = 40) -> pd.DataFrame:
+    """The raw identities behind the snapshot's hashed and masked PII (what a caller would type)."""
+    return _touchpoints(random.Random(7), customers)[1]
+
+
 def _touchpoints(rng: random.Random, customers: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     first_day = LAST_DAY - dt.timedelta(days=DAYS - 1)
     rows, people = [], []

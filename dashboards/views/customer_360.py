@@ -35,7 +35,8 @@ if len(matches) > 1:
     st.caption(f"{len(matches)} customers match (names and phones are compared masked, so several can fit).")
     options = matches["customer_id"].tolist()
     labels = dict(zip(options, matches["name_masked"].fillna("(no name)") + " · " + matches["channels"], strict=True))
-    customer_id = st.selectbox("Customer", options, format_func=lambda value: f"{value} — {labels[value]}")
+    customer_id = st.selectbox("Customer", options, key="customer_pick",
+                               format_func=lambda value: f"{value} — {labels[value]}")
 else:
     customer_id = matches["customer_id"].iloc[0]
 customer = matches.set_index("customer_id").loc[customer_id]

@@ -1,0 +1,73 @@
+"""Customer 360: finding a customer by email, phone, name or id without raw PII in the snapshot."""
+
+from __future__ import annotations
+
+import pytest
+from dashboard_snapshot import small_world_people
+
+
+@pytest.fixture
+def person(warehouse) -> dict[str, str]:
+    """A customer with touchpoints in more than one channel, with its raw identifiers."""
+    people = small_world_people().set_index("customer_id")
+    (customer_id,) = warehouse.execute(
+        "select customer_id from marts.dim_customers where is_omnichannel order by customer_id limit 1").fetchone()
+    return {"customer_id": customer_id, **people.loc[customer_id].to_dict()}
+
+
+def _search(open_page, text: str):
+    app = open_page("customer_360")
+    app.text_input(key="customer_search").set_value(text).run()
+    assert not app.exception, [exception.message for exception in app.exception]
+    return app
+
+
+@pytest.mark.parametrize("how", ["email", "email_messy", "phone", "customer_id"])
+def test_finds_the_customer_and_shows_the_golden_record(open_page, warehouse, person, how):
+    typed = {
+        "email": person["email"],
+        "email_messy": f"  {person['email'].upper()} ",
+        "phone": "(" + person["phone"][2:5] + ") " + person["phone"][5:8] + "-" + person["phone"][8:],
+        "customer_id": person["customer_id"],
+    }[how]
+    lifetime_value, orders, segment = warehouse.execute(
+        "select lifetime_value, orders_count, rfm_segment from marts.dim_customers where customer_id = ?",
+        [person["customer_id"]]).fetchone()
+    (touchpoints,) = warehouse.execute(
+        "select count(*) from marts.fct_touchpoints where customer_id = ?", [person["customer_id"]]).fetchone()
+
+    app = _search(open_page, typed)
+
+    assert person["customer_id"] in app.subheader[0].value
+    shown = {metric.label: metric.value for metric in app.metric}
+    assert shown["Lifetime value"] == f"${lifetime_value:,.2f}"
+    assert shown["Orders"] == f"{orders:,}"
+    assert shown["Segment"] == segment
+    timeline = next(table.value for table in app.dataframe if "touchpoint_type" in table.value.columns)
+    assert len(timeline) == touchpoints
+    assert set(timeline["channel"]) >= {"web", "store"}
+
+
+def test_name_search_lists_every_customer_with_that_masked_name(open_page, warehouse, person):
+    matching = [row[0] for row in warehouse.execute(
+        "select customer_id from marts.dim_customers where name_masked = (select name_masked "
+        "from marts.dim_customers where customer_id = ?) order by customer_id", [person["customer_id"]]).fetchall()]
+
+    app = _search(open_page, f"{person['first_name']} {person['last_name']}")
+
+    if len(matching) > 1:
+        options = app.selectbox(key="customer_pick").options
+        assert sorted(option.split(" — ")[0] for option in options) == matching
+    else:
+        assert person["customer_id"] in app.subheader[0].value
+
+
+def test_masked_values_only_and_no_raw_pii_on_the_page(open_page, person):
+    app = _search(open_page, person["email"])
+
+    page_text = " ".join(str(element.value) for element in app.main
+                         if hasattr(element, "value") and element.type != "text_input")
+    table_text = app.table[0].value.to_string()
+    for raw in (person["email"], person["phone"], person["last_name"]):
+        assert raw not in page_text and raw not in table_text
+    assert "*" in table_text  # masked phone

@@ -1,0 +1,113 @@
+"""Cross-page filters, the address-bar round trip, and the data-health banner on every page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from dashboard_snapshot import build_small_snapshot
+from streamlit.testing.v1 import AppTest
+
+from orchestration.serving import write_run_status
+
+APP = Path(__file__).resolve().parents[2] / "dashboards" / "app.py"
+PAGES = ["overview", "handoffs", "journeys", "attribution", "customer_360", "reviews_social",
+         "prices_fulfilment", "data_health"]
+
+
+def _revenue(app: AppTest) -> float:
+    shown = next(metric.value for metric in app.metric if metric.label == "Revenue")
+    return float(shown.replace("$", "").replace(",", ""))
+
+
+def test_location_and_channel_filters_apply(open_page, warehouse, default_period):
+    start, end = default_period
+    (location_id,) = warehouse.execute(
+        "select location_id from marts.fct_touchpoints where touchpoint_type = 'purchase' "
+        "and location_id is not null group by 1 order by count(*) desc limit 1").fetchone()
+    bounds = [dt.datetime.combine(start, dt.time()), dt.datetime.combine(end + dt.timedelta(days=1), dt.time())]
+    (store_revenue,) = warehouse.execute(
+        "select sum(value_amount) from marts.fct_touchpoints where touchpoint_type = 'purchase' "
+        "and channel = 'store' and location_id = ? and occurred_at >= ? and occurred_at < ?",
+        [location_id, *bounds]).fetchone()
+
+    app = open_page("overview")
+    app.selectbox(key="filter_location").set_value(location_id).run()
+    app.multiselect(key="filter_channels").set_value(["store"]).run()
+
+    assert _revenue(app) == pytest.approx(float(store_revenue), abs=0.005)
+    assert app.query_params["location"] == location_id
+    assert app.query_params["channel"] == "store"
+
+
+def test_filters_persist_across_pages(open_page):
+    app = open_page("overview")
+    app.multiselect(key="filter_channels").set_value(["web", "store"]).run()
+    app.switch_page("views/handoffs.py").run()
+
+    assert app.multiselect(key="filter_channels").value == ["web", "store"]
+    flows = next(table.value for table in app.dataframe if "from_channel" in table.value.columns)
+    assert set(flows["from_channel"]) | set(flows["to_channel"]) == {"web", "store"}
+
+
+def test_filters_from_the_address_bar(open_page, default_period):
+    start, end = default_period
+    app = open_page("overview", {"from": (start - dt.timedelta(days=7)).isoformat(), "to": end.isoformat(),
+                                 "channel": ["web"]})
+
+    assert app.date_input(key="filter_dates").value == (start - dt.timedelta(days=7), end)
+    assert app.multiselect(key="filter_channels").value == ["web"]
+    assert not app.warning
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_stale_banner_on_every_page(open_page, monkeypatch, page):
+    monkeypatch.setenv("SEAMLINE_STALE_AFTER_HOURS", "0")
+
+    app = open_page(page)
+
+    assert any("Stale data" in warning.value for warning in app.warning)
+
+
+def test_fresh_snapshot_has_no_banner(open_page):
+    app = open_page("overview")
+
+    assert not app.warning and not app.error
+
+
+def test_failed_run_banner_names_the_failing_check(tmp_path, monkeypatch):
+    build_small_snapshot(tmp_path)
+    write_run_status("run-after", "blocked", [{"check_name": "gx_orders_total_non_negative"}],
+                     directory=tmp_path / "serving")
+    monkeypatch.setenv("SEAMLINE_DATA_DIR", str(tmp_path))
+
+    app = AppTest.from_file(str(APP), default_timeout=30).run()
+
+    assert not app.exception
+    banner = app.error[0].value
+    assert "run-after" in banner and "blocked" in banner and "gx_orders_total_non_negative" in banner
+    assert app.metric  # the last good snapshot is still shown
+
+
+def test_no_snapshot_yet_says_what_to_do(tmp_path, monkeypatch):
+    monkeypatch.setenv("SEAMLINE_DATA_DIR", str(tmp_path))
+
+    app = AppTest.from_file(str(APP), default_timeout=30).run()
+
+    assert not app.exception
+    assert "No serving snapshot has been published yet" in app.warning[0].value
+    assert not app.metric
+
+
+def test_new_publish_is_picked_up_without_restart(tmp_path, monkeypatch):
+    build_small_snapshot(tmp_path, run_id="first", customers=40)
+    monkeypatch.setenv("SEAMLINE_DATA_DIR", str(tmp_path))
+    app = AppTest.from_file(str(APP), default_timeout=30).run()
+    before = _revenue(app)
+
+    build_small_snapshot(tmp_path, run_id="second", customers=12)
+    app.run()
+
+    assert _revenue(app) < before
+    assert any("warehouse-second.duckdb" in caption.value for caption in app.sidebar.caption)
