@@ -20,10 +20,10 @@ DONE = '[data-testid="stApp"][data-test-script-state="notRunning"][data-test-con
 
 
 def pages() -> list[str]:
-    """Page names (pages/<name>.py), the default page (overview) first."""
+    """Page names (views/<name>.py), the default page (overview) first."""
     from dashboards import APP
 
-    names = sorted(p.stem for p in (APP.parent / "pages").glob("*.py") if not p.stem.startswith("_"))
+    names = sorted(p.stem for p in (APP.parent / "views").glob("*.py") if not p.stem.startswith("_"))
     return sorted(names, key=lambda name: name != "overview")
 
 
@@ -56,7 +56,7 @@ def page_query_times(runs: int) -> dict[str, Any]:
             app = AppTest.from_file(str(APP), default_timeout=120)
             if page != "overview":
                 app.run()
-                app.switch_page(f"pages/{page}.py")
+                app.switch_page(f"views/{page}.py")
             st.cache_data.clear()
             spent.clear()
             started = time.perf_counter()
