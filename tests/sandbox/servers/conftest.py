@@ -278,7 +278,7 @@ def write_fixture_world(world: Path, seed: int = 7) -> Path:
     _write(world / "google" / "locations.jsonl", google["locations"])
     _write(world / "google" / "reviews.jsonl", google["reviews"])
     _write(world / "bluesky" / "posts.jsonl", _bluesky(rng))
-    manifest = {"scale": 0, "seed": seed, "start": "2025-06-01T00:00:00Z", "end": _z(AS_OF, 0), "as_of": _z(AS_OF, 0),
+    manifest = {"scale": "fixture", "seed": seed, "start": "2025-06-01T00:00:00Z", "end": _z(AS_OF, 0), "as_of": _z(AS_OF, 0),
                 "currency": "USD", "brand": {"name": "Northwind", "bluesky_handle": BRAND_HANDLE, "search_query": "Northwind"},
                 "google_account_id": GOOGLE_ACCOUNT, "counts": {}}
     (world / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
