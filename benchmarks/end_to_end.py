@@ -53,6 +53,10 @@ def measure(ctx: BenchContext) -> Section:
     per_scale = {}
     failures = []
     for scale in ctx.scales:
+        if scale == "large":
+            failures.append("large: not measured: the harness has no file-drop ingestion path for the large "
+                            "world yet, and the API path was not attempted at 500,000 people")
+            continue
         try:
             per_scale[scale] = summarise(run_repeated(ctx, scale))
         except NotMeasured:

@@ -21,6 +21,7 @@ from benchmarks import (
     identity,
     identity_febrl,
     ingestion,
+    journeys,
     scaling,
     sentiment,
     transformation,
@@ -35,12 +36,13 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 MEASUREMENTS: tuple[ModuleType, ...] = (
     end_to_end,
     scaling,
+    identity,
+    journeys,
+    dashboard,
     ingestion,
     transformation,
-    identity,
     identity_febrl,
     sentiment,
-    dashboard,
 )
 
 TELEMETRY_OFF = {
