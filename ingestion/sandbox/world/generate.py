@@ -86,9 +86,8 @@ def _materialise(world, out: Path, as_of: date) -> None:
     emit("google/locations.jsonl", google_locations(world))
     emit("google/reviews.jsonl", reviews(world, activity, people, cut, ledger))
     emit("bluesky/posts.jsonl", posts(world, activity, people, cut, ledger))
-    account_ids = {email: shopify_ids.customers[key] for email, key in shopify_ids.account_customer.items()
-                   if key[0] < cut}
-    web = WebRenderer(world, people, account_ids, cut, ledger, shopify_ids.orders)
+    accounts = {email: (key[0], shopify_ids.customers[key]) for email, key in shopify_ids.account_customer.items()}
+    web = WebRenderer(world, people, accounts, cut, ledger, shopify_ids.orders)
     web_stats = web.write(activity.web_events, out / "web_events")
     counts["web_events/events"] = web_stats["events"]
     _write_truth(world, out, people_list, ledger, cut)

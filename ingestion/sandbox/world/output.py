@@ -6,6 +6,7 @@ clock, the file name in a gzip header, dict-of-set iteration or the machine.
 
 import gzip
 import json
+import os
 import time
 from collections.abc import Iterable
 from datetime import datetime
@@ -29,16 +30,21 @@ def write_jsonl(path: Path, records: Iterable[dict], compress: bool = False) -> 
     lines = [dumps(record) for record in records]
     payload = ("\n".join(lines) + "\n" if lines else "").encode()
     if compress:
-        with open(path, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz:
-            gz.write(payload)
-    else:
-        path.write_bytes(payload)
+        payload = gzip.compress(payload, mtime=0)
+    _replace_atomically(path, payload)
     return len(lines)
+
+
+def _replace_atomically(path: Path, payload: bytes) -> None:
+    """Write beside the target and rename, so a sandbox re-reading the file never sees half of it."""
+    partial = path.with_name(f".{path.name}.partial")
+    partial.write_bytes(payload)
+    os.replace(partial, path)
 
 
 def write_json(path: Path, document: dict) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    _replace_atomically(path, (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode())
 
 
 def write_parquet(path: Path, table: pa.Table) -> None:

@@ -33,18 +33,19 @@ def campaign_of(url: str) -> dict | None:
 
 
 class WebRenderer:
-    def __init__(self, world: World, people: dict[int, Person], customer_id_of_email: dict[str, int], cut: int,
+    def __init__(self, world: World, people: dict[int, Person], accounts: dict[str, tuple[int, int]], cut: int,
                  ledger: Ledger, order_ids: dict[tuple, int]):
+        """`accounts` maps a normalised e-mail to (created, Shopify customer id) of its account."""
         self.world, self.people, self.cut, self.ledger = world, people, cut, ledger
-        self.customer_id_of_email = customer_id_of_email
+        self.accounts = accounts
         self.order_ids = order_ids
 
     def event(self, event: WebEvent) -> dict:
         message_id = ids.uuid_id(self.world.seed, "message", event.key)
         user_id = None
-        if event.account_email:
-            customer = self.customer_id_of_email.get(event.account_email.strip().lower())
-            user_id = str(customer) if customer else None
+        account = self.accounts.get(event.account_email.strip().lower()) if event.account_email else None
+        if account and account[0] <= event.timestamp:  # userId exists once the account does
+            user_id = str(account[1])
         path = urlsplit(event.url).path or "/"
         context = {"page": {"path": path, "referrer": event.referrer, "url": event.url},
                    "userAgent": USER_AGENTS[event.user_agent], "library": _LIBRARY}
