@@ -1,0 +1,57 @@
+"""`python -m ingestion.sandbox.servers --world DIR` prints the base URLs and env lines, serves until
+Ctrl-C, and exits cleanly."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import requests
+
+from ingestion.sandbox.servers.__main__ import parse_args
+
+REPO = Path(__file__).resolve().parents[3]
+
+
+def test_cli_serves_until_interrupted(world_dir: Path) -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ingestion.sandbox.servers", "--world", str(world_dir), "--vendor-rate-limits"],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        lines = []
+        for line in process.stdout:
+            lines.append(line.strip())
+            if line.startswith("# serving"):
+                break
+        env = dict(line.removeprefix("export ").split("=", 1) for line in lines if line.startswith("export "))
+        assert sorted(env) == sorted(
+            f"SOURCES__{source}__{setting}"
+            for source in ("SHOPIFY", "SQUARE", "GOOGLE_REVIEWS", "BLUESKY")
+            for setting in ("BASE_URL", "ACCESS_TOKEN")
+        )
+        assert env["SOURCES__SHOPIFY__BASE_URL"].endswith("/admin/api/2024-04")
+        response = requests.get(
+            env["SOURCES__SHOPIFY__BASE_URL"] + "/products.json",
+            headers={"X-Shopify-Access-Token": env["SOURCES__SHOPIFY__ACCESS_TOKEN"]},
+            timeout=10,
+        )
+        assert response.status_code == 200
+        assert response.headers["X-Shopify-Shop-Api-Call-Limit"] == "1/40"
+    finally:
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=15) == 0
+        process.stdout.close()
+        process.stderr.close()
+
+
+def test_cli_options_map_to_faults() -> None:
+    args = parse_args(["--world", "w", "--shopify-port", "8001", "--server-error-every", "7", "--malformed-rate", "0.1"])
+    assert (args.shopify_port, args.square_port, args.server_error_every, args.malformed_rate) == (8001, 0, 7, 0.1)
