@@ -17,6 +17,8 @@
             when 'hotmial.com' then 'hotmail.com' when 'hotmal.com' then 'hotmail.com'
             when 'hotmail.co' then 'hotmail.com'
             when 'outlok.com' then 'outlook.com' when 'outllok.com' then 'outlook.com'
+            when 'iclod.com' then 'icloud.com' when 'aol.co' then 'aol.com'
+            when 'comcast.com' then 'comcast.net' when 'protonme.com' then 'proton.me'
             else split_part({{ cleaned }}, '@', 2)
         end
     {%- endset -%}

@@ -21,7 +21,9 @@ refund_lines as (
         _dlt_id                                                               as refund_line_dlt_id,
         cast({{ col_or_null(line_cols, 'line_item_id', 'bigint') }} as varchar) as shopify_line_item_id,
         {{ col_or_null(line_cols, 'quantity', 'integer') }}                   as quantity,
-        cast({{ col_or_null(line_cols, 'subtotal', 'double') }} as decimal(18, 2)) as refund_amount
+        cast({{ col_or_null(line_cols, 'subtotal', 'double') }} as decimal(18, 2)) as refund_amount,
+        {#- where the goods were restocked: a store's location for a return at the counter -#}
+        cast({{ col_or_null(line_cols, 'location_id', 'bigint') }} as varchar) as restock_shopify_location_id
     from {{ refund_lines }}
 ),
 
@@ -36,6 +38,7 @@ select
     refund_lines.shopify_line_item_id,
     refund_lines.quantity,
     refund_lines.refund_amount,
+    refund_lines.restock_shopify_location_id,
     refunds.refunded_at
 from refund_lines
 inner join refunds on refund_lines._dlt_parent_id = refunds._dlt_id
@@ -48,6 +51,7 @@ select
     cast(null as varchar) as shopify_line_item_id,
     cast(null as integer) as quantity,
     cast(null as decimal(18, 2)) as refund_amount,
+    cast(null as varchar) as restock_shopify_location_id,
     cast(null as timestamp) as refunded_at
 where false
 {% endif %}

@@ -4,7 +4,7 @@
 
 {% if src is not none %}
 with orders as (
-    select dlt_id, square_order_id, square_location_id, created_at from {{ ref('stg_square__orders') }}
+    select dlt_id, square_order_id, square_location_id, returned_amount, created_at from {{ ref('stg_square__orders') }}
 )
 
 select
@@ -13,6 +13,7 @@ select
     orders.square_order_id                                                    as return_order_id,
     {{ col_or_null(cols, 'source_order_id', 'varchar') }}                     as source_order_id,
     orders.square_location_id,
+    orders.returned_amount                                                    as return_amount,
     orders.created_at                                                         as returned_at
 from {{ src }} as source
 inner join orders on source._dlt_parent_id = orders.dlt_id
@@ -22,6 +23,7 @@ select
     cast(null as varchar) as return_order_id,
     cast(null as varchar) as source_order_id,
     cast(null as varchar) as square_location_id,
+    cast(null as decimal(18, 2)) as return_amount,
     cast(null as timestamp) as returned_at
 where false
 {% endif %}

@@ -1,0 +1,93 @@
+{#- Deterministic edges of the identity graph, each with the rule that made it:
+    - reference edges: one system record points at another (order -> its customer, loyalty account
+      -> its customer, web session -> the order it completed, posts -> their author);
+    - value edges: records sharing a personal email/phone/card (a star to the value's smallest node,
+      which is enough for connected components), and records sharing a household value whose first
+      names agree. Placeholder and junk values make no edges. -#}
+
+with nodes as (
+    select node_id, first_name_key from {{ ref('int_identity_nodes') }}
+),
+
+web_events as (
+    select * from {{ ref('stg_web_events__events') }} where anonymous_id is not null
+),
+
+reference_edges as (
+    select 'shopify:orders:' || shopify_order_id as node_a, 'shopify:customers:' || shopify_customer_id as node_b,
+           'shopify_order_customer' as rule
+    from {{ ref('stg_shopify__orders') }} where shopify_customer_id is not null
+    union all
+    select 'shopify:checkouts:' || shopify_checkout_id, 'shopify:customers:' || shopify_customer_id,
+           'shopify_checkout_customer'
+    from {{ ref('stg_shopify__checkouts') }} where shopify_customer_id is not null
+    union all
+    select 'shopify:checkouts:' || checkouts.shopify_checkout_id, 'shopify:orders:' || orders.shopify_order_id,
+           'shopify_checkout_completed_as_order'
+    from {{ ref('stg_shopify__checkouts') }} as checkouts
+    inner join {{ ref('stg_shopify__orders') }} as orders on checkouts.checkout_token = orders.checkout_token
+    union all
+    select 'square:orders:' || square_order_id, 'square:customers:' || square_customer_id, 'square_order_customer'
+    from {{ ref('stg_square__orders') }} where square_customer_id is not null
+    union all
+    select 'square:orders:' || return_order_id, 'square:orders:' || source_order_id, 'square_return_of_sale'
+    from {{ ref('stg_square__order_returns') }} where source_order_id is not null
+    union all
+    select 'square:loyalty_accounts:' || square_loyalty_account_id, 'square:customers:' || square_customer_id,
+           'square_loyalty_customer'
+    from {{ ref('stg_square__loyalty_accounts') }} where square_customer_id is not null
+    union all
+    select distinct 'web_events:anonymous_ids:' || anonymous_id, 'shopify:orders:' || order_id, 'web_order_completed'
+    from web_events where order_id is not null and event_name = 'Order Completed'
+    union all
+    select distinct 'web_events:anonymous_ids:' || anonymous_id, 'shopify:customers:' || user_id, 'web_user_id'
+    from web_events where user_id is not null
+    union all
+    select 'bluesky:posts:' || post_uri,
+           'bluesky:posts:' || min(post_uri) over (partition by author_did), 'bluesky_same_author'
+    from {{ ref('stg_bluesky__posts') }}
+    where author_did is not null and coalesce(feed, 'search') <> 'author'
+),
+
+identifiers as (
+    select identifiers.*, value_classes.value_class, nodes.first_name_key
+    from {{ ref('int_identity_identifiers') }} as identifiers
+    inner join {{ ref('int_identity_identifier_values') }} as value_classes using (identifier_type, identifier_value)
+    inner join nodes using (node_id)
+),
+
+personal_value_edges as (
+    select
+        node_id as node_a,
+        min(node_id) over (partition by identifier_type, identifier_value) as node_b,
+        'same_' || identifier_type as rule
+    from identifiers
+    where value_class = 'personal'
+),
+
+shared_value_edges as (
+    select left_node.node_id as node_a, right_node.node_id as node_b, 'same_' || left_node.identifier_type || '_and_first_name' as rule
+    from identifiers as left_node
+    inner join identifiers as right_node
+        on left_node.identifier_type = right_node.identifier_type
+        and left_node.identifier_value = right_node.identifier_value
+        and left_node.node_id < right_node.node_id
+        and {{ first_names_compatible('left_node.first_name_key', 'right_node.first_name_key') }}
+    where left_node.value_class = 'shared'
+),
+
+all_edges as (
+    select * from reference_edges
+    union all select * from personal_value_edges
+    union all select * from shared_value_edges
+)
+
+{#- only edges between known nodes (an order may point at a customer not yet loaded), no self-loops -#}
+select distinct
+    least(all_edges.node_a, all_edges.node_b)                                 as node_a,
+    greatest(all_edges.node_a, all_edges.node_b)                              as node_b,
+    all_edges.rule
+from all_edges
+inner join nodes as a on all_edges.node_a = a.node_id
+inner join nodes as b on all_edges.node_b = b.node_id
+where all_edges.node_a <> all_edges.node_b

@@ -1,0 +1,156 @@
+{#- Input of the probabilistic pass, one table in one shape for Splink:
+    - person:  a deterministic cluster holding a customer record (Shopify/Square customer, order,
+               checkout or loyalty account), with its modal name, its email local parts and its
+               store visits (Square sales, Shopify POS and pickup orders);
+    - review:  a Google review (reviewer display name, store reviewed, time);
+    - author:  a Bluesky author (their posts grouped by DID in the deterministic pass).
+    unique_id is the deterministic cluster id, so a match links whole clusters. -#}
+
+with nodes as (
+    select nodes.*, clusters.deterministic_cluster_id
+    from {{ ref('int_identity_nodes') }} as nodes
+    inner join {{ ref('int_identity_clusters_deterministic') }} as clusters using (node_id)
+),
+
+person_clusters as (
+    select deterministic_cluster_id
+    from nodes
+    where source in ('shopify', 'square')
+    group by all
+),
+
+person_names as (
+    select
+        deterministic_cluster_id,
+        mode(first_name_key)                                                  as first_name_key,
+        mode(last_name_key)                                                   as last_name_key
+    from nodes
+    inner join person_clusters using (deterministic_cluster_id)
+    where source in ('shopify', 'square')
+    group by all
+),
+
+person_email_keys as (
+    select
+        nodes.deterministic_cluster_id,
+        list(distinct regexp_replace(split_part(identifiers.identifier_value, '@', 1), '[^a-z]', '', 'g'))
+                                                                              as email_local_keys
+    from {{ ref('int_identity_identifiers') }} as identifiers
+    inner join nodes using (node_id)
+    where identifiers.identifier_type = 'email'
+    group by all
+),
+
+locations as (
+    select * from {{ ref('int_locations_mapped') }}
+),
+
+store_visits as (
+    select 'square:orders:' || square_order_id as node_id, square_location_id as location_id, created_at as visited_at
+    from {{ ref('stg_square__orders') }}
+    union all
+    select 'shopify:orders:' || orders.shopify_order_id, locations.location_id, orders.created_at
+    from {{ ref('stg_shopify__orders') }} as orders
+    inner join {{ ref('stg_shopify__fulfillments') }} as fulfillments using (shopify_order_id)
+    inner join locations on fulfillments.shopify_location_id = locations.shopify_location_id
+    union all
+    select 'shopify:orders:' || orders.shopify_order_id, locations.location_id, orders.created_at
+    from {{ ref('stg_shopify__orders') }} as orders
+    inner join locations on orders.shopify_location_id = locations.shopify_location_id
+),
+
+person_visits as (
+    select
+        nodes.deterministic_cluster_id,
+        list(distinct store_visits.location_id)                               as visit_locations,
+        list(distinct store_visits.location_id || '|' || cast(cast(store_visits.visited_at as date) as varchar))
+                                                                              as visit_days
+    from store_visits
+    inner join nodes using (node_id)
+    where store_visits.location_id is not null
+    group by all
+),
+
+persons as (
+    select
+        person_names.deterministic_cluster_id                                 as unique_id,
+        'person'                                                              as record_kind,
+        person_names.first_name_key,
+        person_names.last_name_key,
+        left(person_names.last_name_key, 1)                                   as last_initial,
+        coalesce(person_email_keys.email_local_keys, [])                      as email_local_keys,
+        cast(null as varchar)                                                 as handle_key,
+        cast(null as varchar)                                                 as location_id,
+        cast(null as timestamp)                                               as event_at,
+        coalesce(person_visits.visit_locations, [])                           as visit_locations,
+        coalesce(person_visits.visit_days, [])                                as visit_days
+    from person_names
+    left join person_email_keys using (deterministic_cluster_id)
+    left join person_visits using (deterministic_cluster_id)
+    where person_names.first_name_key is not null
+),
+
+reviews as (
+    select
+        nodes.deterministic_cluster_id                                        as unique_id,
+        'review'                                                              as record_kind,
+        nodes.first_name_key,
+        {#- "Maria G." gives only an initial: no last name to compare, but the initial counts -#}
+        case when length(nodes.last_name_key) > 1 then nodes.last_name_key end as last_name_key,
+        left(nodes.last_name_key, 1)                                          as last_initial,
+        cast([] as varchar[])                                                 as email_local_keys,
+        cast(null as varchar)                                                 as handle_key,
+        coalesce(by_location.location_id, by_title.location_id)               as location_id,
+        reviews.created_at                                                    as event_at,
+        reviews.review_id
+    from {{ ref('stg_google_reviews__reviews') }} as reviews
+    inner join nodes on nodes.node_id = 'google_reviews:reviews:' || reviews.review_id
+    left join locations as by_location on reviews.google_location_name = by_location.google_location_name
+    left join {{ ref('stg_google_reviews__locations') }} as google_locations
+        on reviews.google_location_name = google_locations.google_location_name
+    left join locations as by_title on lower(google_locations.location_title) = lower(by_title.location_name)
+    where nodes.first_name_key is not null
+),
+
+authors as (
+    select
+        posts_nodes.deterministic_cluster_id                                  as unique_id,
+        'author'                                                              as record_kind,
+        min(posts_nodes.first_name_key)                                       as first_name_key,
+        min(case when length(posts_nodes.last_name_key) > 1 then posts_nodes.last_name_key end) as last_name_key,
+        min(left(posts_nodes.last_name_key, 1))                               as last_initial,
+        cast([] as varchar[])                                                 as email_local_keys,
+        min(posts.author_handle_key)                                          as handle_key,
+        cast(null as varchar)                                                 as location_id,
+        min(posts.created_at)                                                 as event_at,
+        cast([] as varchar[])                                                 as visit_locations,
+        cast([] as varchar[])                                                 as visit_days
+    from {{ ref('stg_bluesky__posts') }} as posts
+    inner join nodes as posts_nodes on posts_nodes.node_id = 'bluesky:posts:' || posts.post_uri
+    group by posts_nodes.deterministic_cluster_id
+),
+
+{#- a visit "shortly before" a review = the reviewed store on any of the window's days before it -#}
+review_windows as (
+    select
+        reviews.unique_id,
+        list(reviews.location_id || '|' || cast(cast(day as date) as varchar))   as visit_days
+    from reviews,
+        unnest(generate_series(
+            cast(reviews.event_at as date) - {{ var('identity_visit_window_days') }},
+            cast(reviews.event_at as date), interval 1 day)) as window_days (day)
+    where reviews.location_id is not null
+    group by all
+)
+
+select * from persons
+union all by name
+select
+    reviews.* exclude (review_id),
+    case when reviews.location_id is not null then [reviews.location_id] else cast([] as varchar[]) end
+                                                                              as visit_locations,
+    coalesce(review_windows.visit_days, cast([] as varchar[]))                as visit_days
+from reviews
+left join review_windows using (unique_id)
+union all by name
+select * from authors

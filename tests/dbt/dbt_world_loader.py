@@ -1,0 +1,95 @@
+"""Build the warehouse for the dbt tests: world JSONL files -> raw.duckdb (dlt) -> dbt build.
+
+The raw tables are loaded under the connectors' dataset/table names with dlt's own normalisation
+(snake_case, nested lists as child tables), adding only what the connectors add (`location_name` on
+reviews, `feed` on posts), so the dbt project sees what it sees in production without HTTP.
+"""
+
+import gzip
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import dlt
+from dbt.cli.main import dbtRunner
+
+DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
+
+# (dataset, table, file under the world directory, primary key)
+WORLD_TABLES = [
+    ("shopify", "customers", "shopify/customers.jsonl", "id"),
+    ("shopify", "orders", "shopify/orders.jsonl", "id"),
+    ("shopify", "checkouts", "shopify/checkouts.jsonl", "id"),
+    ("shopify", "products", "shopify/products.jsonl", "id"),
+    ("square", "locations", "square/locations.jsonl", "id"),
+    ("square", "customers", "square/customers.jsonl", "id"),
+    ("square", "orders", "square/orders.jsonl", "id"),
+    ("square", "payments", "square/payments.jsonl", "id"),
+    ("square", "refunds", "square/refunds.jsonl", "id"),
+    ("square", "loyalty_accounts", "square/loyalty_accounts.jsonl", "id"),
+    ("google_reviews", "reviews", "google/reviews.jsonl", "reviewId"),
+    ("google_reviews", "locations", "google/locations.jsonl", "name"),
+    ("bluesky", "posts", "bluesky/posts.jsonl", "uri"),
+]
+
+
+def read_jsonl(path: Path) -> Iterator[dict]:
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt") as lines:
+        for line in lines:
+            if line.strip():
+                yield json.loads(line)
+
+
+def _as_connector_loads(dataset: str, table: str, record: dict, brand_handle: str) -> dict:
+    if (dataset, table) == ("google_reviews", "reviews"):
+        record["location_name"] = record["name"].rsplit("/reviews/", 1)[0]
+    if (dataset, table) == ("bluesky", "posts"):
+        record["feed"] = "author" if record["author"]["handle"] == brand_handle else "search"
+    return record
+
+
+def load_world(world_dir: Path, data_dir: Path, extra: dict[tuple[str, str], list[dict]] | None = None) -> None:
+    """Load (replace) the world's files (plus `extra` records per (dataset, table)) into data_dir/raw.duckdb."""
+    world_dir, data_dir = Path(world_dir), Path(data_dir)
+    brand_handle = json.loads((world_dir / "manifest.json").read_text())["brand"]["bluesky_handle"]
+    extra = extra or {}
+    destination = dlt.destinations.duckdb(str(data_dir / "raw.duckdb"))
+    by_dataset: dict[str, list] = {}
+    for dataset, table, relative, key in WORLD_TABLES:
+        records = [
+            _as_connector_loads(dataset, table, record, brand_handle)
+            for record in [*read_jsonl(world_dir / relative), *extra.get((dataset, table), [])]
+        ]
+        by_dataset.setdefault(dataset, []).append(
+            dlt.resource(records, name=table, primary_key=key, write_disposition="replace")
+        )
+    events = [record for path in sorted((world_dir / "web_events").glob("events-*.jsonl*"))
+              for record in read_jsonl(path)]
+    events += extra.get(("web_events", "events"), [])
+    by_dataset["web_events"] = [dlt.resource(events, name="events", primary_key="messageId", write_disposition="replace")]
+    for dataset, resources in by_dataset.items():
+        pipeline = dlt.pipeline(
+            pipeline_name=f"dbt_tests_{dataset}", destination=destination, dataset_name=dataset,
+            pipelines_dir=str(data_dir / "dlt_pipelines"),
+        )
+        pipeline.run(resources, loader_file_format="parquet")
+
+
+def run_dbt(data_dir: Path, *args: str) -> None:
+    """Run dbt in-process against data_dir; raise with dbt's own message when anything fails."""
+    os.environ["SEAMLINE_DATA_DIR"] = str(Path(data_dir).absolute())
+    os.environ.setdefault("SEAMLINE_PII_SALT", "test-salt")
+    os.environ["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "false"
+    result = dbtRunner().invoke([
+        *args, "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
+        "--target-path", str(Path(data_dir) / "dbt_target"), "--log-path", str(Path(data_dir) / "dbt_logs"),
+        "--quiet",
+    ])
+    if not result.success:
+        failures = []
+        for node_result in getattr(result.result, "results", None) or []:
+            if str(node_result.status) not in ("success", "pass"):
+                failures.append(f"{node_result.node.unique_id}: {node_result.status}: {node_result.message}")
+        raise AssertionError(f"dbt {' '.join(args)} failed: {result.exception or ''}\n" + "\n".join(failures))
