@@ -220,7 +220,7 @@ def handoff_hours(snapshot: Snapshot, filters: Filters) -> pd.DataFrame:
 JOURNEY_PERIOD = "started_at >= ? and started_at < ? and list_contains(?::varchar[], entry_channel)"
 
 STAGE_FUNNEL = """
-select entry_channel, stage, stage_order, journeys
+select entry_channel, stage, stage_order, customers_reached, customers_stopped, dropoff_rate
 from marts.rpt_dropoff_funnel
 where list_contains(?::varchar[], entry_channel)
 order by entry_channel, stage_order
@@ -237,9 +237,9 @@ limit 15
 """
 
 DROPOFF_POINTS = f"""
-select entry_channel, dropoff_stage, count(*) as journeys
+select entry_channel, dropoff_stage, outcome, count(*) as journeys
 from marts.fct_journeys
-where outcome = 'dropped' and {JOURNEY_PERIOD}
+where outcome <> 'purchase' and {JOURNEY_PERIOD}
 group by all
 order by journeys desc, entry_channel, dropoff_stage
 """
@@ -251,7 +251,7 @@ def _journey_params(filters: Filters) -> tuple[Any, ...]:
 
 
 def stage_funnel(snapshot: Snapshot, filters: Filters) -> pd.DataFrame:
-    """Journeys reaching each stage, per entry channel (the funnel mart covers all time)."""
+    """Customers reaching each stage, per entry channel (the funnel mart covers all time)."""
     return fetch(snapshot, STAGE_FUNNEL, (list(filters.channels),))
 
 
@@ -266,13 +266,11 @@ def dropoff_points(snapshot: Snapshot, filters: Filters) -> pd.DataFrame:
 # --- attribution ---------------------------------------------------------------------------------
 
 CHANNEL_CREDIT = """
-select a.channel, a.model, sum(a.credit_amount)::double as credit_amount
-from marts.fct_attribution a
-join (select distinct order_id, occurred_at from marts.fct_touchpoints where touchpoint_type = 'purchase') p
-  using (order_id)
-where p.occurred_at >= ? and p.occurred_at < ? and list_contains(?::varchar[], a.channel)
+select channel, model, sum(credit_amount)::double as credit_amount
+from marts.fct_attribution
+where purchased_at >= ? and purchased_at < ? and list_contains(?::varchar[], channel)
 group by all
-order by a.model, a.channel
+order by model, channel
 """
 
 
@@ -392,7 +390,7 @@ order by abs(price_gap) desc, day desc, sku
 """
 
 FULFILMENT_TOTALS = """
-select sum(web_orders) as web_orders, sum(bopis_orders) as bopis_orders,
+select sum(orders) filter (where purchase_channel = 'web') as web_orders, sum(bopis_orders) as bopis_orders,
        sum(ship_from_store_orders) as ship_from_store_orders, sum(returns) as returns,
        sum(cross_channel_returns) as cross_channel_returns
 from marts.kpi_fulfilment_returns
@@ -400,10 +398,10 @@ where day >= ?::date and day < ?::date and (?::varchar is null or location_id = 
 """
 
 FULFILMENT_WEEKLY = """
-select date_trunc('week', day)::date as week, sum(bopis_orders) as bopis_orders,
-       sum(ship_from_store_orders) as ship_from_store_orders,
-       sum(web_orders) - sum(bopis_orders) - sum(ship_from_store_orders) as other_web_orders,
-       sum(cross_channel_returns) as cross_channel_returns, sum(returns) as returns
+select date_trunc('week', day)::date as week, sum(ship_to_home_orders) as ship_to_home_orders,
+       sum(bopis_orders) as bopis_orders, sum(ship_from_store_orders) as ship_from_store_orders,
+       sum(in_store_orders) as in_store_orders, sum(returns) as returns,
+       sum(cross_channel_returns) as cross_channel_returns
 from marts.kpi_fulfilment_returns
 where day >= ?::date and day < ?::date and (?::varchar is null or location_id = ?)
 group by all

@@ -11,10 +11,11 @@ snapshot, filters = context.snapshot, context.filters
 
 st.title("Journeys and drop-offs")
 st.subheader("Stage funnel by entry channel")
-st.caption("All journeys in the snapshot, by the channel they started in (channel filter applies).")
+st.caption("Customers reaching each stage, by the channel of their first touchpoint; all time "
+           "(the channel filter applies).")
 funnel = queries.stage_funnel(snapshot, filters)
 if not funnel.empty:
-    figure = px.funnel(funnel, x="journeys", y="stage", color="entry_channel",
+    figure = px.funnel(funnel, x="customers_reached", y="stage", color="entry_channel",
                        labels={"entry_channel": "entry channel"})
     figure.update_layout(margin={"t": 10}, height=360)
     st.plotly_chart(figure, key="stage_funnel")
@@ -30,6 +31,7 @@ with right:
     dropoffs = queries.dropoff_points(snapshot, filters)
     if not dropoffs.empty:
         bars = px.bar(dropoffs, x="journeys", y="dropoff_stage", color="entry_channel", orientation="h",
+                      pattern_shape="outcome",
                       labels={"dropoff_stage": "last stage reached", "entry_channel": "entry channel"})
         bars.update_layout(margin={"t": 10}, height=320)
         st.plotly_chart(bars, key="dropoff_points")

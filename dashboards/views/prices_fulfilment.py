@@ -25,11 +25,11 @@ columns[2].metric("Ship-from-store share of web orders",
 columns[3].metric("Cross-channel share of returns",
                   formatting.share(_share(totals["cross_channel_returns"], totals["returns"])))
 
-st.subheader("Fulfilment of web orders by week")
+st.subheader("Orders by fulfilment type, weekly")
 weekly = queries.fulfilment_weekly(snapshot, filters)
 if not weekly.empty:
-    long = weekly.melt(id_vars="week", value_vars=["bopis_orders", "ship_from_store_orders", "other_web_orders"],
-                       var_name="fulfilment", value_name="orders")
+    long = weekly.melt(id_vars="week", var_name="fulfilment", value_name="orders", value_vars=[
+        "ship_to_home_orders", "bopis_orders", "ship_from_store_orders", "in_store_orders"])
     figure = px.bar(long, x="week", y="orders", color="fulfilment")
     figure.update_layout(margin={"t": 10}, height=320)
     st.plotly_chart(figure, key="fulfilment_weekly")

@@ -146,27 +146,32 @@ DERIVED_MARTS_SQL = [
            arg_min(channel, occurred_at) as entry_channel,
            string_agg(channel, ' > ' order by occurred_at) as channel_path,
            min(occurred_at) as started_at, max(occurred_at) as ended_at,
-           case when bool_or(touchpoint_type = 'purchase') then 'purchase' else 'dropped' end as outcome,
+           case when bool_or(touchpoint_type = 'purchase') then 'purchase'
+                when bool_or(channel = 'review') then 'abandoned' else 'dropped' end as outcome,
            case when not bool_or(touchpoint_type = 'purchase') then 'considering' end as dropoff_stage,
            count(*) as touchpoint_count
     from marts.fct_touchpoints where customer_id is not null
     group by customer_id, date_trunc('month', occurred_at)""",
     """create table marts.rpt_dropoff_funnel as
-    select entry_channel, stage, stage_order, journeys from (
-        select entry_channel, 'aware' as stage, 1 as stage_order, count(*) as journeys from marts.fct_journeys group by all
+    select entry_channel, stage, stage_order, customers_reached, customers_stopped,
+           customers_stopped / customers_reached as dropoff_rate from (
+        select entry_channel, 'aware' as stage, 1 as stage_order, count(*) as customers_reached,
+               count(*) filter (where outcome <> 'purchase') as customers_stopped
+        from marts.fct_journeys group by all
         union all
-        select entry_channel, 'purchase', 2, count(*) filter (where outcome = 'purchase') from marts.fct_journeys group by all)""",
+        select entry_channel, 'purchase', 4, count(*) filter (where outcome = 'purchase'),
+               count(*) filter (where outcome = 'purchase') from marts.fct_journeys group by all)""",
     """create table marts.fct_attribution as
-    select p.order_id, p.customer_id, p.channel, m.model, 1.0 as credit_share,
+    select p.order_id, p.customer_id, p.occurred_at as purchased_at, p.channel, m.model, 1.0 as credit_share,
            p.value_amount::decimal(18, 2) as credit_amount
     from marts.fct_touchpoints p,
          (values ('first_touch'), ('last_touch'), ('linear'), ('time_decay'), ('position_based')) m(model)
     where p.touchpoint_type = 'purchase'
     union all
-    select order_id, customer_id, 'web', 'markov', 0.5, (value_amount / 2)::decimal(18, 2)
+    select order_id, customer_id, occurred_at, 'web', 'markov', 0.5, (value_amount / 2)::decimal(18, 2)
     from marts.fct_touchpoints where touchpoint_type = 'purchase'
     union all
-    select order_id, customer_id, 'store', 'markov', 0.5, (value_amount - (value_amount / 2)::decimal(18, 2))::decimal(18, 2)
+    select order_id, customer_id, occurred_at, 'store', 'markov', 0.5, (value_amount - (value_amount / 2)::decimal(18, 2))::decimal(18, 2)
     from marts.fct_touchpoints where touchpoint_type = 'purchase'""",
     """create table marts.fct_reviews as
     select touchpoint_id as review_id, customer_id, location_id, 1 + (hash(touchpoint_id) % 5)::int as rating,
@@ -187,9 +192,10 @@ DERIVED_MARTS_SQL = [
            hash(touchpoint_id) % 3 <> 0 as is_violation
     from marts.fct_touchpoints where touchpoint_type = 'purchase' and channel = 'store'""",
     """create table marts.kpi_fulfilment_returns as
-    select occurred_at::date as day, location_id,
-           count(*) filter (where channel = 'web') as web_orders,
+    select occurred_at::date as day, channel as purchase_channel, location_id, count(*) as orders,
+           count(*) filter (where fulfilment_type = 'ship_to_home') as ship_to_home_orders,
            count(*) filter (where fulfilment_type = 'pickup_in_store') as bopis_orders,
+           count(*) filter (where fulfilment_type = 'in_store') as in_store_orders,
            count(*) filter (where fulfilment_type = 'ship_from_store') as ship_from_store_orders,
            count(*) filter (where hash(order_id) % 5 = 0) as returns,
            count(*) filter (where hash(order_id) % 10 = 0) as cross_channel_returns

@@ -107,21 +107,19 @@ def test_journeys_top_paths_equal_the_mart(open_page, warehouse, default_period:
         """select channel_path, outcome, count(*) as journeys from marts.fct_journeys
            where started_at >= ? and started_at < ? group by all
            order by journeys desc, channel_path, outcome limit 15""", _bounds(default_period)).fetchall()
-    (funnel_total,) = warehouse.execute("select sum(journeys) from marts.rpt_dropoff_funnel").fetchone()
+    (funnel_total,) = warehouse.execute("select sum(customers_reached) from marts.rpt_dropoff_funnel").fetchone()
 
     app = open_page("journeys")
     paths = _frame(app, "channel_path", "outcome", "journeys")
 
     assert list(paths[["channel_path", "outcome", "journeys"]].itertuples(index=False, name=None)) == expected
-    assert _frame(app, "entry_channel", "stage", "journeys")["journeys"].sum() == funnel_total
+    assert _frame(app, "entry_channel", "stage", "customers_reached")["customers_reached"].sum() == funnel_total
 
 
 def test_attribution_credit_per_model_equals_the_mart(open_page, warehouse, default_period: Period):
     expected = warehouse.execute(
-        """select a.model, a.channel, sum(a.credit_amount)::double from marts.fct_attribution a
-           where a.order_id in (select order_id from marts.fct_touchpoints
-                                where touchpoint_type = 'purchase' and occurred_at >= ? and occurred_at < ?)
-           group by all""", _bounds(default_period)).fetchall()
+        """select model, channel, sum(credit_amount)::double from marts.fct_attribution
+           where purchased_at >= ? and purchased_at < ? group by all""", _bounds(default_period)).fetchall()
 
     app = open_page("attribution")
     side_by_side = _frame(app, "channel", "markov", "last_touch").set_index("channel")
@@ -153,7 +151,8 @@ def test_prices_fulfilment_equal_the_marts(open_page, warehouse, default_period:
         "select count(*) from marts.kpi_price_consistency where is_violation and day between ? and ?",
         [start, end]).fetchone()
     web, bopis, returns, cross = warehouse.execute(
-        """select sum(web_orders), sum(bopis_orders), sum(returns), sum(cross_channel_returns)
+        """select sum(orders) filter (where purchase_channel = 'web'), sum(bopis_orders), sum(returns),
+                  sum(cross_channel_returns)
            from marts.kpi_fulfilment_returns where day between ? and ?""", [start, end]).fetchone()
 
     shown = _metrics(open_page("prices_fulfilment"))
