@@ -1,0 +1,129 @@
+"""The connectors under the sandboxes' injected faults: rate limits, 5xx, malformed records, drift, SIGKILL."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from connector_harness import WORLD_TABLES, query, row_counts, run_all, source_config, table_fingerprints
+
+from ingestion.pipelines import run_source
+from ingestion.sandbox.servers import Faults, start_sandboxes
+from ingestion.sandbox.servers.bluesky import POST_SHAPE
+from ingestion.sandbox.servers.faults import malformed_kind_of
+from ingestion.sandbox.servers.google_reviews import REVIEW_SHAPE
+from ingestion.sandbox.servers.shopify import RESOURCES as SHOPIFY_RESOURCES
+from ingestion.sandbox.servers.square import SHAPES as SQUARE_SHAPES
+from ingestion.sandbox.world.generate import generate_world
+from orchestration.paths import raw_db
+
+API_SOURCES = ("shopify", "square", "google_reviews", "bluesky")
+SHAPES = {
+    **{f"shopify/{name}": ("shopify", name, r.shape) for name, r in SHOPIFY_RESOURCES.items()},
+    **{f"square/{name}": ("square", name, shape) for name, shape in SQUARE_SHAPES.items()},
+    "google/reviews": ("google_reviews", "reviews", REVIEW_SHAPE),
+    "bluesky/posts": ("bluesky", "posts", POST_SHAPE),
+}
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def tiny_world(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return generate_world("tiny", 7, tmp_path_factory.mktemp("world") / "world")
+
+
+def really_broken(faults: Faults, vendor: str, resource: str, shape: object, record: dict) -> bool:
+    """The sandbox's truth, minus one no-op: "negative" of a zero amount is still 0, a valid record."""
+    kind = malformed_kind_of(faults, vendor, resource, shape, record)
+    if kind != "negative_quantity":
+        return kind is not None
+    value: object = record
+    for step in shape.amount.split("."):
+        value = value[int(step)] if step.isdigit() else value[step]
+    return float(value) != 0
+
+
+def use_data_dir(monkeypatch: pytest.MonkeyPatch, path: Path) -> None:
+    monkeypatch.setenv("SEAMLINE_DATA_DIR", str(path))
+
+
+def clean_fingerprints(world: Path, names: tuple[str, ...]) -> dict[str, str]:
+    with start_sandboxes(world) as sandboxes:
+        run_all(source_config(sandboxes, world), names)
+    return table_fingerprints()
+
+
+def test_429s_and_5xx_bursts_give_identical_tables(tiny_world: Path, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    use_data_dir(monkeypatch, tmp_path / "clean")
+    expected = clean_fingerprints(tiny_world, API_SOURCES)
+    use_data_dir(monkeypatch, tmp_path / "faulty")
+    faults = Faults(rate_limit_every=4, server_error_every=5, server_error_burst=2)
+    with start_sandboxes(tiny_world, faults=faults) as sandboxes:
+        run_all(source_config(sandboxes, tiny_world), API_SOURCES)
+    assert table_fingerprints() == expected
+    assert len(expected) > 20
+
+
+def test_malformed_records_are_quarantined_with_reasons_and_the_rest_loads(tiny_world: Path) -> None:
+    faults = Faults(seed=3, malformed_rate=0.08)
+    with start_sandboxes(tiny_world, faults=faults) as sandboxes:
+        results = run_all(source_config(sandboxes, tiny_world), API_SOURCES)
+    counts = row_counts()
+    for name, (vendor, resource, shape) in SHAPES.items():
+        records = [json.loads(line) for line in (tiny_world / f"{name}.jsonl").read_text().splitlines()]
+        broken = [r for r in records if really_broken(faults, vendor, resource, shape, r)]
+        dataset = WORLD_TABLES[name].split(".")[0]
+        quarantined = query(f"select count(*) from {dataset}._quarantine where resource = '{resource}'")[0][0]
+        assert (counts[name], quarantined) == (len(records) - len(broken), len(broken)), name
+        assert sum(results[dataset].quarantined.get(resource, {}).values()) == len(broken)
+    reasons = {reason.split(":")[0].split(" ")[0] for schema in API_SOURCES for (reason,) in
+               query(f"select distinct reason from {schema}._quarantine")}
+    assert reasons == {"missing", "unparseable", "negative", "wrong", "text", "invalid"}
+    assert query("select count(*) from shopify._quarantine where raw_payload is null or field is null "
+                 "or source <> 'shopify'") == [(0,)]
+
+
+def test_new_fields_are_added_and_type_changes_quarantined(tiny_world: Path) -> None:
+    faults = Faults(new_field_from_request=1, type_change_from_request=2, vendors=("shopify",))
+    with start_sandboxes(tiny_world, faults=faults) as sandboxes:
+        run_source("shopify", **source_config(sandboxes, tiny_world)["shopify"])
+    assert query("select count(*) from shopify.customers where sandbox_added_field is not null") == [(144,)]
+    reasons = dict(query("select resource, any_value(reason) from shopify._quarantine group by 1"))
+    assert set(reasons) == {"orders", "checkouts", "products"}
+    assert reasons["orders"].startswith("wrong type: expected decimal_string, got number")
+    assert query("select count(*) from information_schema.tables where table_schema = 'shopify' "
+                 "and table_name = 'orders'") == [(0,)], "every order carried the changed type"
+    assert query("select count(*) from shopify._quarantine where resource = 'orders'") == [(148,)]
+
+
+def test_sigkill_mid_load_then_rerun_equals_an_uninterrupted_run(tiny_world: Path, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    names = ("shopify", "square")
+    use_data_dir(monkeypatch, tmp_path / "clean")
+    expected = clean_fingerprints(tiny_world, names)
+    killed_dir = tmp_path / "killed"
+    use_data_dir(monkeypatch, killed_dir)
+    with start_sandboxes(tiny_world, faults=Faults(slow_every=1, slow_seconds=0.3)) as sandboxes:
+        config = source_config(sandboxes, tiny_world)
+        for name, kill_after in (("shopify", "shopify.orders page 1"), ("square", "square.orders page 1")):
+            env = {**os.environ, "SEAMLINE_DATA_DIR": str(killed_dir), "RUNTIME__DLTHUB_TELEMETRY": "false"}
+            for key, value in config[name].items():
+                env[f"SOURCES__{name.upper()}__{key.upper()}"] = str(value)
+            child = subprocess.Popen([sys.executable, "-u", "-m", "ingestion.pipelines", name], env=env,
+                                     stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+            assert child.stderr is not None
+            for line in child.stderr:
+                if kill_after in line:
+                    child.send_signal(signal.SIGKILL)
+                    break
+            assert child.wait(timeout=60) == -signal.SIGKILL
+        assert raw_db().exists() is False or query("select 1") == [(1,)]
+        run_all(config, names)
+    assert table_fingerprints() == expected
