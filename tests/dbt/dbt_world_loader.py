@@ -68,6 +68,7 @@ def load_world(world_dir: Path, data_dir: Path, extra: dict[tuple[str, str], lis
     events = [record for path in sorted((world_dir / "web_events").glob("events-*.jsonl*"))
               for record in read_jsonl(path)]
     events += extra.get(("web_events", "events"), [])
+    events = list({event["messageId"]: event for event in reversed(events)}.values())  # as merge: one per id
     by_dataset["web_events"] = [dlt.resource(events, name="events", primary_key="messageId", write_disposition="replace")]
     for dataset, resources in by_dataset.items():
         pipeline = dlt.pipeline(

@@ -40,7 +40,10 @@ def _name_comparisons() -> list:
         output_column_name="first_name",
         comparison_levels=[
             cll.NullLevel("first_name_key"),
-            _level("first_name_key_l = first_name_key_r", "same canonical first name", 0.88, 0.02),
+            # term-frequency adjusted: agreeing on "Dmitri" says more than agreeing on "Michael"
+            cll.ExactMatchLevel("first_name_key", term_frequency_adjustments=True).configure(
+                m_probability=0.88, u_probability=0.02
+            ),
             _level("jaro_winkler_similarity(first_name_key_l, first_name_key_r) >= 0.88", "typo apart", 0.08, 0.01),
             _level("ELSE", "different", 0.04, 0.97),
         ],
@@ -49,7 +52,9 @@ def _name_comparisons() -> list:
         output_column_name="last_name",
         comparison_levels=[
             _level("last_initial_l is null or last_initial_r is null", "no last name", 0, 0, is_null=True),
-            _level("last_name_key_l = last_name_key_r", "same last name", 0.55, 0.005),
+            cll.ExactMatchLevel("last_name_key", term_frequency_adjustments=True).configure(
+                m_probability=0.55, u_probability=0.005
+            ),
             _level("jaro_winkler_similarity(last_name_key_l, last_name_key_r) >= 0.9", "typo apart", 0.04, 0.002),
             _level(
                 "(last_name_key_l is null or last_name_key_r is null) and last_initial_l = last_initial_r",
@@ -67,10 +72,11 @@ def _visit_comparison() -> cl.CustomComparison:
         output_column_name="store_visit",
         comparison_levels=[
             _level("location_id_l is null and location_id_r is null", "store unknown", 0, 0, is_null=True),
-            _level("list_has_any(visit_days_l, visit_days_r)", "visited the store shortly before", 0.70, 0.01),
+            _level("list_has_any(visit_days_l, visit_days_r)", "visited the store shortly before", 0.55, 0.01),
             _level("list_has_any(visit_locations_l, visit_locations_r)", "visited the store another time",
-                   0.15, 0.05),
-            _level("ELSE", "never seen at that store", 0.15, 0.94),
+                   0.10, 0.05),
+            # cash sales without a profile leave no trace of the visit: absence is weak evidence
+            _level("ELSE", "never seen at that store", 0.35, 0.94),
         ],
     )
 
@@ -82,9 +88,10 @@ def _handle_comparison() -> cl.CustomComparison:
         output_column_name="handle",
         comparison_levels=[
             _level("handle_key_l is null and handle_key_r is null", "no handle", 0, 0, is_null=True),
-            _level(_either_side(handle_is_email), "handle spells an email local part", 0.45, 0.0005),
-            _level(_either_side(handle_has_last_name), "handle contains the last name", 0.25, 0.01),
-            _level("ELSE", "unrelated handle", 0.30, 0.9895),
+            _level(_either_side(handle_is_email), "handle spells an email local part", 0.30, 0.0005),
+            _level(_either_side(handle_has_last_name), "handle contains the last name", 0.15, 0.01),
+            # most people pick a handle unrelated to their email: a mismatch is weak evidence
+            _level("ELSE", "unrelated handle", 0.55, 0.9895),
         ],
     )
 
@@ -159,7 +166,12 @@ def model(dbt, session):
         "expected_match_share": 0.9,
     }
     records = dbt.ref("int_identity_link_records")
-    by_name = [block_on("first_name_key"), block_on("last_name_key")]
+    # first-name typos ("Dainel") are caught by the last-initial rule, kept tight by the store reviewed
+    by_name = [
+        block_on("first_name_key"),
+        block_on("last_name_key"),
+        "l.last_initial = r.last_initial and list_has_any(l.visit_locations, r.visit_locations)",
+    ]
     reviews = _link(
         records, "review",
         [*_name_comparisons(), _visit_comparison()], by_name, settings,

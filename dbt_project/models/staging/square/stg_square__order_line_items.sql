@@ -11,6 +11,7 @@ select
     orders.square_order_id,
     {{ col_or_null(cols, 'catalog_object_id', 'varchar') }}                   as catalog_object_id,
     {{ col_or_null(cols, 'name', 'varchar') }}                                as item_name,
+    {{ col_or_null(cols, 'variation_name', 'varchar') }}                      as sku,
     cast({{ col_or_null(cols, 'quantity', 'varchar') }} as decimal(18, 3))    as quantity,
     cast({{ col_or_null(cols, 'base_price_money__amount', 'bigint') }} / 100.0 as decimal(18, 2)) as unit_price,
     cast({{ col_or_null(cols, 'total_money__amount', 'bigint') }} / 100.0 as decimal(18, 2)) as line_total
