@@ -16,6 +16,7 @@ import duckdb
 
 from orchestration import paths, serving
 from orchestration.quality.facts import quarantine_counts, source_freshness, table_volumes
+from orchestration.quality.rules import TableSuite
 from orchestration.quality.suites import ALL_SUITES, FRESHNESS_COLUMNS
 
 SNAPSHOT_KEY = dg.AssetKey(["serving", "snapshot"])
@@ -73,7 +74,10 @@ def audit_run(instance: dg.DagsterInstance, run_id: str) -> RunAudit:
 
 
 def record_run_outcome(instance: dg.DagsterInstance, run_id: str, run_failed: bool) -> serving.RunStatus | None:
-    """After a run that planned to publish but did not: record "failed" or "blocked" in last_run.json.
+    """After a run that planned to publish but did not: record why in last_run.json.
+
+    "blocked" when blocking checks failed (a failing blocking check also fails its step, so the run
+    fails too), "failed" when the run broke without a check verdict (a source or model error).
 
     Runs that never planned the publish (a single asset from the UI) change nothing.
     """
@@ -84,25 +88,34 @@ def record_run_outcome(instance: dg.DagsterInstance, run_id: str, run_failed: bo
     if not any(event.dagster_event.asset_key == SNAPSHOT_KEY for event in planned):
         return None
     audit = audit_run(instance, run_id)
-    return serving.write_run_status(run_id, "failed" if run_failed else "blocked", audit.failing)
+    checks_failed = any(row["status"] == "failed" for row in audit.failing)
+    status = "blocked" if checks_failed or not run_failed else "failed"
+    return serving.write_run_status(run_id, status, audit.failing)
 
 
-def build_publish_asset(public_marts: Sequence[dg.AssetKey]) -> dg.AssetsDefinition:
-    """The publish asset, downstream of every public mart (and so of their checks)."""
+def build_publish_asset(
+    public_marts: Sequence[dg.AssetKey], suites: Sequence[TableSuite] = ALL_SUITES
+) -> dg.AssetsDefinition:
+    """The publish asset, downstream of every public mart (and so of their checks).
+
+    ``suites`` name the relations whose row counts go to ``ops.table_volumes``, which the next
+    run's volume checks compare against.
+    """
 
     @dg.asset(key=SNAPSHOT_KEY, deps=list(public_marts), group_name="serving", kinds={"duckdb"},
               description="The serving snapshot readers open; written only when every blocking check passed.")
     def serving_snapshot(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
-        audit = audit_run(context.instance, context.run_id)
+        audit = audit_run(context.instance, context.run.run_id)
         if not audit.passed:
-            serving.write_run_status(context.run_id, "blocked", audit.failing)
+            serving.write_run_status(context.run.run_id, "blocked", audit.failing)
             names = ", ".join(f"{row['asset']}:{row['check_name']}" for row in audit.failing[:10])
             raise dg.Failure(
                 description=f"publish skipped: {len(audit.failing)} blocking check(s) failed: {names}",
                 metadata={"failing_checks": dg.MetadataValue.json(audit.failing)},
             )
-        snapshot = serving.publish_snapshot(paths.warehouse_db(), context.run_id, _ops_rows(context.run_id, audit))
-        serving.write_run_status(context.run_id, "published", [])
+        run_id = context.run.run_id
+        snapshot = serving.publish_snapshot(paths.warehouse_db(), run_id, _ops_rows(run_id, audit, suites))
+        serving.write_run_status(context.run.run_id, "published", [])
         return dg.MaterializeResult(metadata={
             "snapshot": dg.MetadataValue.path(str(snapshot)),
             "rows_per_mart": dg.MetadataValue.json(mart_row_counts(snapshot)),
@@ -122,7 +135,7 @@ def mart_row_counts(snapshot: Any) -> dict[str, int]:
         return {name: con.execute(f'select count(*) from marts."{name}"').fetchone()[0] for (name,) in tables}
 
 
-def _ops_rows(run_id: str, audit: RunAudit) -> dict[str, list[dict[str, Any]]]:
+def _ops_rows(run_id: str, audit: RunAudit, suites: Sequence[TableSuite]) -> dict[str, list[dict[str, Any]]]:
     databases = {"raw": paths.raw_db(), "warehouse": paths.warehouse_db()}
     freshness: list[dict[str, Any]] = []
     quarantine: list[dict[str, Any]] = []
@@ -134,7 +147,7 @@ def _ops_rows(run_id: str, audit: RunAudit) -> dict[str, list[dict[str, Any]]]:
         "quality_results": audit.evaluations,
         "source_freshness": freshness,
         "quarantine_counts": quarantine,
-        "table_volumes": table_volumes(databases, ALL_SUITES, run_id),
+        "table_volumes": table_volumes(databases, suites, run_id),
     }
 
 

@@ -70,6 +70,12 @@ class TableSuite:
     columns: Mapping[str, str]
     rules: Sequence[Rule]
 
+    def __post_init__(self) -> None:
+        names = [rule.name for rule in self.rules]
+        duplicated = sorted({name for name in names if names.count(name) > 1})
+        if duplicated:
+            raise ValueError(f"suite {self.relation}: rule names must be unique, repeated: {duplicated}")
+
     @property
     def label(self) -> str:
         """``schema.table``, the name failing checks report."""
@@ -98,9 +104,10 @@ def not_null(column: str, why: str = "a row without its key cannot be joined or 
                 _static(gxe.ExpectColumnValuesToNotBeNull(column=column, mostly=mostly)))
 
 
-def between(column: str, low: float | None, high: float | None, why: str, blocking: bool = True) -> Rule:
+def between(column: str, low: float | None, high: float | None, why: str, blocking: bool = True,
+            name: str | None = None) -> Rule:
     """Every value lies in [low, high] (nulls are ignored; pair with not_null where needed)."""
-    return Rule(f"{column}_in_range", column, blocking, why,
+    return Rule(name or f"{column}_in_range", column, blocking, why,
                 _static(gxe.ExpectColumnValuesToBeBetween(column=column, min_value=low, max_value=high)))
 
 

@@ -1,0 +1,94 @@
+"""Session fixtures shared by every area: a tiny world, its sandboxes, and ONE full pipeline run.
+
+The full run (ingest -> dbt -> checks -> publish through Dagster, in-process) happens at most once
+per test session, into a temporary SEAMLINE_DATA_DIR; tests that need a published serving snapshot
+(dashboard, marts, orchestration) reuse ``tiny_pipeline`` instead of building their own. Tests must
+treat its data dir as read-only; to change something, copy it (``copy_data_dir``).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+TINY_SCALE = "tiny"
+TINY_SEED = 7
+TELEMETRY_OFF = {
+    "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    "DBT_VERSION_CHECK": "false",
+    "RUNTIME__DLTHUB_TELEMETRY": "false",
+    "GX_ANALYTICS_ENABLED": "false",
+    "DAGSTER_DISABLE_TELEMETRY": "true",
+}
+
+for _name, _value in TELEMETRY_OFF.items():
+    os.environ.setdefault(_name, _value)
+
+
+@pytest.fixture(scope="session")
+def tiny_world(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny demo world (300 people, 4 months), generated once per session. Read-only."""
+    from ingestion.sandbox.world import generate_world
+
+    return generate_world(TINY_SCALE, TINY_SEED, tmp_path_factory.mktemp("tiny_world"))
+
+
+@pytest.fixture(scope="session")
+def tiny_sandboxes(tiny_world: Path) -> Iterator[object]:
+    """The vendor sandboxes serving the tiny world (``.base_urls``, ``.token``) for the session."""
+    from ingestion.sandbox.servers import start_sandboxes
+
+    with start_sandboxes(tiny_world) as sandboxes:
+        yield sandboxes
+
+
+@dataclass(frozen=True)
+class PipelineRun:
+    """The shared run: its data dir (raw, warehouse, serving, dagster_home) and its outcome."""
+
+    data_dir: Path
+    world_dir: Path
+    env: dict[str, str]
+    outcome: object  # orchestration.runner.PipelineOutcome
+
+    @property
+    def snapshot(self) -> Path:
+        """The published serving snapshot (fails the test clearly when nothing was published)."""
+        from orchestration import serving
+
+        snapshot = serving.current_snapshot(self.data_dir / "serving")
+        assert snapshot is not None, f"the shared pipeline run published nothing: {self.outcome}"
+        return snapshot
+
+
+@pytest.fixture(scope="session")
+def tiny_pipeline(tmp_path_factory: pytest.TempPathFactory, tiny_world: Path, tiny_sandboxes: object) -> PipelineRun:
+    """ONE full pipeline run on the tiny world through Dagster (about 1-2 minutes on 2 cores)."""
+    from orchestration.runner import environment, run_job, sandbox_env
+
+    data_dir = tmp_path_factory.mktemp("pipeline_data")
+    env = {
+        **sandbox_env(tiny_sandboxes.base_urls, tiny_sandboxes.token, tiny_world),
+        "SEAMLINE_DATA_DIR": str(data_dir),
+        "DAGSTER_HOME": str(data_dir / "dagster_home"),
+    }
+    with environment(env):
+        outcome = run_job("seamline_job")
+    return PipelineRun(data_dir=data_dir, world_dir=tiny_world, env=env, outcome=outcome)
+
+
+@pytest.fixture
+def copy_data_dir(tmp_path: Path):
+    """Copy a data dir (e.g. ``tiny_pipeline.data_dir``) for a test that changes it."""
+
+    def copy(source: Path) -> Path:
+        target = tmp_path / "data"
+        shutil.copytree(source, target, ignore=shutil.ignore_patterns("*.wal"))
+        return target
+
+    return copy
