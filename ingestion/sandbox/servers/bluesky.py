@@ -17,15 +17,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from ingestion.sandbox.servers.errors import RequestRejected
 from ingestion.sandbox.servers.faults import RecordShape
-from ingestion.sandbox.servers.gate import AuthProblem, Gate, SandboxContext, json_response
-from ingestion.sandbox.servers.paging import (
-    CursorError,
-    decode_cursor,
-    encode_cursor,
-    key_from_cursor,
-    keyset_page,
-)
+from ingestion.sandbox.servers.gate import AuthProblem, Gate, SandboxContext, bearer_token, json_response
+from ingestion.sandbox.servers.paging import cursor_position, encode_cursor, keyset_page
 from ingestion.sandbox.servers.ratelimit import BucketState
 from ingestion.sandbox.servers.store import Record, SortKey
 from ingestion.sandbox.servers.timeparse import TimestampError, instant_or_zero, parse_instant
@@ -33,12 +28,6 @@ from ingestion.sandbox.servers.timeparse import TimestampError, instant_or_zero,
 POST_SHAPE = RecordShape(id="uri", timestamp="record.createdAt", text="record.text", amount="likeCount", drifting="likeCount")
 POSTS_FILE = "bluesky/posts.jsonl"
 _AUTHOR_FILTERS = {"posts_with_replies", "posts_no_replies", "posts_with_media", "posts_and_author_threads", "posts_with_video"}
-
-
-class XrpcError(Exception):
-    def __init__(self, status: int, error: str, message: str) -> None:
-        super().__init__(message)
-        self.status, self.error, self.message = status, error, message
 
 
 def xrpc_error(status: int, error: str, message: str) -> Response:
@@ -49,8 +38,7 @@ class BlueskyProfile:
     name = "bluesky"
 
     def presented_token(self, request: Request) -> str | None:
-        scheme, _, token = request.headers.get("authorization", "").partition(" ")
-        return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+        return bearer_token(request)
 
     def auth_error(self, problem: AuthProblem) -> Response:
         if problem == "missing":
@@ -68,6 +56,9 @@ class BlueskyProfile:
 
     def not_found(self) -> Response:
         return xrpc_error(501, "MethodNotImplemented", "Method Not Implemented")
+
+    def rejected(self, error: RequestRejected) -> Response:
+        return xrpc_error(error.status, error.code or "InvalidRequest", error.message)
 
     def limit_headers(self, state: BucketState) -> dict[str, str]:
         return {
@@ -99,11 +90,11 @@ def _limit(value: str | None, default: int) -> int:
     try:
         limit = int(value)
     except ValueError as exc:
-        raise XrpcError(400, "InvalidRequest", "Error: limit must be an integer") from exc
+        raise RequestRejected("Error: limit must be an integer") from exc
     if limit < 1:
-        raise XrpcError(400, "InvalidRequest", "Error: limit can not be less than 1")
+        raise RequestRejected("Error: limit can not be less than 1")
     if limit > 100:
-        raise XrpcError(400, "InvalidRequest", "Error: limit can not be greater than 100")
+        raise RequestRejected("Error: limit can not be greater than 100")
     return limit
 
 
@@ -113,16 +104,11 @@ def _bound(value: str | None, name: str) -> float | None:
     try:
         return parse_instant(value)
     except TimestampError as exc:
-        raise XrpcError(400, "InvalidRequest", f"Error: {name} must be a valid datetime or date") from exc
+        raise RequestRejected(f"Error: {name} must be a valid datetime or date") from exc
 
 
 def _position(cursor: str | None) -> SortKey | None:
-    if not cursor:
-        return None
-    try:
-        return key_from_cursor(decode_cursor(cursor))
-    except CursorError as exc:
-        raise XrpcError(400, "InvalidRequest", "Error: malformed cursor") from exc
+    return cursor_position(cursor, RequestRejected("Error: malformed cursor", field="cursor"))
 
 
 def _query_terms(query: str) -> list[str]:
@@ -142,7 +128,7 @@ async def search_posts(request: Request, context: SandboxContext) -> Response:
     params = request.query_params
     query = params.get("q")
     if not query:
-        raise XrpcError(400, "InvalidRequest", 'Error: Params must have the property "q"')
+        raise RequestRejected('Error: Params must have the property "q"')
     limit = _limit(params.get("limit"), 25)
     sort = params.get("sort", "latest")
     since, until = _bound(params.get("since"), "since"), _bound(params.get("until"), "until")
@@ -173,7 +159,7 @@ async def search_posts(request: Request, context: SandboxContext) -> Response:
 
 def _author_filter(name: str):
     if name not in _AUTHOR_FILTERS:
-        raise XrpcError(400, "InvalidRequest", f"Error: filter must be one of {sorted(_AUTHOR_FILTERS)}")
+        raise RequestRejected(f"Error: filter must be one of {sorted(_AUTHOR_FILTERS)}")
     if name == "posts_no_replies":
         return lambda post: not (post.get("record") or {}).get("reply")
     if name in ("posts_with_media", "posts_with_video"):
@@ -185,12 +171,12 @@ async def get_author_feed(request: Request, context: SandboxContext) -> Response
     params = request.query_params
     actor = params.get("actor")
     if not actor:
-        raise XrpcError(400, "InvalidRequest", 'Error: Params must have the property "actor"')
+        raise RequestRejected('Error: Params must have the property "actor"')
     limit = _limit(params.get("limit"), 50)
     wanted = _author_filter(params.get("filter", "posts_with_replies"))
     snapshot = context.store.snapshot(POSTS_FILE)
     if not any(_is_author(post, actor) for post in snapshot.records):
-        raise XrpcError(400, "InvalidRequest", "Profile not found")
+        raise RequestRejected("Profile not found")
     page = keyset_page(
         snapshot.index("latest", _latest_key),
         after=_position(params.get("cursor")),
@@ -205,22 +191,12 @@ async def get_author_feed(request: Request, context: SandboxContext) -> Response
     return json_response(body)
 
 
-def _answering_xrpc_errors(handler):
-    async def wrapped(request: Request, context: SandboxContext) -> Response:
-        try:
-            return await handler(request, context)
-        except XrpcError as error:
-            return xrpc_error(error.status, error.error, error.message)
-
-    return wrapped
-
-
 def bluesky_routes(gate: Gate) -> list[Route]:
     return [
-        Route("/xrpc/app.bsky.feed.searchPosts", gate.guard(_answering_xrpc_errors(search_posts)), methods=["GET"]),
+        Route("/xrpc/app.bsky.feed.searchPosts", gate.guard(search_posts), methods=["GET"]),
         Route(
             "/xrpc/app.bsky.feed.getAuthorFeed",
-            gate.guard(_answering_xrpc_errors(get_author_feed), auth_optional=True),
+            gate.guard(get_author_feed, auth_optional=True),
             methods=["GET"],
         ),
     ]

@@ -18,11 +18,18 @@ from typing import Any, Literal, Protocol
 from starlette.requests import Request
 from starlette.responses import Response
 
+from ingestion.sandbox.servers.errors import RequestRejected
 from ingestion.sandbox.servers.faults import Faults, RecordFaults
 from ingestion.sandbox.servers.ratelimit import BucketState, LeakyBucket
 from ingestion.sandbox.servers.store import WorldStore
 
 AuthProblem = Literal["missing", "invalid", "forbidden"]
+
+
+def bearer_token(request: Request) -> str | None:
+    """The token of an `Authorization: Bearer <token>` header (Square, Google, Bluesky)."""
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
 def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -48,6 +55,8 @@ class VendorProfile(Protocol):
     def limit_headers(self, state: BucketState) -> dict[str, str]: ...
 
     def not_found(self) -> Response: ...
+
+    def rejected(self, error: RequestRejected) -> Response: ...
 
 
 @dataclass
@@ -119,7 +128,11 @@ class Gate:
                 request_number=request_number,
                 record_faults=RecordFaults(faults, self.profile.name, request_number),
             )
-            return self._with_headers(await handler(request, context), state)
+            try:
+                response = await handler(request, context)
+            except RequestRejected as error:
+                response = self.profile.rejected(error)
+            return self._with_headers(response, state)
 
         return endpoint
 

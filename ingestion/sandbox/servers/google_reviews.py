@@ -19,15 +19,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from ingestion.sandbox.servers.errors import RequestRejected
 from ingestion.sandbox.servers.faults import RecordShape
-from ingestion.sandbox.servers.gate import AuthProblem, Gate, SandboxContext, json_response
-from ingestion.sandbox.servers.paging import (
-    CursorError,
-    decode_cursor,
-    encode_cursor,
-    key_from_cursor,
-    keyset_page,
-)
+from ingestion.sandbox.servers.gate import AuthProblem, Gate, SandboxContext, bearer_token, json_response
+from ingestion.sandbox.servers.paging import cursor_position, encode_cursor, keyset_page
 from ingestion.sandbox.servers.ratelimit import BucketState
 from ingestion.sandbox.servers.store import Record, SortKey
 from ingestion.sandbox.servers.timeparse import instant_or_zero
@@ -61,8 +56,7 @@ class GoogleProfile:
     name = "google_reviews"
 
     def presented_token(self, request: Request) -> str | None:
-        scheme, _, token = request.headers.get("authorization", "").partition(" ")
-        return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+        return bearer_token(request)
 
     def auth_error(self, problem: AuthProblem) -> Response:
         if problem == "forbidden":
@@ -92,29 +86,28 @@ class GoogleProfile:
     def not_found(self) -> Response:
         return google_error(404, "Requested entity was not found.")
 
+    def rejected(self, error: RequestRejected) -> Response:
+        return google_error(error.status, error.message)
+
     def limit_headers(self, state: BucketState) -> dict[str, str]:
         return {}
 
 
-def _page_size(value: str | None, maximum: int) -> int | Response:
+def _page_size(value: str | None, maximum: int) -> int:
+    """`pageSize`: absent or 0 means the maximum, larger values are clamped to it."""
     if value is None:
         return maximum
     try:
         size = int(value)
-    except ValueError:
-        return google_error(400, f"Invalid value at 'page_size' (TYPE_INT32), \"{value}\"")
+    except ValueError as exc:
+        raise RequestRejected(f"Invalid value at 'page_size' (TYPE_INT32), \"{value}\"") from exc
     if size < 0:
-        return google_error(400, "Request contains an invalid argument.")
+        raise RequestRejected("Request contains an invalid argument.", field="pageSize")
     return maximum if size == 0 else min(size, maximum)
 
 
-def _position(token: str | None) -> SortKey | None | Response:
-    if not token:
-        return None
-    try:
-        return key_from_cursor(decode_cursor(token))
-    except CursorError:
-        return google_error(400, "Request contains an invalid argument.")
+def _position(token: str | None) -> SortKey | None:
+    return cursor_position(token, RequestRejected("Request contains an invalid argument.", field="pageToken"))
 
 
 def _rating_key(review: Record) -> SortKey:
@@ -143,17 +136,15 @@ def _known_location(context: SandboxContext, parent: str) -> bool:
 async def list_reviews(request: Request, context: SandboxContext) -> Response:
     parent = f"accounts/{request.path_params['account']}/locations/{request.path_params['location']}"
     if not _known_location(context, parent):
-        return google_error(404, "Requested entity was not found.")
+        raise RequestRejected("Requested entity was not found.", status=404)
     ordering = " ".join(request.query_params.get("orderBy", "updateTime desc").split()).lower()
     if ordering not in _ORDERINGS:
-        return google_error(400, f"Invalid orderBy value {request.query_params.get('orderBy')!r}: use "
-                                 "'updateTime desc', 'rating' or 'rating desc'.")
+        raise RequestRejected(
+            f"Invalid orderBy value {request.query_params.get('orderBy')!r}: use 'updateTime desc', 'rating' or 'rating desc'.",
+            field="orderBy",
+        )
     size = _page_size(request.query_params.get("pageSize"), MAX_PAGE_SIZE)
     position = _position(request.query_params.get("pageToken"))
-    if isinstance(size, Response):
-        return size
-    if isinstance(position, Response):
-        return position
     sort_name, sort_key, descending = _ORDERINGS[ordering]
     snapshot = context.store.snapshot("google/reviews.jsonl")
     prefix = parent + "/reviews/"
@@ -178,10 +169,6 @@ async def list_locations(request: Request, context: SandboxContext) -> Response:
     account = f"accounts/{request.path_params['account']}/"
     size = _page_size(request.query_params.get("pageSize"), MAX_LOCATIONS_PAGE_SIZE)
     position = _position(request.query_params.get("pageToken"))
-    if isinstance(size, Response):
-        return size
-    if isinstance(position, Response):
-        return position
     snapshot = context.store.snapshot("google/locations.jsonl")
     index = snapshot.index("name", lambda location: (str(location.get("name", "")),))
     page = keyset_page(index, after=position, limit=size, keep=lambda location: str(location.get("name", "")).startswith(account))

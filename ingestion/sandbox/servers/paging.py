@@ -73,6 +73,16 @@ def decode_cursor(token: str) -> dict[str, Any]:
     return payload
 
 
+def cursor_position(token: str | None, rejection: Exception) -> SortKey | None:
+    """The position a Square/Google/Bluesky cursor holds; `rejection` is raised for a foreign one."""
+    if not token:
+        return None
+    try:
+        return key_from_cursor(decode_cursor(token))
+    except CursorError as exc:
+        raise rejection from exc
+
+
 def key_from_cursor(payload: dict[str, Any], field: str = "after") -> SortKey | None:
     """The sort key stored in a cursor payload (JSON turns tuples into lists)."""
     value = payload.get(field)

@@ -20,6 +20,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from ingestion.sandbox.servers.errors import RequestRejected
 from ingestion.sandbox.servers.faults import RecordShape
 from ingestion.sandbox.servers.gate import AuthProblem, Gate, SandboxContext, json_response
 from ingestion.sandbox.servers.paging import (
@@ -123,36 +124,35 @@ class ShopifyProfile:
     def not_found(self) -> Response:
         return json_response({"errors": "Not Found"}, 404)
 
+    def rejected(self, error: RequestRejected) -> Response:
+        return json_response({"errors": {error.field or "base": error.message}}, error.status)
+
     def limit_headers(self, state: BucketState) -> dict[str, str]:
         return {"X-Shopify-Shop-Api-Call-Limit": f"{state.used}/{state.size}", "X-Shopify-API-Version": API_VERSION}
 
 
-def _bad_request(field: str, message: str) -> Response:
-    return json_response({"errors": {field: message}}, 400)
-
-
-def _filters_from_query(resource: ShopifyResource, params: dict[str, str]) -> dict[str, Any] | Response:
+def _filters_from_query(resource: ShopifyResource, params: dict[str, str]) -> dict[str, Any]:
     """The first page's filters, validated the way Shopify rejects them (400 naming the parameter)."""
     filters: dict[str, Any] = {}
     for name in _TIME_FILTERS:
         if name in params:
             try:
                 filters[name] = parse_instant(params[name])
-            except TimestampError:
-                return _bad_request(name, f"{name} is not a valid date: {params[name]!r}")
+            except TimestampError as exc:
+                raise RequestRejected(f"{name} is not a valid date: {params[name]!r}", field=name) from exc
     if "since_id" in params:
         if not params["since_id"].isdigit():
-            return _bad_request("since_id", "expected Integer to be a id")
+            raise RequestRejected("expected Integer to be a id", field="since_id")
         filters["since_id"] = int(params["since_id"])
     if "ids" in params:
         try:
             filters["ids"] = sorted({int(part) for part in params["ids"].split(",") if part.strip()})
-        except ValueError:
-            return _bad_request("ids", "expected a comma-separated list of integer ids")
+        except ValueError as exc:
+            raise RequestRejected("expected a comma-separated list of integer ids", field="ids") from exc
     if resource.status_filter is not None:
         status = params.get("status", "open")
         if status not in _STATUS_VALUES[resource.name]:
-            return _bad_request("status", f"status must be one of {sorted(_STATUS_VALUES[resource.name])}")
+            raise RequestRejected(f"status must be one of {sorted(_STATUS_VALUES[resource.name])}", field="status")
         filters["status"] = status
     return filters
 
@@ -196,30 +196,28 @@ def _list_handler(resource: ShopifyResource):
         params = dict(request.query_params)
         try:
             limit = int(params.get("limit", DEFAULT_LIMIT))
-        except ValueError:
-            return _bad_request("limit", "expected Integer")
+        except ValueError as exc:
+            raise RequestRejected("expected Integer", field="limit") from exc
         if limit < 1:
-            return _bad_request("limit", "limit must be greater than 0")
+            raise RequestRejected("limit must be greater than 0", field="limit")
         limit = min(limit, MAX_LIMIT)
         fields = params.get("fields")
         if "page_info" in params:
             extra = sorted(set(params) - _PAGE_INFO_COMPANIONS)
             if extra:
-                return _bad_request(
-                    extra[0], f"{extra[0]} cannot be passed when page_info is present. See {PAGINATION_DOCS} for more information."
+                raise RequestRejected(
+                    f"{extra[0]} cannot be passed when page_info is present. See {PAGINATION_DOCS} for more information.",
+                    field=extra[0],
                 )
             try:
                 page_info = decode_cursor(params["page_info"])
                 position = key_from_cursor(page_info, "last_id")
                 filters = page_info.get("filters", {})
                 direction = page_info["direction"]
-            except (CursorError, KeyError):
-                return _bad_request("page_info", "Invalid value.")
+            except (CursorError, KeyError) as exc:
+                raise RequestRejected("Invalid value.", field="page_info") from exc
         else:
-            parsed = _filters_from_query(resource, params)
-            if isinstance(parsed, Response):
-                return parsed
-            filters, position, direction = parsed, None, "next"
+            filters, position, direction = _filters_from_query(resource, params), None, "next"
 
         index = context.store.snapshot(f"shopify/{resource.name}.jsonl").index("id", _id_key)
         backwards = direction == "prev"

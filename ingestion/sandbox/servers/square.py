@@ -21,15 +21,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from ingestion.sandbox.servers.errors import RequestRejected
 from ingestion.sandbox.servers.faults import RecordShape
-from ingestion.sandbox.servers.gate import AuthProblem, Gate, SandboxContext, json_response
-from ingestion.sandbox.servers.paging import (
-    CursorError,
-    decode_cursor,
-    encode_cursor,
-    key_from_cursor,
-    keyset_page,
-)
+from ingestion.sandbox.servers.gate import AuthProblem, Gate, SandboxContext, bearer_token, json_response
+from ingestion.sandbox.servers.paging import cursor_position, encode_cursor, keyset_page
 from ingestion.sandbox.servers.ratelimit import BucketState
 from ingestion.sandbox.servers.store import Record, SortKey, WorldStore
 from ingestion.sandbox.servers.timeparse import TimestampError, instant_or_zero, parse_instant
@@ -58,14 +53,6 @@ SHAPES = {
 }
 
 
-class SquareRequestError(Exception):
-    """A request Square would reject with 400; carries Square's error code and the offending field."""
-
-    def __init__(self, code: str, detail: str, field: str | None = None) -> None:
-        super().__init__(detail)
-        self.code, self.detail, self.field = code, detail, field
-
-
 def _errors(category: str, code: str, detail: str, field: str | None = None) -> dict[str, Any]:
     error = {"category": category, "code": code, "detail": detail}
     if field:
@@ -77,9 +64,7 @@ class SquareProfile:
     name = "square"
 
     def presented_token(self, request: Request) -> str | None:
-        header = request.headers.get("authorization", "")
-        scheme, _, token = header.partition(" ")
-        return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+        return bearer_token(request)
 
     def auth_error(self, problem: AuthProblem) -> Response:
         if problem == "forbidden":
@@ -111,12 +96,13 @@ class SquareProfile:
     def not_found(self) -> Response:
         return json_response(_errors("INVALID_REQUEST_ERROR", "NOT_FOUND", "API endpoint not found."), 404)
 
+    def rejected(self, error: RequestRejected) -> Response:
+        return json_response(
+            _errors("INVALID_REQUEST_ERROR", error.code or "BAD_REQUEST", error.message, error.field), error.status
+        )
+
     def limit_headers(self, state: BucketState) -> dict[str, str]:
         return {}
-
-
-def _bad_request(error: SquareRequestError) -> Response:
-    return json_response(_errors("INVALID_REQUEST_ERROR", error.code, error.detail, error.field), 400)
 
 
 def _bounded_limit(value: Any, *, default: int, minimum: int, maximum: int, field: str) -> int:
@@ -126,11 +112,11 @@ def _bounded_limit(value: Any, *, default: int, minimum: int, maximum: int, fiel
     try:
         limit = int(value)
     except (TypeError, ValueError) as exc:
-        raise SquareRequestError("INVALID_VALUE", f"Expected an integer value for `{field}`.", field) from exc
+        raise RequestRejected(f"Expected an integer value for `{field}`.", code="INVALID_VALUE", field=field) from exc
     if limit < minimum:
-        raise SquareRequestError("VALUE_TOO_LOW", f"`{field}` must be greater than or equal to {minimum}.", field)
+        raise RequestRejected(f"`{field}` must be greater than or equal to {minimum}.", code="VALUE_TOO_LOW", field=field)
     if limit > maximum:
-        raise SquareRequestError("VALUE_TOO_HIGH", f"`{field}` must be less than or equal to {maximum}.", field)
+        raise RequestRejected(f"`{field}` must be less than or equal to {maximum}.", code="VALUE_TOO_HIGH", field=field)
     return limit
 
 
@@ -139,9 +125,9 @@ def _capped_limit(value: Any) -> int:
     try:
         limit = int(value) if value is not None else 100
     except (TypeError, ValueError) as exc:
-        raise SquareRequestError("INVALID_VALUE", "Expected an integer value for `limit`.", "limit") from exc
+        raise RequestRejected("Expected an integer value for `limit`.", code="INVALID_VALUE", field="limit") from exc
     if limit < 1:
-        raise SquareRequestError("VALUE_TOO_LOW", "`limit` must be greater than or equal to 1.", "limit")
+        raise RequestRejected("`limit` must be greater than or equal to 1.", code="VALUE_TOO_LOW", field="limit")
     return min(limit, 100)
 
 
@@ -149,7 +135,7 @@ def _instant(value: Any, field: str) -> float:
     try:
         return parse_instant(value)
     except TimestampError as exc:
-        raise SquareRequestError("INVALID_TIME", f"Invalid RFC 3339 timestamp {value!r} for `{field}`.", field) from exc
+        raise RequestRejected(f"Invalid RFC 3339 timestamp {value!r} for `{field}`.", code="INVALID_TIME", field=field) from exc
 
 
 def _time_range(range_: dict[str, Any] | None, field: str) -> tuple[float | None, float | None]:
@@ -168,15 +154,6 @@ def _within(value: Any, start: float | None, end: float | None) -> bool:
         return True
     moment = instant_or_zero(value)
     return (start is None or moment >= start) and (end is None or moment < end)
-
-
-def _position(cursor: str | None) -> SortKey | None:
-    if not cursor:
-        return None
-    try:
-        return key_from_cursor(decode_cursor(cursor))
-    except CursorError as exc:
-        raise SquareRequestError("INVALID_CURSOR", "The cursor provided is invalid.", "cursor") from exc
 
 
 def _timestamp_key(field: str) -> Callable[[Record], SortKey]:
@@ -208,7 +185,9 @@ def _serve(context: SandboxContext, listing: Listing, extra: dict[str, Any] | No
     index = context.store.snapshot(f"square/{listing.resource}.jsonl").index(listing.sort_name, listing.sort_key)
     page = keyset_page(
         index,
-        after=_position(listing.cursor),
+        after=cursor_position(
+            listing.cursor, RequestRejected("The cursor provided is invalid.", code="INVALID_CURSOR", field="cursor")
+        ),
         limit=listing.limit,
         descending=listing.descending,
         keep=listing.keep,
@@ -229,9 +208,9 @@ async def _json_body(request: Request) -> dict[str, Any]:
     try:
         body = json.loads(raw)
     except json.JSONDecodeError as exc:
-        raise SquareRequestError("EXPECTED_JSON_BODY", "The body of the request is not valid JSON.") from exc
+        raise RequestRejected("The body of the request is not valid JSON.", code="EXPECTED_JSON_BODY") from exc
     if not isinstance(body, dict):
-        raise SquareRequestError("EXPECTED_JSON_BODY", "The body of the request must be a JSON object.")
+        raise RequestRejected("The body of the request must be a JSON object.", code="EXPECTED_JSON_BODY")
     return body
 
 
@@ -239,7 +218,7 @@ def _sort_order(value: Any, default: str, field: str) -> bool:
     """True when descending."""
     order = value or default
     if order not in ("ASC", "DESC"):
-        raise SquareRequestError("INVALID_SORT_ORDER", f"`{field}` must be ASC or DESC.", field)
+        raise RequestRejected(f"`{field}` must be ASC or DESC.", code="INVALID_SORT_ORDER", field=field)
     return order == "DESC"
 
 
@@ -267,7 +246,7 @@ def _customer_sort(sort_field: Any, sort_order: Any, field: str) -> tuple[str, C
         return "default", _customer_default_key, descending
     if sort_field == "CREATED_AT":
         return "created_at", _timestamp_key("created_at"), descending
-    raise SquareRequestError("INVALID_ENUM_VALUE", f"`{field}.field` must be DEFAULT or CREATED_AT.", f"{field}.field")
+    raise RequestRejected(f"`{field}.field` must be DEFAULT or CREATED_AT.", code="INVALID_ENUM_VALUE", field=f"{field}.field")
 
 
 def _count_extra(context: SandboxContext, keep: Callable[[Record], bool], wanted: Any) -> dict[str, Any]:
@@ -329,26 +308,26 @@ async def search_orders(request: Request, context: SandboxContext) -> Response:
     body = await _json_body(request)
     location_ids = body.get("location_ids") or []
     if not location_ids:
-        raise SquareRequestError("MISSING_REQUIRED_PARAMETER", "Must provide at least 1 location_id.", "location_ids")
+        raise RequestRejected("Must provide at least 1 location_id.", code="MISSING_REQUIRED_PARAMETER", field="location_ids")
     if len(location_ids) > 10:
-        raise SquareRequestError("VALUE_TOO_HIGH", "At most 10 location_ids may be provided.", "location_ids")
+        raise RequestRejected("At most 10 location_ids may be provided.", code="VALUE_TOO_HIGH", field="location_ids")
     limit = _bounded_limit(body.get("limit"), default=500, minimum=1, maximum=1000, field="limit")
     query = body.get("query") or {}
     filter_ = query.get("filter") or {}
     sort = query.get("sort") or {}
     sort_field = sort.get("sort_field", "CREATED_AT")
     if sort_field not in _ORDER_SORT_FIELDS:
-        raise SquareRequestError("INVALID_ENUM_VALUE", "`query.sort.sort_field` must be CREATED_AT, UPDATED_AT or CLOSED_AT.", "query.sort.sort_field")
+        raise RequestRejected("`query.sort.sort_field` must be CREATED_AT, UPDATED_AT or CLOSED_AT.", code="INVALID_ENUM_VALUE", field="query.sort.sort_field")
     descending = _sort_order(sort.get("sort_order"), "DESC", "query.sort.sort_order")
     date_filter = filter_.get("date_time_filter") or {}
     ranges = {name: _time_range(date_filter.get(name), f"query.filter.date_time_filter.{name}") for name in _ORDER_SORT_FIELDS.values()}
     for name, range_ in ranges.items():
         if range_ != (None, None) and name != _ORDER_SORT_FIELDS[sort_field]:
-            raise SquareRequestError(
-                "BAD_REQUEST",
+            raise RequestRejected(
                 f"The sort_field must match the date_time_filter field: filtering on {name} requires "
                 f"sort_field {name.upper()}.",
-                "query.sort.sort_field",
+                code="BAD_REQUEST",
+                field="query.sort.sort_field",
             )
     states = set((filter_.get("state_filter") or {}).get("states") or [])
     customer_ids = set((filter_.get("customer_filter") or {}).get("customer_ids") or [])
@@ -382,7 +361,7 @@ def _payment_like_listing(request: Request, context: SandboxContext, resource: s
     descending = _sort_order(params.get("sort_order"), "DESC", "sort_order")
     sort_field = params.get("sort_field", "CREATED_AT")
     if sort_field not in ("CREATED_AT", "UPDATED_AT", "OFFLINE_CREATED_AT"):
-        raise SquareRequestError("INVALID_ENUM_VALUE", "`sort_field` must be CREATED_AT or UPDATED_AT.", "sort_field")
+        raise RequestRejected("`sort_field` must be CREATED_AT or UPDATED_AT.", code="INVALID_ENUM_VALUE", field="sort_field")
     now = _as_of(context.store)
     begin = _instant(params["begin_time"], "begin_time") if params.get("begin_time") else None
     end = _instant(params["end_time"], "end_time") if params.get("end_time") else None
@@ -426,7 +405,7 @@ async def search_loyalty_accounts(request: Request, context: SandboxContext) -> 
     mappings = query.get("mappings") or []
     customer_ids = set(query.get("customer_ids") or [])
     if mappings and customer_ids:
-        raise SquareRequestError("BAD_REQUEST", "`mappings` cannot be combined with `customer_ids`.", "query")
+        raise RequestRejected("`mappings` cannot be combined with `customer_ids`.", code="BAD_REQUEST", field="query")
     phones = {mapping.get("phone_number") for mapping in mappings}
 
     def keep(account: Record) -> bool:
@@ -436,16 +415,6 @@ async def search_loyalty_accounts(request: Request, context: SandboxContext) -> 
 
     listing = Listing("loyalty_accounts", "created_at", _timestamp_key("created_at"), False, limit, body.get("cursor"), keep)
     return _serve(context, listing)
-
-
-def _rejecting_bad_requests(handler):
-    async def wrapped(request: Request, context: SandboxContext) -> Response:
-        try:
-            return await handler(request, context)
-        except SquareRequestError as error:
-            return _bad_request(error)
-
-    return wrapped
 
 
 def square_routes(gate: Gate) -> list[Route]:
@@ -458,4 +427,4 @@ def square_routes(gate: Gate) -> list[Route]:
         ("/v2/refunds", list_refunds, "GET"),
         ("/v2/loyalty/accounts/search", search_loyalty_accounts, "POST"),
     ]
-    return [Route(path, gate.guard(_rejecting_bad_requests(handler)), methods=[method]) for path, handler, method in endpoints]
+    return [Route(path, gate.guard(handler), methods=[method]) for path, handler, method in endpoints]

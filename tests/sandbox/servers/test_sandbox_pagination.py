@@ -294,3 +294,13 @@ def test_bluesky_author_feed_walk(http: VendorHttp, world_records, world_dir: Pa
     assert sorted(p["uri"] for p in served) == sorted(expected)
     assert http.bluesky("app.bsky.feed.getAuthorFeed", actor=handle, limit=101).json()["error"] == "InvalidRequest"
     assert http.bluesky("app.bsky.feed.searchPosts").json() == {"error": "InvalidRequest", "message": 'Error: Params must have the property "q"'}
+
+
+def test_foreign_cursors_are_rejected_in_each_vendors_shape(http: VendorHttp, world_records) -> None:
+    parent = world_records("google/locations.jsonl")[0]["name"]
+    square = http.square("GET", "/v2/refunds", cursor="bm90LWEtY3Vyc29y")
+    google = http.google(f"/v4/{parent}/reviews", pageToken="!!")
+    bluesky = http.bluesky("app.bsky.feed.searchPosts", q="a", cursor="WzFd")
+    assert (square.status_code, square.json()["errors"][0]["code"]) == (400, "INVALID_CURSOR")
+    assert (google.status_code, google.json()["error"]["status"]) == (400, "INVALID_ARGUMENT")
+    assert bluesky.status_code == 400 and bluesky.json() == {"error": "InvalidRequest", "message": "Error: malformed cursor"}
