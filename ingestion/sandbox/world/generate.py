@@ -8,12 +8,14 @@ generate(as_of=D+N).
 
 import json
 import shutil
+from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
 
 from ingestion.sandbox.world import truth
 from ingestion.sandbox.world.catalog import SHOPIFY_WAREHOUSE_LOCATION
 from ingestion.sandbox.world.ledger import Ledger
+from ingestion.sandbox.world.model import Activity
 from ingestion.sandbox.world.output import write_json, write_jsonl, write_parquet
 from ingestion.sandbox.world.render_shopify import ShopifyRenderer, assign_ids
 from ingestion.sandbox.world.render_social import google_locations, posts, reviews
@@ -29,7 +31,7 @@ from ingestion.sandbox.world.settings import (
     epoch,
     scale_named,
 )
-from ingestion.sandbox.world.simulate import build_world, simulate
+from ingestion.sandbox.world.simulate import build_world, shop_day, simulate
 
 _SOURCE_DIRS = ("shopify", "square", "google", "bluesky", "truth")
 
@@ -90,18 +92,18 @@ def _materialise(world, out: Path, as_of: date) -> None:
     web = WebRenderer(world, people, accounts, cut, ledger, shopify_ids.orders)
     web_stats = web.write(activity.web_events, out / "web_events")
     counts["web_events/events"] = web_stats["events"]
-    _write_truth(world, out, people_list, ledger, cut)
+    _write_truth(world, out, people_list, activity, ledger, cut)
     write_json(out / "manifest.json", _manifest(world, as_of, counts, web_stats))
 
 
-def _write_truth(world, out: Path, people_list, ledger: Ledger, cut: int) -> None:
+def _write_truth(world, out: Path, people_list, activity: Activity, ledger: Ledger, cut: int) -> None:
     touchpoints = truth.ordered_touchpoints(ledger)
     channels = truth.channels_by_person(touchpoints)
     journey_rows = truth.journeys(touchpoints, cut)
     handoff_rows = truth.handoffs(touchpoints)
     purchase_channel = {t.order_id: t.channel for t in touchpoints if t.touchpoint_type == "purchase"}
     cross_returns = [
-        {"sku": t.sku, "date": truth._date(t.occurred_at).isoformat(), "order_id": t.order_id,
+        {"sku": t.sku, "date": shop_day(t.occurred_at).isoformat(), "order_id": t.order_id,
          "purchase_channel": purchase_channel.get(t.order_id), "return_channel": t.channel}
         for t in sorted(touchpoints, key=lambda t: (t.occurred_at, t.record_id))
         if t.touchpoint_type == "return" and purchase_channel.get(t.order_id, t.channel) != t.channel
@@ -113,9 +115,29 @@ def _write_truth(world, out: Path, people_list, ledger: Ledger, cut: int) -> Non
     write_parquet(folder / "touchpoints.parquet", truth.touchpoints_table(touchpoints))
     write_parquet(folder / "journeys.parquet", truth.journeys_table(journey_rows))
     write_parquet(folder / "handoffs.parquet", truth.handoffs_table(handoff_rows))
-    write_parquet(folder / "planted.parquet",
-                  truth.planted_table(world.price_gaps, world.prices, touchpoints, cut, cross_returns))
-    write_json(folder / "kpis.json", truth.kpis(touchpoints, channels, journey_rows, handoff_rows, people_list, cut))
+    planted = truth.planted_table(world.price_gaps, world.prices, _orders_per_sku_day(activity, cut), cut,
+                                  cross_returns)
+    write_parquet(folder / "planted.parquet", planted)
+    headline = truth.kpis(touchpoints, channels, journey_rows, handoff_rows, people_list, cut)
+    gaps = [row for row in planted.to_pylist() if row["kind"] == "price_difference"]
+    headline["price_difference_days_planted"] = len(gaps)
+    headline["price_difference_days_sold_in_both_channels"] = sum(
+        1 for row in gaps if row["web_orders"] and row["store_orders"])
+    write_json(folder / "kpis.json", headline)
+
+
+def _orders_per_sku_day(activity: Activity, cut: int) -> Counter:
+    """Orders per (channel, sku, shop-local day) as the files show them (cancelled web orders excluded)."""
+    sold: Counter = Counter()
+    for order in activity.web_orders:
+        if order.created < cut and not (order.cancelled_at is not None and order.cancelled_at < cut):
+            for sku in {line.sku for line in order.lines}:
+                sold[("web", sku, shop_day(order.created))] += 1
+    for order in activity.store_orders:
+        if order.created < cut:
+            for sku in {line.sku for line in order.lines}:
+                sold[("store", sku, shop_day(order.created))] += 1
+    return sold
 
 
 def _manifest(world, as_of: date, counts: dict[str, int], web_stats: dict[str, int]) -> dict:

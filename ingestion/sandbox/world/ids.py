@@ -7,6 +7,7 @@ assigned by `sequential_ids` in creation order, which is also stable under a lat
 
 import base64
 import hashlib
+from functools import lru_cache
 
 _SORTABLE_B32 = "234567abcdefghijklmnopqrstuvwxyz"
 
@@ -16,6 +17,7 @@ def digest(seed: int, kind: str, key: object, size: int = 16) -> bytes:
     return hashlib.blake2b(f"{seed}|{kind}|{key}".encode(), digest_size=size).digest()
 
 
+@lru_cache(maxsize=1 << 16)
 def square_id(seed: int, kind: str, key: object, length: int = 26) -> str:
     """An upper-case base32 id like Square's (`CB7Y5WJ3GQ5QH7GDG7RJZPXB8C`)."""
     raw = base64.b32encode(digest(seed, kind, key, 20)).decode().rstrip("=")

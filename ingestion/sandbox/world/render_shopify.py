@@ -16,7 +16,7 @@ from ingestion.sandbox.world.model import AbandonedCheckout, Activity, WebOrder
 from ingestion.sandbox.world.output import money, shop_time
 from ingestion.sandbox.world.people import Person
 from ingestion.sandbox.world.settings import CURRENCY, SHOP_DOMAIN, epoch
-from ingestion.sandbox.world.simulate import World, day_of
+from ingestion.sandbox.world.simulate import World, shop_day
 
 _ORDER_NUMBER_BASE = 1001
 
@@ -442,7 +442,7 @@ class ShopifyRenderer:
 
     # --- products ---------------------------------------------------------------------------------
     def products_as_of(self) -> list[dict]:
-        day = day_of(self.cut - 1)
+        day = shop_day(self.cut - 1)
         created = self.world.start_ts - 200 * 86_400
         price_changes = [d for p in self.world.promotions for d in (p.start, p.end + timedelta(days=1)) if d <= day]
         changed = min(max([created] + [epoch(d) + 8 * 3600 for d in price_changes]), self.cut - 1)

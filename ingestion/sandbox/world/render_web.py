@@ -8,6 +8,7 @@ disk are never rewritten (their content is determined by the seed, so it would b
 """
 
 from collections import defaultdict
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -21,10 +22,17 @@ from ingestion.sandbox.world.vocab import USER_AGENTS
 
 TOUCHPOINT_TYPE = {"Product Viewed": "product_view", "Product Added": "add_to_cart",
                    "Checkout Started": "checkout_started", "Store Locator Viewed": "page_view"}
+# Where a campaign's visitors come from, for events after the landing page (their URL has no utm tags).
+CAMPAIGN_SOURCES = {"abandoned-checkout": ("shopify_email", "email")}
 _LIBRARY = {"name": "analytics.js", "version": "4.1.0"}
 
 
+@lru_cache(maxsize=4096)
 def campaign_of(url: str) -> dict | None:
+    """The utm campaign of a landing URL (cached: a handful of URLs recur across millions of events).
+
+    Callers must not modify the returned dict.
+    """
     query = parse_qs(urlsplit(url).query)
     if "utm_campaign" not in query:
         return None
@@ -51,7 +59,8 @@ class WebRenderer:
                    "userAgent": USER_AGENTS[event.user_agent], "library": _LIBRARY}
         campaign = campaign_of(event.url)
         if campaign is None and event.campaign:
-            campaign = {"source": "bluesky", "medium": "social", "name": event.campaign}
+            source, medium = CAMPAIGN_SOURCES.get(event.campaign, ("bluesky", "social"))
+            campaign = {"source": source, "medium": medium, "name": event.campaign}
         if campaign:
             context["campaign"] = campaign
         record = {"messageId": message_id, "type": event.type}

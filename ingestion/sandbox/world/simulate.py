@@ -90,6 +90,11 @@ def day_of(ts: int) -> date:
     return date(1970, 1, 1) + timedelta(days=ts // DAY)
 
 
+def shop_day(ts: int) -> date:
+    """The shop-local calendar day of a moment: prices, promotions and store hours follow it."""
+    return datetime.fromtimestamp(ts, SHOP_TIMEZONE).date()
+
+
 def local_time(day: date, hour: float) -> int:
     """Epoch seconds of `hour` (fractional) on `day` in the shop's time zone."""
     whole = int(hour)
@@ -114,7 +119,7 @@ def brand_posts(world: World, horizon: int) -> list[Post]:
     t = world.start_ts - 14 * DAY
     while t < horizon:
         t += int(rng.uniform(2.5, 4.5) * DAY)
-        day = day_of(t)
+        day = shop_day(t)
         upcoming = next((p for p in world.promotions if 0 <= (p.start - day).days <= 10), None)
         campaign = (f"{upcoming.name}-{upcoming.start.year}" if upcoming
                     else rng.choice(("new-arrivals", "trail-stories", "member-picks")) + f"-{day:%Y%m}")
@@ -179,7 +184,7 @@ class _Life:
         rate = self.person.intents_per_year / YEAR * _PEAK
         while True:
             t += int(self.rng.expovariate(rate)) + 3600
-            day = day_of(t)
+            day = shop_day(t)
             factor = _MONTH_FACTOR[day.month - 1] * (_PROMO_FACTOR if self.world.prices.promotion_on(day) else 1)
             if self.rng.random() < factor / _PEAK:
                 return t
@@ -195,7 +200,7 @@ class _Life:
             roll -= probability
         skus = self.pick_skus()
         campaign = self.campaign_seen(t)
-        day = day_of(t)
+        day = shop_day(t)
         researches = channel == "web" or campaign is not None or rng.random() < person.web_research_p
         if researches:
             device = rng.randrange(len(self.devices))
@@ -250,7 +255,7 @@ class _Life:
             t += int(rng.uniform(15, 150))
             product = by_sku[sku]
             page = f"https://{SHOP_DOMAIN}/products/{product_handle(product)}"
-            price = world.prices.web_price(sku, day_of(t)) / 100
+            price = world.prices.web_price(sku, shop_day(t)) / 100
             self.event(device, t, "track", "Product Viewed", {"sku": sku, "product_id": product.shopify_product_id,
                        "name": product.title, "price": price, "currency": "USD"}, page, url, name, account=account)
         if channel == "store":
@@ -279,7 +284,7 @@ class _Life:
         for sku in skus:
             t += int(self.rng.uniform(10, 60))
             self.event(device, t, "track", "Product Added", {"sku": sku, "quantity": 1,
-                       "price": self.world.prices.web_price(sku, day_of(t)) / 100, "currency": "USD"},
+                       "price": self.world.prices.web_price(sku, shop_day(t)) / 100, "currency": "USD"},
                        url, None, campaign, account=account)
         return t
 
@@ -309,7 +314,7 @@ class _Life:
         rng, world = self.rng, self.world
         t = self.add_to_cart(device, t, skus, campaign, url, account)
         typed, account, t = self.identify(device, t + int(rng.uniform(10, 60)), url, campaign)
-        lines = [Line(sku, rng.choices((1, 2), (0.9, 0.1))[0], world.prices.web_price(sku, day_of(t))) for sku in skus]
+        lines = [Line(sku, rng.choices((1, 2), (0.9, 0.1))[0], world.prices.web_price(sku, shop_day(t))) for sku in skus]
         checkout_url = f"https://{SHOP_DOMAIN}/checkouts/c"
         t += int(rng.uniform(20, 90))
         self.event(device, t, "track", "Checkout Started", {"revenue": sum(x.cents for x in lines) / 100,
@@ -390,11 +395,11 @@ class _Life:
     # --- store ------------------------------------------------------------------------------------
     def store_visit(self, t: int, skus: list[str]) -> None:
         rng, person, world = self.rng, self.person, self.world
-        day = day_of(t)
+        day = shop_day(t)
         if not 10 <= datetime.fromtimestamp(t, SHOP_TIMEZONE).hour < 20:
             t = local_time(day, rng.uniform(10, 19.5))
         location = person.home_location if rng.random() < 0.8 else rng.randrange(len(world.locations))
-        lines = [Line(sku, rng.choices((1, 2), (0.85, 0.15))[0], world.prices.store_price(sku, day_of(t)))
+        lines = [Line(sku, rng.choices((1, 2), (0.85, 0.15))[0], world.prices.store_price(sku, shop_day(t)))
                  for sku in skus]
         wants_loyalty = person.loyalty and rng.random() < 0.9
         attaches = (person.square_profile or wants_loyalty) and (wants_loyalty or rng.random() < 0.85)

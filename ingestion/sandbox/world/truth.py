@@ -172,13 +172,11 @@ def handoffs_table(rows: list[dict]) -> pa.Table:
     return pa.table({k: (v if isinstance(v, pa.Array) else pa.array(v, type=pa.string())) for k, v in columns.items()})
 
 
-def planted_table(gaps: list[PlantedPriceGap], prices, touchpoints: list[Touchpoint], cut: int,
-                  cross_returns: list[dict]) -> pa.Table:
-    """Planted anomalies: price gaps per (sku, day) with units sold per channel, and cross-channel returns."""
-    sold: Counter[tuple[str, str, date]] = Counter()
-    for t in touchpoints:
-        if t.touchpoint_type == "purchase" and t.sku:
-            sold[(t.channel, t.sku, _date(t.occurred_at))] += 1
+def planted_table(gaps: list[PlantedPriceGap], prices, sold: Counter, cut: int, cross_returns: list[dict]) -> pa.Table:
+    """Planted anomalies: price gaps per (sku, shop-local day) with orders per channel, cross-channel returns.
+
+    `sold` counts orders per (channel, sku, day) that contain the SKU.
+    """
     rows = []
     for gap in gaps:
         day = gap.start
@@ -200,10 +198,6 @@ def planted_table(gaps: list[PlantedPriceGap], prices, touchpoints: list[Touchpo
     return pa.Table.from_pylist(rows, schema=schema)
 
 
-def _date(ts: int) -> date:
-    """The shop-local calendar day of a moment (prices change at local midnight)."""
-    from ingestion.sandbox.world.settings import SHOP_TIMEZONE
-    return datetime.fromtimestamp(ts, SHOP_TIMEZONE).date()
 
 
 def _midnight(day: date) -> int:
