@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from dashboards.settings import DEFAULT_ADDRESS, DEFAULT_PORT
+from dashboards.settings import DEFAULT_ADDRESS, DEFAULT_PORT, listen_address
 
 APP = Path(__file__).resolve().parent / "app.py"
 
@@ -22,10 +22,12 @@ def streamlit_command(port: int = DEFAULT_PORT, address: str = DEFAULT_ADDRESS) 
     ]
 
 
-def serve(port: int = DEFAULT_PORT, address: str = DEFAULT_ADDRESS) -> int:
-    """Run the dashboard in the foreground until interrupted (`seamline ui` calls this); the exit code.
+def serve(port: int | None = None, address: str | None = None) -> int:
+    """Run the dashboard in the foreground until interrupted (`seamline ui` can call this); the exit code.
 
-    Binds to 127.0.0.1 unless another address is given: the dashboard has no login of its own.
+    Binds to 127.0.0.1 unless another address is given (argument, or SEAMLINE_DASHBOARD_ADDRESS /
+    SEAMLINE_DASHBOARD_PORT): the dashboard has no login of its own.
     """
+    port, address = listen_address(port, address)
     environment = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
     return subprocess.call(streamlit_command(port, address), env=environment)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import math
 
+# One colour per channel on every chart, so "web" looks the same on each page.
+CHANNEL_COLOURS = {"web": "#1f77b4", "store": "#ff7f0e", "review": "#2ca02c", "social": "#9467bd"}
+
 
 def money(value: float | None) -> str:
     return "–" if _missing(value) else f"${value:,.2f}"
@@ -15,6 +18,10 @@ def count(value: float | None) -> str:
 
 def share(value: float | None) -> str:
     return "–" if _missing(value) else f"{value:.1%}"
+
+
+def rating(value: float | None) -> str:
+    return "–" if _missing(value) else f"{value:.2f} ★"
 
 
 def change(current: float | None, previous: float | None, is_share: bool = False) -> str | None:

@@ -48,3 +48,12 @@ def load_settings() -> DashboardSettings:
         stale_after_hours=stale_after_hours,
         pii_salt=os.environ.get("SEAMLINE_PII_SALT", "seamline-dev-salt"),
     )
+
+
+def listen_address(port: int | None = None, address: str | None = None) -> tuple[int, str]:
+    """Where the dashboard listens: explicit values, else SEAMLINE_DASHBOARD_PORT / _ADDRESS, else
+    127.0.0.1:8501."""
+    raw_port = os.environ.get("SEAMLINE_DASHBOARD_PORT", str(DEFAULT_PORT)) if port is None else str(port)
+    if not raw_port.isdigit() or not 0 < int(raw_port) < 65536:
+        raise ValueError(f"SEAMLINE_DASHBOARD_PORT: {raw_port!r} is not a TCP port (1-65535)")
+    return int(raw_port), address or os.environ.get("SEAMLINE_DASHBOARD_ADDRESS", DEFAULT_ADDRESS)

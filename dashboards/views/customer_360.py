@@ -55,7 +55,7 @@ record = {
     "Email (hashed)": (customer["email_hash"] or "–")[:12] + "…",
     "First seen": str(customer["first_seen_at"]), "Last seen": str(customer["last_seen_at"]),
     "Reviews": formatting.count(customer["review_count"]),
-    "Average rating": "–" if customer["avg_rating"] is None else f"{customer['avg_rating']:.1f}",
+    "Average rating": formatting.rating(customer["avg_rating"]),
 }
 st.table({"field": list(record), "value": [str(value) for value in record.values()]})
 

@@ -3,7 +3,7 @@
 import plotly.express as px
 import streamlit as st
 
-from dashboards import components, queries
+from dashboards import components, formatting, queries
 from dashboards.layout import page_context
 
 context = page_context()
@@ -16,7 +16,7 @@ st.caption("Customers reaching each stage, by the channel of their first touchpo
 funnel = queries.stage_funnel(snapshot, filters)
 if not funnel.empty:
     figure = px.funnel(funnel, x="customers_reached", y="stage", color="entry_channel",
-                       labels={"entry_channel": "entry channel"})
+                       color_discrete_map=formatting.CHANNEL_COLOURS, labels={"entry_channel": "entry channel"})
     figure.update_layout(margin={"t": 10}, height=360)
     st.plotly_chart(figure, key="stage_funnel")
 components.table(funnel, "stage_funnel")
@@ -31,7 +31,7 @@ with right:
     dropoffs = queries.dropoff_points(snapshot, filters)
     if not dropoffs.empty:
         bars = px.bar(dropoffs, x="journeys", y="dropoff_stage", color="entry_channel", orientation="h",
-                      pattern_shape="outcome",
+                      color_discrete_map=formatting.CHANNEL_COLOURS, pattern_shape="outcome",
                       labels={"dropoff_stage": "last stage reached", "entry_channel": "entry channel"})
         bars.update_layout(margin={"t": 10}, height=320)
         st.plotly_chart(bars, key="dropoff_points")

@@ -13,7 +13,7 @@ totals = queries.reviews_totals(snapshot, filters)
 st.title("Reviews and social")
 columns = st.columns(4)
 columns[0].metric("Reviews", formatting.count(totals["reviews"]))
-columns[1].metric("Average rating", "–" if totals["avg_rating"] is None else f"{totals['avg_rating']:.2f} ★")
+columns[1].metric("Average rating", formatting.rating(totals["avg_rating"]))
 columns[2].metric("Review response rate", formatting.share(totals["response_rate"]))
 columns[3].metric("Negative share of mentions", formatting.share(totals["negative_mention_share"]))
 

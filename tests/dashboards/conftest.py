@@ -16,7 +16,7 @@ APP = Path(__file__).resolve().parents[2] / "dashboards" / "app.py"
 
 @pytest.fixture(scope="session")
 def snapshot_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A data dir whose serving folder holds one published small snapshot."""
+    """A data dir with one small snapshot published by these tests (read-only for the tests)."""
     data_dir = tmp_path_factory.mktemp("dashboard_data")
     build_small_snapshot(data_dir)
     return data_dir
@@ -30,6 +30,19 @@ def snapshot_path(snapshot_data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> P
     monkeypatch.delenv("SEAMLINE_STALE_AFTER_HOURS", raising=False)
     pointer = snapshot_data_dir / "serving" / "current"
     return snapshot_data_dir / "serving" / pointer.read_text().strip()
+
+
+@pytest.fixture
+def restricted_pii(snapshot_data_dir: Path) -> Callable[[str], dict[str, str]]:
+    """Raw PII of a customer from the warehouse's `restricted` schema (never in the snapshot)."""
+
+    def lookup(customer_id: str) -> dict[str, str]:
+        with duckdb.connect(str(snapshot_data_dir / "warehouse.duckdb"), read_only=True) as con:
+            cursor = con.execute("select customer_id, email, phone, first_name, last_name "
+                                 "from restricted.dim_customers_pii where customer_id = ?", [customer_id])
+            return dict(zip([d[0] for d in cursor.description], cursor.fetchone(), strict=True))
+
+    return lookup
 
 
 @pytest.fixture

@@ -43,12 +43,9 @@ def build_small_snapshot(data_dir: Path, run_id: str = "test-run", customers: in
                    as google_location_name, null::varchar as shopify_location_id from locations""")
         for statement in DERIVED_MARTS_SQL:
             con.execute(statement)
+        con.execute("""create schema restricted; create table restricted.dim_customers_pii as
+            select customer_id, email, phone, first_name, last_name from people""")
     return publish_snapshot(warehouse, run_id, _ops_rows(run_id), directory=data_dir / "serving")
-
-
-def small_world_people(customers: int = 40) -> pd.DataFrame:
-    """The raw identities behind the snapshot's hashed and masked PII (what a caller would type)."""
-    return _touchpoints(random.Random(7), customers)[1]
 
 
 def _touchpoints(rng: random.Random, customers: int) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import pytest
-from dashboard_snapshot import small_world_people
 
 
 @pytest.fixture
-def person(warehouse) -> dict[str, str]:
-    """A customer with touchpoints in more than one channel, with its raw identifiers."""
-    people = small_world_people().set_index("customer_id")
+def person(warehouse, restricted_pii) -> dict[str, str]:
+    """A customer seen in more than one channel, with a North American phone, and its raw PII."""
     (customer_id,) = warehouse.execute(
-        "select customer_id from marts.dim_customers where is_omnichannel order by customer_id limit 1").fetchone()
-    return {"customer_id": customer_id, **people.loc[customer_id].to_dict()}
+        "select customer_id from marts.dim_customers where is_omnichannel and email_hash is not null "
+        "and phone_masked like '+1%' and length(phone_masked) = 12 and name_masked like '% %' "
+        "order by orders_count desc, customer_id limit 1").fetchone()
+    return restricted_pii(customer_id)
 
 
 def _search(open_page, text: str):

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 HOSTILE_SEARCHES = [
-    "O'Brien",
+    "'O'Brien",
     "'; DROP TABLE marts.dim_customers; --",
     '" OR 1=1 --',
     "x' UNION SELECT run_id, 1, 1 FROM ops.publish_log --",
@@ -17,7 +17,7 @@ HOSTILE_SEARCHES = [
     "_",
     "$search",
     "?",
-    "Zoë 🙂 \u202e gnirts",
+    "🙂 Zoë \u202e gnirts",
     "a\x00b; DELETE FROM marts.fct_touchpoints",
     "ä" * 254,
 ]
