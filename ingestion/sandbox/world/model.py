@@ -112,7 +112,6 @@ class Review:
     edited_comment: str | None = None
     reply_at: int | None = None
     reply: str | None = None
-    about_order: tuple | None = None
 
 
 @dataclass(slots=True)

@@ -77,9 +77,10 @@ def arrival_for(index: int, rng: random.Random, people: int, start: int, end: in
     if index >= people:
         new_rate = (1 - EXISTING_SHARE) * people / window
         return end + int((index - people + rng.random()) / new_rate)
+    # One day of margin keeps shop-local times (UTC-7/-8) of the first visits inside the window.
     if rng.random() < EXISTING_SHARE:
-        return start + int(rng.random() * 20 * DAY)
-    return start + int(rng.random() * window)
+        return start + DAY + int(rng.random() * 19 * DAY)
+    return start + DAY + int(rng.random() * (window - DAY))
 
 
 def people_arrived_by(people: int, end: int, start: int, horizon: int) -> int:

@@ -86,9 +86,9 @@ class SquareRenderer:
         email = profile.email
         if email_now:
             email = self.people[profile.person].email
-        record = {"id": customer_id, "created_at": self.ts(profile.created, ("c", profile.person)),
-                  "updated_at": self.ts(profile.email_added_at if email_now else profile.created,
-                                        ("cu", profile.person)),
+        created = self.ts(profile.created, ("c", profile.person))
+        record = {"id": customer_id, "created_at": created,
+                  "updated_at": self.ts(profile.email_added_at, ("cu", profile.person)) if email_now else created,
                   "given_name": profile.given_name, "family_name": profile.family_name}
         if email:
             record["email_address"] = email
@@ -281,9 +281,9 @@ class SquareRenderer:
             if not order.with_loyalty:
                 continue
             phone = self.people[order.person].phone
-            account = accounts.setdefault(phone, {"owner": order, "points": 0, "last": order.created})
+            account = accounts.setdefault(phone, {"owner": order, "points": 0, "last": order})
             account["points"] += sum(line.cents for line in order.lines) // 100
-            account["last"] = order.created
+            account["last"] = order
         records = []
         for phone, account in sorted(accounts.items(), key=lambda item: item[1]["owner"].key):
             first = account["owner"]
@@ -293,7 +293,7 @@ class SquareRenderer:
                 "id": account_id, "program_id": SQUARE_LOYALTY_PROGRAM_ID,
                 "balance": account["points"] % 200, "lifetime_points": account["points"],
                 "customer_id": self.customer_id(first.person), "enrolled_at": enrolled, "created_at": enrolled,
-                "updated_at": self.ts(account["last"], ("l", phone, account["last"])),
+                "updated_at": self.ts(account["last"].created, ("o", account["last"].key)),
                 "mapping": {"id": ids.uuid_id(self.seed, "loyalty-mapping", phone), "created_at": enrolled,
                             "phone_number": phone},
             })

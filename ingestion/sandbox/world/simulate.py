@@ -388,7 +388,7 @@ class _Life:
             order.refund = Refund(fulfilled + int(rng.uniform(3, 30) * DAY), list(range(len(lines))),
                                   "store" if in_store else "web", person.home_location if in_store else None)
         if pickup:
-            self.after_visit(fulfilled, location, lines, order.key, order.refund is not None)
+            self.after_visit(fulfilled, location, lines, order.refund is not None)
         self.maybe_post(t, lines, order.refund is not None, campaign)
         return order
 
@@ -412,7 +412,7 @@ class _Life:
             back = person.home_location if rng.random() < 0.7 else location
             order.refund = Refund(t + int(rng.uniform(2, 25) * DAY), [0], "store", back)
         self.out.store_orders.append(order)
-        self.after_visit(t, location, lines, order.key, order.refund is not None)
+        self.after_visit(t, location, lines, order.refund is not None)
         self.maybe_post(t, lines, order.refund is not None, None, world.locations[location].name)
 
     def create_profile(self, t: int, needs_phone: bool) -> None:
@@ -428,7 +428,7 @@ class _Life:
         )
 
     # --- after a purchase -------------------------------------------------------------------------
-    def after_visit(self, t: int, location: int, lines: list[Line], order_key: tuple, returned: bool) -> None:
+    def after_visit(self, t: int, location: int, lines: list[Line], returned: bool) -> None:
         """A store visit (purchase or pickup) may be reviewed on Google some days later."""
         rng, person = self.rng, self.person
         if rng.random() >= person.reviewer_p:
@@ -441,7 +441,7 @@ class _Life:
                                                                                   person.last_name)
         review = Review(key=self.key(created), person=person.index, created=created, location=location,
                         stars=stars, comment=text.review_comment(rng, stars, product) if rng.random() < 0.85 else None,
-                        display_name=display, anonymous=anonymous, about_order=order_key)
+                        display_name=display, anonymous=anonymous)
         if rng.random() < 0.55:
             review.reply_at = created + int(rng.uniform(1, 10) * DAY)
             review.reply = text.owner_reply(rng, stars, display)
@@ -463,7 +463,7 @@ class _Life:
         rng = self.rng
         product = next(p for p in self.world.products if p.sku == sku)
         body = (text.musing_post(rng, product.title) if musing
-                else text.purchase_post(rng, product.title, store or "online", negative))
+                else text.purchase_post(rng, product.title, store, negative))
         shares_link = campaign is not None and rng.random() < 0.5
         self.out.posts.append(Post(
             key=self.key(created), person=self.person.index, created=created, text=body,

@@ -77,9 +77,13 @@ def owner_reply(rng: random.Random, stars: int, display_name: str) -> str:
     return rng.choice(_REPLIES["good" if stars >= 4 else "bad"]).format(name=display_name.split(" ")[0])
 
 
-def purchase_post(rng: random.Random, product: str, store: str, negative: bool) -> str:
-    """A Bluesky post about a purchase; `negative` posts complain."""
-    template = _POSTS[4] if negative else rng.choice(_POSTS[:4] + _POSTS[6:])
+def purchase_post(rng: random.Random, product: str, store: str | None, negative: bool) -> str:
+    """A Bluesky post about a purchase (`store` None = bought online); `negative` posts complain."""
+    if negative:
+        template = _POSTS[4]
+    else:
+        candidates = _POSTS[:4] + _POSTS[6:]
+        template = rng.choice(candidates if store else [t for t in candidates if "{store}" not in t])
     return template.format(product=product.lower(), store=store)
 
 
