@@ -1,0 +1,28 @@
+{#- Customer journeys; the rules are in int_touchpoints_sessionised and int_journeys_classified. -#}
+select
+    journey_id,
+    customer_id,
+    journey_number,
+    started_at,
+    ended_at,
+    duration_hours,
+    touchpoint_count,
+    channel_count,
+    channel_switches,
+    channel_path,
+    first_touchpoint_id,
+    entry_channel,
+    first_touch_type,
+    last_touchpoint_id,
+    last_touch_channel,
+    last_touch_type,
+    outcome,
+    purchase_order_id,
+    purchase_channel,
+    purchase_value,
+    dropoff_touchpoint_id,
+    dropoff_channel,
+    dropoff_touchpoint_type,
+    dropoff_stage,
+    is_open
+from {{ ref('int_journeys_classified') }}

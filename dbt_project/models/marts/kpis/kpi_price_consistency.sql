@@ -1,0 +1,120 @@
+{#- Web vs store unit price of the same SKU on the same UTC day (prices change at midnight UTC).
+    The web price is observed in web-shop order lines and in the price shown by Product Viewed /
+    Product Added events; the store price in POS order lines (base price before discounts). Each
+    store day of a SKU is compared with the web price of the same day; when the web shop showed no
+    price that day, against the price it showed on the nearest days before and after (within
+    `bracket_days`) if both agree and neither changed within its day (web_price_basis bracketed).
+    A violation is a difference of a cent or more between the medians of the day. -#}
+{%- set bracket_days = 2 -%}
+with web_observations as (
+    select cast(orders.created_at as date) as day, lines.sku, lines.unit_price as price
+    from {{ ref('stg_shopify__order_line_items') }} as lines
+    inner join {{ ref('stg_shopify__orders') }} as orders on lines.shopify_order_id = orders.shopify_order_id
+    where coalesce(orders.source_name, 'web') <> 'pos'
+        and lines.sku is not null and lines.unit_price is not null
+
+    union all
+
+    select cast(occurred_at as date) as day, sku, price
+    from {{ ref('stg_web_events__events') }}
+    where event_name in ('Product Viewed', 'Product Added') and sku is not null and price is not null
+),
+
+store_observations as (
+    select cast(orders.created_at as date) as day, lines.sku, lines.unit_price as price, lines.quantity
+    from {{ ref('stg_square__order_line_items') }} as lines
+    inner join {{ ref('stg_square__orders') }} as orders on lines.square_order_id = orders.square_order_id
+    where lines.sku is not null and lines.unit_price is not null
+),
+
+web_daily as (
+    select
+        day,
+        sku,
+        median(price)                                                         as web_price,
+        min(price)                                                            as web_price_min,
+        max(price)                                                            as web_price_max,
+        count(*)                                                              as web_observations
+    from web_observations
+    group by day, sku
+),
+
+store_daily as (
+    select
+        day,
+        sku,
+        median(price)                                                         as store_price,
+        min(price)                                                            as store_price_min,
+        max(price)                                                            as store_price_max,
+        cast(sum(quantity) as double)                                         as store_units
+    from store_observations
+    group by day, sku
+),
+
+nearest_web_days as (
+    {#- for a store day without a web observation: the closest web days before and after, within
+        the bracket window -#}
+    select
+        store_daily.day,
+        store_daily.sku,
+        max(case when web_daily.day < store_daily.day then web_daily.day end)  as previous_web_day,
+        min(case when web_daily.day > store_daily.day then web_daily.day end)  as next_web_day
+    from store_daily
+    inner join web_daily
+        on web_daily.sku = store_daily.sku
+        and web_daily.day between {{ dbt.dateadd('day', -1 * bracket_days, 'store_daily.day') }}
+                              and {{ dbt.dateadd('day', bracket_days, 'store_daily.day') }}
+        and web_daily.day <> store_daily.day
+    group by store_daily.day, store_daily.sku
+),
+
+web_in_effect as (
+    select store_daily.day, store_daily.sku, same_day.web_price, same_day.web_observations,
+           'same_day' as web_price_basis
+    from store_daily
+    inner join web_daily as same_day on same_day.day = store_daily.day and same_day.sku = store_daily.sku
+
+    union all
+
+    select nearest_web_days.day, nearest_web_days.sku, before.web_price,
+           before.web_observations + after.web_observations, 'bracketed'
+    from nearest_web_days
+    inner join web_daily as before
+        on before.sku = nearest_web_days.sku and before.day = nearest_web_days.previous_web_day
+    inner join web_daily as after
+        on after.sku = nearest_web_days.sku and after.day = nearest_web_days.next_web_day
+    left join web_daily as same_day
+        on same_day.sku = nearest_web_days.sku and same_day.day = nearest_web_days.day
+    where same_day.day is null
+        and before.web_price_min = before.web_price_max
+        and after.web_price_min = after.web_price_max
+        and before.web_price = after.web_price
+),
+
+compared as (
+    select
+        store_daily.day,
+        store_daily.sku,
+        cast(web_in_effect.web_price as decimal(18, 2))                       as web_price,
+        cast(store_daily.store_price as decimal(18, 2))                       as store_price,
+        web_in_effect.web_price_basis,
+        web_in_effect.web_observations,
+        store_daily.store_units,
+        store_daily.store_price_max - store_daily.store_price_min > 0.005     as has_store_price_change_within_day
+    from store_daily
+    inner join web_in_effect on store_daily.day = web_in_effect.day and store_daily.sku = web_in_effect.sku
+)
+
+select
+    day,
+    sku,
+    web_price,
+    store_price,
+    cast(store_price - web_price as decimal(18, 2))                           as price_gap,
+    cast(store_price - web_price as double) / nullif(cast(web_price as double), 0) as price_gap_pct,
+    abs(store_price - web_price) >= 0.01                                      as is_violation,
+    web_price_basis,
+    web_observations,
+    store_units,
+    has_store_price_change_within_day
+from compared

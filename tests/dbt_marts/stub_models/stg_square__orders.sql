@@ -1,0 +1,2 @@
+select cast(null as varchar) as square_order_id, cast(null as timestamp) as created_at
+where false
