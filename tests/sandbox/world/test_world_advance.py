@@ -5,7 +5,7 @@ from datetime import date
 from pathlib import Path
 
 import pyarrow.parquet as pq
-from world_files import SEED, read_jsonl, tree_digests
+from world_files import read_jsonl, seed_of, tree_digests
 
 from ingestion.sandbox.world import advance_world, generate_world
 
@@ -15,7 +15,7 @@ def updated(world: Path, path: str, key: str, stamp: str) -> dict:
 
 
 def test_generate_then_advance_equals_generating_later(tiny_world: Path, tmp_path: Path) -> None:
-    early = generate_world("tiny", SEED, tmp_path / "early", as_of=date(2026, 8, 1))
+    early = generate_world("tiny", seed_of(tiny_world), tmp_path / "early", as_of=date(2026, 8, 1))
     orders_before = updated(early, "shopify/orders.jsonl", "id", "updated_at")
     reviews_before = updated(early, "google/reviews.jsonl", "reviewId", "updateTime")
     square_before = {**updated(early, "square/payments.jsonl", "id", "updated_at"),
@@ -33,7 +33,7 @@ def test_generate_then_advance_equals_generating_later(tiny_world: Path, tmp_pat
 
 
 def test_advance_past_the_window_brings_newcomers(tiny_world: Path, tmp_path: Path) -> None:
-    world = generate_world("tiny", SEED, tmp_path / "later")
+    world = generate_world("tiny", seed_of(tiny_world), tmp_path / "later")
     files_before = set(tree_digests(world))
     advance_world(world, 15)
     manifest = json.loads((world / "manifest.json").read_text())

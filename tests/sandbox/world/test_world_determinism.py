@@ -2,20 +2,20 @@
 
 from pathlib import Path
 
-from world_files import SEED, tree_digests
+from world_files import seed_of, tree_digests
 
 from ingestion.sandbox.world import generate_world
 
 
 def test_same_seed_gives_identical_files(tiny_world: Path, tmp_path: Path) -> None:
-    again = generate_world("tiny", SEED, tmp_path / "again")
+    again = generate_world("tiny", seed_of(tiny_world), tmp_path / "again")
     first, second = tree_digests(tiny_world), tree_digests(again)
     assert len(first) > 50
     assert first == second
 
 
 def test_other_seed_gives_other_world(tiny_world: Path, tmp_path: Path) -> None:
-    other = tree_digests(generate_world("tiny", SEED + 1, tmp_path / "other"))
+    other = tree_digests(generate_world("tiny", seed_of(tiny_world) + 1, tmp_path / "other"))
     mine = tree_digests(tiny_world)
     for name in ("shopify/orders.jsonl", "square/orders.jsonl", "google/reviews.jsonl", "truth/kpis.json"):
         assert other[name] != mine[name], name

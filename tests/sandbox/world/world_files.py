@@ -5,8 +5,6 @@ import hashlib
 import json
 from pathlib import Path
 
-SEED = 7
-
 
 def read_jsonl(path: Path) -> list[dict]:
     opener = gzip.open if path.suffix == ".gz" else open
@@ -25,3 +23,8 @@ def web_events(world: Path) -> list[dict]:
 def tree_digests(root: Path) -> dict[str, str]:
     return {str(path.relative_to(root)): hashlib.sha256(path.read_bytes()).hexdigest()
             for path in sorted(root.rglob("*")) if path.is_file()}
+
+
+def seed_of(world: Path) -> int:
+    """The seed a world was generated with (tests/conftest.py's shared tiny world)."""
+    return int(json.loads((world / "manifest.json").read_text())["seed"])
