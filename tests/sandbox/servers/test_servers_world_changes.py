@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from sandbox_http import VendorHttp, items, parse_link_header
+from servers_http import VendorHttp, items, parse_link_header
 
 from ingestion.sandbox.servers import Sandboxes, start_sandboxes
 

@@ -17,10 +17,10 @@ from typing import Any
 
 import pytest
 from jsonschema import Draft202012Validator
-from lexicon_check import LexiconChecker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
-from sandbox_http import VendorHttp, items
+from servers_http import VendorHttp, items
+from servers_lexicon_check import LexiconChecker
 
 from ingestion.sandbox.servers import Sandboxes
 

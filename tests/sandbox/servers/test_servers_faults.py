@@ -9,9 +9,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from lexicon_check import LexiconChecker
-from sandbox_http import VendorHttp, items
-from test_sandbox_contracts import square_problems
+from servers_http import VendorHttp, items
+from servers_lexicon_check import LexiconChecker
+from test_servers_contracts import square_problems
 
 from ingestion.sandbox.servers import MALFORMED_KINDS, Faults, Sandboxes, start_sandboxes
 from ingestion.sandbox.servers.faults import malformed_kind_of

@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from sandbox_http import VendorHttp, items, parse_link_header
+from servers_http import VendorHttp, items, parse_link_header
 
 from ingestion.sandbox.servers import Sandboxes
 

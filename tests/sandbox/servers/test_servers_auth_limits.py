@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from sandbox_http import VendorHttp
+from servers_http import VendorHttp
 
 from ingestion.sandbox.servers import Budget, RateLimits, Sandboxes, start_sandboxes
 
