@@ -52,6 +52,9 @@ YEAR = 365 * DAY
 _MONTH_FACTOR = (0.8, 0.75, 0.9, 1.0, 1.0, 0.95, 1.05, 1.0, 0.9, 1.0, 1.4, 1.7)
 _PROMO_FACTOR = 1.6
 _PEAK = max(_MONTH_FACTOR) * _PROMO_FACTOR
+# What cashiers type when a shopper will not give a real value: shared by unrelated people.
+PLACEHOLDER_PHONE = "555-555-5555"
+PLACEHOLDER_EMAIL = "noemail@larkspur.example"
 
 
 @dataclass(frozen=True)
@@ -416,14 +419,20 @@ class _Life:
         self.maybe_post(t, lines, order.refund is not None, None, world.locations[location].name)
 
     def create_profile(self, t: int, needs_phone: bool) -> None:
+        """The cashier's profile: typed name, maybe e-mail, phone; sometimes a placeholder to get past the form."""
         rng, person = self.rng, self.person
         has_email = rng.random() < 0.5
+        email = noise.email_as_typed(rng, person.email) if has_email else None
+        phone = noise.phone_as_typed(rng, person.phone) if needs_phone or rng.random() < 0.8 else None
+        if not needs_phone and rng.random() < 0.03:
+            phone = PLACEHOLDER_PHONE
+        if has_email and rng.random() < 0.03:
+            email = PLACEHOLDER_EMAIL
         self.out.square_profiles[person.index] = SquareProfile(
             person=person.index, created=t,
             given_name=noise.first_name_as_typed(rng, person.first_name),
             family_name=noise.last_name_as_typed(rng, person.last_name),
-            email=noise.email_as_typed(rng, person.email) if has_email else None,
-            phone=noise.phone_as_typed(rng, person.phone) if needs_phone or rng.random() < 0.8 else None,
+            email=email, phone=phone,
             email_added_at=None if has_email or rng.random() > 0.4 else t + int(rng.uniform(20, 120) * DAY),
         )
 

@@ -29,6 +29,10 @@ def test_identity_noise_is_present(tiny_world: Path) -> None:
     assert any(n >= 2 for n in per_person.values()), "guest checkouts create extra customers"
     orders = read_jsonl(tiny_world / "square" / "orders.jsonl")
     assert sum("customer_id" not in o for o in orders) > len(orders) // 4, "many anonymous POS sales"
+    square_customers = read_jsonl(tiny_world / "square" / "customers.jsonl")
+    placeholders = [c for c in square_customers
+                    if c.get("phone_number") == "555-555-5555" or c.get("email_address") == "noemail@larkspur.example"]
+    assert placeholders, "cashiers' placeholder values that must not merge people"
 
 
 def test_planted_price_differences_are_visible_in_line_items(tiny_world: Path) -> None:
