@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -61,13 +63,14 @@ def test_filters_from_the_address_bar(open_page, default_period):
     assert not app.warning
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_stale_banner_on_every_page(open_page, monkeypatch, page):
+def test_stale_banner_on_every_page(open_page, monkeypatch):
     monkeypatch.setenv("SEAMLINE_STALE_AFTER_HOURS", "0")
+    app = open_page("overview")
+    for page in PAGES:
+        app.switch_page(f"views/{page}.py").run()
 
-    app = open_page(page)
-
-    assert any("Stale data" in warning.value for warning in app.warning)
+        assert not app.exception, page
+        assert any("Stale data" in warning.value for warning in app.warning), page
 
 
 def test_fresh_snapshot_has_no_banner(open_page):
@@ -111,3 +114,33 @@ def test_new_publish_is_picked_up_without_restart(tmp_path, monkeypatch):
 
     assert _revenue(app) < before
     assert any("warehouse-second.duckdb" in caption.value for caption in app.sidebar.caption)
+
+
+def test_keeps_answering_while_the_pipeline_writes(tmp_path, monkeypatch):
+    """A pipeline process holding the warehouse's write lock does not block the dashboard."""
+    build_small_snapshot(tmp_path)
+    writer = subprocess.Popen(
+        [sys.executable, "-c", WRITER.format(warehouse=str(tmp_path / "warehouse.duckdb"))],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert writer.stdout.readline().strip() == "holding the write lock"
+        monkeypatch.setenv("SEAMLINE_DATA_DIR", str(tmp_path))
+        app = AppTest.from_file(str(APP), default_timeout=30).run()
+        for page in PAGES:
+            app.switch_page(f"views/{page}.py").run()
+
+            assert not app.exception, page
+            assert app.title[0].value, page
+        assert writer.poll() is None  # the writer really held the lock throughout
+    finally:
+        writer.kill()
+        writer.wait(timeout=10)
+
+
+WRITER = """
+import duckdb, time
+con = duckdb.connect({warehouse!r})
+con.execute("create or replace table marts.pipeline_in_progress as select 1 as step")
+print("holding the write lock", flush=True)
+time.sleep(60)
+"""
