@@ -1,18 +1,26 @@
 """Bluesky (AT Protocol XRPC) as a dlt source: `posts` mentioning the brand and the brand's own posts.
 
 Two endpoints feed one table merged on `uri`: `app.bsky.feed.searchPosts` (q = brand query,
-`since` = last committed `indexedAt` minus a safety margin, newest first) and
-`app.bsky.feed.getAuthorFeed` (the brand handle, newest first, read until posts older than the
-cursor). Pagination is dlt's JSONResponseCursorPaginator on `cursor`. Each post gets `feed`:
-`author` when the brand wrote it, else `search` (decided by the author, so a post returned by both
-endpoints is labelled the same on every run). Reposts in the author feed are someone else's posts
-and are skipped.
+`since`, newest first) and `app.bsky.feed.getAuthorFeed` (the brand handle, newest first).
+Pagination is dlt's JSONResponseCursorPaginator on `cursor`.
+
+Posts have no update timestamp, yet their like/repost/reply/quote counts keep growing for days,
+so an `indexedAt` cursor alone would freeze them at first sight. Each run therefore re-reads the
+posts indexed within `engagement_window_days` before the last committed `indexedAt` and loads only
+the posts that are new or whose content changed (a content hash per recent post is kept in the
+resource state, committed with the load and pruned to the window). That is why this resource keeps
+its cursor in resource state instead of `dlt.sources.incremental`, whose boundary logic would drop
+the re-read posts.
+
+Each post gets `feed`: `author` when the brand wrote it, else `search` (decided by the author, so a
+post returned by both endpoints is labelled the same on every run). Reposts in the author feed are
+someone else's posts and are skipped.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import dlt
@@ -22,14 +30,14 @@ from dlt.sources.helpers.rest_client.auth import BearerTokenAuth
 from dlt.sources.helpers.rest_client.paginators import JSONResponseCursorPaginator
 
 from ingestion.common.http import make_client
-from ingestion.common.incremental import timestamp_cursor
+from ingestion.common.incremental import record_digest
 from ingestion.common.quarantine import EdgeValidator
-from ingestion.common.timestamps import parse_timestamp
+from ingestion.common.timestamps import latest_timestamp, parse_timestamp
 from ingestion.common.validation import RecordSpec
 
 SOURCE = "bluesky"
 PAGE_SIZE = 100
-SINCE_MARGIN = timedelta(days=1)  # `since` filters on sortAt, which may precede indexedAt
+SINCE_MARGIN = timedelta(days=1)  # `since` filters on sortAt, which may differ from indexedAt
 CREDENTIAL_HINT = (
     "Set SOURCES__BLUESKY__ACCESS_TOKEN (or sources.bluesky.access_token in .dlt/secrets.toml) to a "
     "current access JWT from com.atproto.server.createSession (they expire after a few hours)."
@@ -50,14 +58,58 @@ def _cursor() -> JSONResponseCursorPaginator:
     return JSONResponseCursorPaginator(cursor_path="cursor", cursor_param="cursor")
 
 
-def _older_than(post: Any, instant: Any) -> bool:
+def _indexed_at(post: Any) -> datetime | None:
     try:
-        return parse_timestamp(post["indexedAt"]) < instant
+        return parse_timestamp(post["indexedAt"])
     except (KeyError, TypeError, ValueError):
-        return False
+        return None
 
 
-def _posts(client: RESTClient, brand_query: str, brand_handle: str, start_date: str) -> DltResource:
+def _older_than(posts: list[Any], instant: datetime) -> bool:
+    return any(at is not None and at < instant for at in map(_indexed_at, posts))
+
+
+class RecentPosts:
+    """Content hashes of the posts inside the engagement window, kept in the resource's dlt state."""
+
+    def __init__(self, state: dict[str, Any], start_date: str, window: timedelta) -> None:
+        self.state = state
+        self.window = window
+        self.newest: str = state.setdefault("last_indexed_at", start_date)
+        self.window_start = parse_timestamp(self.newest) - window
+        self.hashes: dict[str, list[str]] = state.setdefault("recent_posts", {})  # uri -> [hash, indexedAt]
+
+    def changed(self, posts: list[Any]) -> list[Any]:
+        """New posts and posts whose content differs from the last committed run.
+
+        Posts older than the window were loaded by an earlier run and are settled: they are skipped.
+        """
+        fresh = []
+        for post in posts:
+            indexed = _indexed_at(post)
+            if indexed is not None and indexed < self.window_start:
+                continue
+            if not isinstance(post, dict):
+                fresh.append(post)
+                continue
+            digest = record_digest(post)
+            uri = str(post.get("uri"))
+            if self.hashes.get(uri, [None])[0] != digest:
+                fresh.append(post)
+            if indexed is not None:
+                self.hashes[uri] = [digest, post["indexedAt"]]
+                self.newest = latest_timestamp([self.newest, post["indexedAt"]])
+        return fresh
+
+    def commit(self) -> None:
+        """Advance the cursor and forget posts that left the engagement window."""
+        self.state["last_indexed_at"] = self.newest
+        oldest = parse_timestamp(self.newest) - self.window
+        for uri in [u for u, (_, at) in self.hashes.items() if parse_timestamp(at) < oldest]:
+            del self.hashes[uri]
+
+
+def _posts(client: RESTClient, brand_query: str, brand_handle: str, start_date: str, window: timedelta) -> DltResource:
     def label(posts: list[Any]) -> list[Any]:
         for post in posts:
             if isinstance(post, dict):
@@ -67,23 +119,25 @@ def _posts(client: RESTClient, brand_query: str, brand_handle: str, start_date: 
         return posts
 
     @dlt.resource(name="posts", primary_key="uri", write_disposition="merge")
-    def posts(indexed_at: dlt.sources.incremental = timestamp_cursor("indexedAt", start_date)) -> Iterator[Any]:  # noqa: B008
+    def posts() -> Iterator[Any]:
         validate = EdgeValidator(SOURCE, "posts", POSTS)
-        known = parse_timestamp(indexed_at.start_value)
-        since = (known - SINCE_MARGIN).strftime("%Y-%m-%dT%H:%M:%SZ")
+        recent = RecentPosts(dlt.current.resource_state(), start_date, window)
+        window_start = recent.window_start
+        since = (window_start - SINCE_MARGIN).strftime("%Y-%m-%dT%H:%M:%SZ")
         search = {"q": brand_query, "limit": PAGE_SIZE, "sort": "latest", "since": since}
         for page in client.paginate("/xrpc/app.bsky.feed.searchPosts", params=search, paginator=_cursor(),
                                     data_selector="posts"):
-            yield from validate(label(page), note="search")
-            if any(_older_than(post, known - SINCE_MARGIN) for post in page):
+            yield from validate(recent.changed(label(page)), note="search")
+            if _older_than(page, window_start - SINCE_MARGIN):
                 break
         feed = {"actor": brand_handle, "limit": PAGE_SIZE}
         for page in client.paginate("/xrpc/app.bsky.feed.getAuthorFeed", params=feed, paginator=_cursor(),
                                     data_selector="feed"):
             own = [item.get("post") for item in page if isinstance(item, dict) and not item.get("reason")]
-            yield from validate(label(own), note="author")
-            if any(_older_than(post, known) for post in own):
+            yield from validate(recent.changed(label(own)), note="author")
+            if _older_than(own, window_start):
                 break
+        recent.commit()
 
     return posts
 
@@ -95,9 +149,13 @@ def bluesky_source(
     brand_query: str = dlt.config.value,
     brand_handle: str = dlt.config.value,
     start_date: str = "2000-01-01T00:00:00Z",
+    engagement_window_days: float = 7.0,
     max_retry_seconds: float = 120.0,
 ) -> DltResource:
     """Brand mentions and the brand's own posts, merged on `uri`, incremental on `indexedAt`.
+
+    Posts indexed within `engagement_window_days` of the newest loaded post are re-read each run
+    so that their growing engagement counts are updated.
 
     `base_url` is the PDS or AppView host (`https://bsky.social` with a session token).
     """
@@ -109,4 +167,4 @@ def bluesky_source(
         credential_hint=CREDENTIAL_HINT,
         max_retry_seconds=max_retry_seconds,
     )
-    return _posts(client, brand_query, brand_handle, start_date)
+    return _posts(client, brand_query, brand_handle, start_date, timedelta(days=engagement_window_days))

@@ -26,6 +26,11 @@ def timestamp_cursor(path: str, initial_value: str) -> dlt.sources.incremental:
     )
 
 
+def record_digest(record: Any) -> str:
+    """A short digest of a record's full content, to notice changes an API has no timestamp for."""
+    return hashlib.sha256(json.dumps(record, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
 def changed_only(records: Iterable[dict[str, Any]], key: str) -> list[dict[str, Any]]:
     """Records whose content differs from the last committed run (for APIs without an update cursor).
 
@@ -34,7 +39,7 @@ def changed_only(records: Iterable[dict[str, Any]], key: str) -> list[dict[str, 
     hashes: dict[str, str] = dlt.current.resource_state().setdefault("content_hashes", {})
     changed = []
     for record in records:
-        digest = hashlib.sha256(json.dumps(record, sort_keys=True, default=str).encode()).hexdigest()[:16]
+        digest = record_digest(record)
         record_id = str(record.get(key)) if isinstance(record, dict) else ""
         if hashes.get(record_id) != digest:
             hashes[record_id] = digest
