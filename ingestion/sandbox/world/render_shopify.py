@@ -223,7 +223,7 @@ class ShopifyRenderer:
             "cart_token": self.token("cart", order.key),
             "checkout_id": self.ids.checkouts.get(order.recovered_checkout) if order.recovered_checkout else None,
             "checkout_token": self.token("checkout", order.recovered_checkout or order.key),
-            "closed_at": shop_time(order.fulfilled_at) if fulfilled and not refund else None,
+            "closed_at": shop_time(order.fulfilled_at) if fulfilled else None,
             "confirmed": True,
             "contact_email": order.email,
             "created_at": shop_time(order.created),
