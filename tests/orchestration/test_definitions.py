@@ -1,0 +1,84 @@
+"""The asset graph as reviewers should see it: a snapshot of keys, checks, jobs, schedules, sensors.
+
+A change to the graph (a new model, a renamed check) shows up here as a one-line diff to approve.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from orchestration.publish import SNAPSHOT_KEY
+from orchestration.quality_checks import build_quality_checks
+
+REPO = Path(__file__).resolve().parents[2]
+RAW_KEYS = {
+    "shopify/customers", "shopify/orders", "shopify/checkouts", "shopify/products",
+    "square/locations", "square/customers", "square/orders", "square/payments", "square/refunds",
+    "square/loyalty_accounts", "google_reviews/reviews", "bluesky/posts", "web_events/events",
+}
+
+
+@pytest.fixture(scope="module")
+def repository(tmp_path_factory: pytest.TempPathFactory) -> dg.RepositoryDefinition:
+    os.environ["SEAMLINE_DATA_DIR"] = str(tmp_path_factory.mktemp("defs_data"))
+    try:
+        from orchestration.definitions import build_definitions
+
+        return build_definitions().get_repository_def()
+    finally:
+        del os.environ["SEAMLINE_DATA_DIR"]
+
+
+def test_graph_reads_as_one_lineage_from_connectors_to_publish(repository: dg.RepositoryDefinition) -> None:
+    graph = repository.asset_graph
+    keys = {key.to_user_string() for key in graph.get_all_asset_keys()}
+    assert RAW_KEYS <= keys
+    assert {"marts/dim_customers", "marts/fct_touchpoints", "marts/dim_locations", "serving/snapshot"} <= keys
+    assert not {key for key in keys if key.split("/")[1].count("__") and key.split("/")[0] in {"shopify", "square"}}
+    publish_parents = {key.to_user_string() for key in graph.get(SNAPSHOT_KEY).parent_keys}
+    assert publish_parents and all(key.startswith("marts/") for key in publish_parents)
+    ancestors = {key.to_user_string() for key in dg.AssetSelection.keys(SNAPSHOT_KEY).upstream().resolve(graph)}
+    assert {key.split("/")[0] for key in RAW_KEYS & ancestors} == {key.split("/")[0] for key in RAW_KEYS}
+    assert {"shopify/orders", "square/orders", "google_reviews/reviews", "web_events/events"} <= ancestors
+    groups = {graph.get(dg.AssetKey.from_user_string(key)).group_name for key in RAW_KEYS}
+    assert groups == {"shopify", "square", "google_reviews", "bluesky", "web_events"}
+
+
+def test_checks_jobs_schedules_and_sensors_snapshot(repository: dg.RepositoryDefinition) -> None:
+    checks = {f"{key.asset_key.to_user_string()}:{key.name}" for key in repository.asset_graph.asset_check_keys}
+    assert {
+        "shopify/orders:orders__id_unique", "shopify/orders:orders__total_price_in_range",
+        "shopify/orders:orders__freshness", "shopify/orders:orders__row_count_vs_previous_run",
+        "google_reviews/reviews:reviews__star_rating_accepted_values",
+        "marts/fct_touchpoints:fct_touchpoints__customer_id_references_dim_customers",
+        "marts/fct_touchpoints:fct_touchpoints__customer_id_mostly_not_null",
+        "marts/dim_customers:dim_customers__avg_rating_in_range",
+    } <= checks
+    assert any(name.startswith("shopify/orders:source_unique_shopify_orders") for name in checks)  # dbt source test
+    assert {job.name for job in repository.get_all_jobs()} >= {
+        "seamline_job", "seamline_transform_job", "web_events_job"}
+    assert [(s.name, s.cron_schedule) for s in repository.schedule_defs] == [("seamline_schedule", "0 * * * *")]
+    assert {s.name for s in repository.sensor_defs} == {
+        "web_events_file_sensor", "record_unpublished_success", "record_failed_run"}
+    blocking = {spec.name: spec.blocking for checks_def in build_quality_checks() for spec in checks_def.check_specs}
+    assert blocking["orders__id_unique"] is True
+    assert blocking["fct_touchpoints__customer_id_mostly_not_null"] is False
+
+
+@pytest.mark.slow
+def test_dagster_definitions_validate_on_a_fresh_data_dir(tmp_path: Path) -> None:
+    env = {**os.environ, "SEAMLINE_DATA_DIR": str(tmp_path / "data"), "DAGSTER_HOME": str(tmp_path / "home")}
+    (tmp_path / "home").mkdir()
+    (tmp_path / "home" / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "dagster"), "definitions", "validate", "-m", "orchestration.definitions"],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=300, check=False,
+    )
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    assert (tmp_path / "data" / "dbt_target" / "manifest.json").exists()
