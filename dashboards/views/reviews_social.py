@@ -23,13 +23,14 @@ if not weekly.empty:
     with left:
         st.subheader("Average rating by week")
         rating = px.line(weekly, x="week_start", y="avg_rating", color="location_name", markers=True,
-                         labels={"week_start": "week", "location_name": "location"})
+                         labels={"week_start": "week", "location_name": "location", "avg_rating": "average rating"})
         rating.update_layout(margin={"t": 10}, height=320)
         st.plotly_chart(rating, key="rating_weekly")
     with right:
         st.subheader("Average sentiment by week")
         sentiment = px.line(weekly, x="week_start", y="avg_sentiment", color="location_name", markers=True,
-                            labels={"week_start": "week", "location_name": "location"})
+                            labels={"week_start": "week", "location_name": "location",
+                                    "avg_sentiment": "average sentiment (-1 to 1)"})
         sentiment.update_layout(margin={"t": 10}, height=320)
         st.plotly_chart(sentiment, key="sentiment_weekly")
 components.table(weekly, "reviews_social_weekly")
