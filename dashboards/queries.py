@@ -181,12 +181,21 @@ group by all
 order by handoffs desc, from_channel, to_channel
 """
 
+# Counted by the mart's pattern flags, not its one-label `handoff_pattern` column, so a hand-off that
+# is both ROPO and cart-recovered-in-store counts for both named patterns.
 HANDOFF_PATTERNS_WEEKLY = f"""
-select date_trunc('week', handed_off_at)::date as week, handoff_pattern, count(*) as handoffs
+select date_trunc('week', handed_off_at)::date as week, named.pattern, count(*) as handoffs
 from marts.fct_channel_handoffs
-where handoff_pattern is not null and {HANDOFF_PERIOD}
+cross join (values ('ROPO'), ('BOPIS'), ('Cart recovered in store'), ('Purchase then review')) named(pattern)
+where case named.pattern
+        when 'ROPO' then is_ropo
+        when 'BOPIS' then is_bopis
+        when 'Cart recovered in store' then is_cart_recovered_in_store
+        when 'Purchase then review' then is_purchase_then_review
+      end
+  and {HANDOFF_PERIOD}
 group by all
-order by week, handoff_pattern
+order by week, named.pattern
 """
 
 HANDOFF_HOURS = f"""

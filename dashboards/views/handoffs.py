@@ -51,8 +51,7 @@ st.caption("ROPO (research online, purchase offline), BOPIS (buy online, pick up
            "recovered in store, purchase followed by a review.")
 patterns = queries.handoff_patterns_weekly(snapshot, filters)
 if not patterns.empty:
-    lines = px.line(patterns, x="week", y="handoffs", color="handoff_pattern", markers=True,
-                    labels={"handoff_pattern": "pattern"})
+    lines = px.line(patterns, x="week", y="handoffs", color="pattern", markers=True)
     lines.update_layout(margin={"t": 10}, height=320)
     st.plotly_chart(lines, key="handoff_patterns")
 components.table(patterns, "handoff_patterns_weekly")

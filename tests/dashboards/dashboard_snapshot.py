@@ -136,7 +136,11 @@ DERIVED_MARTS_SQL = [
            case when previous_channel = 'web' and channel = 'store' and touchpoint_type = 'purchase' then 'ropo'
                 when previous_type = 'purchase' and channel = 'review' then 'purchase_to_review' end
                as handoff_pattern,
-           touchpoint_type = 'purchase' as purchase_followed
+           touchpoint_type = 'purchase' as purchase_followed,
+           previous_channel = 'web' and channel = 'store' and touchpoint_type = 'purchase' as is_ropo,
+           previous_channel = 'web' and channel = 'store' and fulfilment_type = 'pickup_in_store' as is_bopis,
+           previous_type = 'product_view' and channel = 'store' as is_cart_recovered_in_store,
+           previous_type = 'purchase' and channel = 'review' as is_purchase_then_review
     from ordered where previous_channel is not null and previous_channel <> channel""",
     """create table marts.fct_journeys as
     select customer_id || ':' || date_trunc('month', occurred_at)::date as journey_id, customer_id,

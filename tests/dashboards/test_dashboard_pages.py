@@ -100,6 +100,15 @@ def test_handoffs_flows_equal_the_mart(open_page, warehouse, default_period: Per
 
     assert {(row.from_channel, row.to_channel): row.handoffs for row in flows.itertuples()} == expected
     assert len(app.get("plotly_chart")) == 4  # sankey, heatmap, time to hand-off, patterns
+    ropo, cart_recovered, review = warehouse.execute(
+        """select count(*) filter (where is_ropo), count(*) filter (where is_cart_recovered_in_store),
+                  count(*) filter (where is_purchase_then_review)
+           from marts.fct_channel_handoffs where handed_off_at >= ? and handed_off_at < ?""",
+        _bounds(default_period)).fetchone()
+    patterns = _frame(app, "week", "pattern", "handoffs").groupby("pattern")["handoffs"].sum().to_dict()
+    assert patterns.get("ROPO", 0) == ropo and ropo > 0
+    assert patterns.get("Cart recovered in store", 0) == cart_recovered
+    assert patterns.get("Purchase then review", 0) == review
 
 
 def test_journeys_top_paths_equal_the_mart(open_page, warehouse, default_period: Period):
