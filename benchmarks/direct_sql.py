@@ -25,17 +25,24 @@ def _relation(node: dict[str, Any]) -> str:
 
 
 def _run_python_model(con: Any, node: dict[str, Any], relation: str) -> None:
-    """Load a compiled dbt-duckdb Python model as a module and materialise its frame as a table."""
+    """Load a compiled dbt-duckdb Python model as a module and materialise its frame as a table.
+
+    As dbt-duckdb does: the model gets its own cursor, and `dbt.ref` returns a relation on it.
+    """
     with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as handle:
         handle.write(node["compiled_code"].lstrip())
     spec = importlib.util.spec_from_file_location(node["name"], handle.name)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     Path(handle.name).unlink()
-    frame = module.model(module.dbtObj(lambda name: con.query(f"select * from {name}")), con)
-    con.register("__bench_python_model", frame)
-    con.execute(f"create or replace table {relation} as select * from __bench_python_model")
-    con.unregister("__bench_python_model")
+    cursor = con.cursor()
+    try:
+        frame = module.model(module.dbtObj(lambda name: cursor.query(f"select * from {name}")), cursor)
+        cursor.register("__bench_python_model", frame)
+        cursor.execute(f"create or replace table {relation} as select * from __bench_python_model").fetchall()
+        cursor.unregister("__bench_python_model")
+    finally:
+        cursor.close()
 
 
 def execute_compiled(manifest_path: str, warehouse: str, raw: str, project_dir: str) -> dict[str, Any]:
@@ -51,10 +58,10 @@ def execute_compiled(manifest_path: str, warehouse: str, raw: str, project_dir: 
              for uid, node in nodes.items()}
     counts = {"seed": 0, "model": 0, "test": 0, "failing_tests": 0}
     with duckdb.connect(warehouse) as con:
-        con.execute("set TimeZone = 'UTC'")
-        con.execute(f"attach '{raw}' as raw (read_only)")
+        con.execute("set TimeZone = 'UTC'").fetchall()
+        con.execute(f"attach '{raw}' as raw (read_only)").fetchall()
         for schema in sorted({n["schema"] for n in nodes.values() if n["resource_type"] != "test"}):
-            con.execute(f'create schema if not exists "{schema}"')
+            con.execute(f'create schema if not exists "{schema}"').fetchall()
         for uid in TopologicalSorter(graph).static_order():
             node = nodes[uid]
             kind = node["resource_type"]
@@ -62,16 +69,16 @@ def execute_compiled(manifest_path: str, warehouse: str, raw: str, project_dir: 
             if kind == "seed":
                 csv = Path(project_dir) / node["original_file_path"]
                 con.execute(f"create or replace table {relation} as select * from read_csv(?, header = true)",
-                            [str(csv)])
+                            [str(csv)]).fetchall()
             elif kind == "test":
                 failing = con.execute(f"select count(*) from ({node['compiled_code']}) as t").fetchone()[0]
                 counts["failing_tests"] += int(failing > 0)
             elif node.get("language") == "python":
                 _run_python_model(con, node, relation)
             elif node["config"]["materialized"] == "view":
-                con.execute(f"create or replace view {relation} as {node['compiled_code']}")
+                con.execute(f"create or replace view {relation} as {node['compiled_code']}").fetchall()
             elif node["config"]["materialized"] in MATERIALISED_AS_TABLE:
-                con.execute(f"create or replace table {relation} as {node['compiled_code']}")
+                con.execute(f"create or replace table {relation} as {node['compiled_code']}").fetchall()
             else:
                 raise ValueError(f"{uid}: materialization {node['config']['materialized']!r} "
                                  "is not reproduced by the direct-SQL baseline")

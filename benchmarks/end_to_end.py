@@ -42,6 +42,8 @@ def summarise(runs: list[PipelineRun]) -> dict[str, Any]:
         "mart_rows": last.marts,
         "dbt_tests": checks.get("dbt_tests"),
         "failed_checks": checks.get("dbt_failed", []),
+        "gx": checks.get("gx", {}),
+        "checks_split_s": checks.get("seconds", {}),
         "runs": len(runs),
         "stage_wall_s_incl_interpreter_start": {
             s: round(statistics.median(run.stages[s].wall_seconds for run in runs), 3) for s in STAGES},
@@ -76,10 +78,15 @@ def measure(ctx: BenchContext) -> Section:
             f"**{scale} world** ({summary['runs']} runs; {summary['touchpoints']:,} touchpoints, "
             f"{summary['touchpoints_per_s']:,} touchpoints/s after generation)",
             ["stage", "median s", "min s", "max s", "peak MiB"], rows))
-        failed = summary["failed_checks"]
+        failed, gx = summary["failed_checks"], summary["gx"]
+        gx_failed = gx.get("failed_blocking", []) + gx.get("failed_warning", [])
         section.notes.append(
-            f"{scale}: rows ingested per source {summary['rows_ingested']}; {summary['dbt_tests']} dbt tests, "
-            + (f"{len(failed)} FAILED: {', '.join(failed[:8])}" if failed else "all passed"))
+            f"{scale}: rows ingested per source {summary['rows_ingested']}; checks {summary['checks_split_s']} s; "
+            f"{summary['dbt_tests']} dbt tests, "
+            + (f"{len(failed)} FAILED: {', '.join(failed[:8])}" if failed else "all passed")
+            + f"; {gx.get('rules', 0)} GX rules, "
+            + (f"{len(gx.get('failed_blocking', []))} blocking and {len(gx.get('failed_warning', []))} warning "
+               f"FAILED: {', '.join(gx_failed[:8])}" if gx_failed else "all passed"))
     headline = [f"{scale}: {s['total']['median_s']:.0f} s total, {s['peak_rss_mib']:.0f} MiB peak, "
                 f"{s['touchpoints_per_s']:,.0f} touchpoints/s" for scale, s in per_scale.items()]
     section.figures["headline"] = headline

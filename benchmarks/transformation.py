@@ -17,6 +17,7 @@ from pathlib import Path
 from benchmarks.context import BenchContext, NotMeasured, Section, Table, require
 from benchmarks.measure import Timing, mib, run_child
 from benchmarks.pipeline import child_env, serving_world, world_for
+from benchmarks.stages import table_counts
 
 KEY = "transformation"
 TITLE = "Transformation (dbt overhead; incremental vs full rebuild)"
@@ -59,11 +60,13 @@ def measure_overhead(ctx: BenchContext, data_dir: Path) -> dict:
         _fresh_warehouse(data_dir)
         dbt_runs.append(run_child("benchmarks.stages:dbt", {"args": BUILD_ARGS, "target_path": target,
                                                              "allow_test_failures": True}, env=env))
+        dbt_marts = table_counts(str(data_dir / "warehouse.duckdb"), "marts")
         _fresh_warehouse(data_dir)
         direct_runs.append(run_child("benchmarks.direct_sql:execute_compiled", {
             "manifest_path": f"{target}/manifest.json", "warehouse": str(data_dir / "warehouse.duckdb"),
             "raw": str(data_dir / "raw.duckdb"), "project_dir": str(ctx.repo_root / "dbt_project")}, env=env))
     dbt_time, direct_time = Timing([r.seconds for r in dbt_runs]), Timing([r.seconds for r in direct_runs])
+    direct_marts = table_counts(str(data_dir / "warehouse.duckdb"), "marts")
     node_seconds = sum(n["seconds"] for n in dbt_runs[-1].result["nodes"])
     return {
         "dbt_build": {**dbt_time.to_dict(), "peak_rss_mib": mib(max(r.peak_rss_bytes for r in dbt_runs)),
@@ -72,6 +75,8 @@ def measure_overhead(ctx: BenchContext, data_dir: Path) -> dict:
         "direct_sql": {**direct_time.to_dict(), "peak_rss_mib": mib(max(r.peak_rss_bytes for r in direct_runs)),
                        "nodes": direct_runs[-1].result},
         "overhead_ratio": round(dbt_time.median / direct_time.median, 3),
+        "marts_row_counts_identical": dbt_marts == direct_marts,
+        "marts_row_counts": {"dbt": dbt_marts, "direct": direct_marts},
     }
 
 
@@ -125,6 +130,9 @@ def measure(ctx: BenchContext) -> Section:
           overhead["direct_sql"]["min_s"], overhead["direct_sql"]["max_s"], overhead["direct_sql"]["peak_rss_mib"]],
          ["ratio dbt / direct", overhead["overhead_ratio"], None, None, None]]))
     headline = [f"dbt overhead {overhead['overhead_ratio']:.2f}x"]
+    section.notes.append("Marts built by dbt and by the direct SQL have identical row counts: "
+                         + ("yes" if overhead["marts_row_counts_identical"] else
+                            f"NO ({overhead['marts_row_counts']})"))
     try:
         require("ingestion.sandbox.world", "advance_world")
         incremental = measure_incremental(ctx, data_dir, scratch / "world")
