@@ -143,9 +143,19 @@ class RecordFaults:
         start = int(_unit_hash(faults.seed, "kind", self.vendor, resource, record_id) * len(kinds))
         for offset in range(len(kinds)):
             kind = kinds[(start + offset) % len(kinds)]
-            if kind != "negative_quantity" or (shape.amount and _has(record, shape.amount)):
+            if kind != "negative_quantity" or _negatable(record, shape.amount):
                 return kind
         return None
+
+
+def _negatable(record: Record, path: str | None) -> bool:
+    """A non-zero number at `path`: negating 0 would leave a valid record, so that record gets another kind."""
+    if not path or not _has(record, path):
+        return False
+    try:
+        return float(_get(record, path)) != 0
+    except (TypeError, ValueError):
+        return False
 
 
 def malformed_kind_of(faults: Faults, vendor: str, resource: str, shape: RecordShape, record: Record) -> str | None:

@@ -47,8 +47,9 @@ SHAPES = {
     "refunds": RecordShape(
         id="id", timestamp="updated_at", text="reason", amount="amount_money.amount", drifting="amount_money.amount"
     ),
+    # `balance` may legitimately go negative after a clawback; `lifetime_points` never does.
     "loyalty_accounts": RecordShape(
-        id="id", timestamp="updated_at", text="mapping.phone_number", amount="balance", drifting="lifetime_points"
+        id="id", timestamp="updated_at", text="mapping.phone_number", amount="lifetime_points", drifting="balance"
     ),
 }
 

@@ -171,3 +171,13 @@ def test_fault_settings_are_validated() -> None:
         Faults(malformed_kinds=("missing_id", "gremlins"))
     with pytest.raises(ValueError, match="malformed_rate"):
         Faults(malformed_rate=1.5)
+
+
+def test_negative_quantity_only_goes_to_records_it_really_breaks() -> None:
+    """Negating 0 leaves a valid record, so a zero amount gets another kind of malformation."""
+    shape = SQUARE_SHAPES["payments"]
+    faults = Faults(seed=5, malformed_rate=1.0, malformed_kinds=("negative_quantity", "missing_id"))
+    zero = [{"id": f"P{i}", "amount_money": {"amount": 0, "currency": "USD"}} for i in range(50)]
+    paid = [{"id": f"P{i}", "amount_money": {"amount": 250, "currency": "USD"}} for i in range(50)]
+    assert {malformed_kind_of(faults, "square", "payments", shape, record) for record in zero} == {"missing_id"}
+    assert {malformed_kind_of(faults, "square", "payments", shape, record) for record in paid} == {"negative_quantity", "missing_id"}
