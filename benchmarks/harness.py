@@ -140,6 +140,7 @@ def main(argv: list[str] | None = None) -> int:
         "seed": ctx.seed,
         "repeats": ctx.repeats,
         "harness_seconds": round(time.perf_counter() - started, 1),
+        "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
     }
     out = args.out.resolve()
     results = write_results(out, run, sections)

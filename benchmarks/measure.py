@@ -59,6 +59,7 @@ class ChildRun:
     wall_seconds: float  # the child process from spawn to exit
     peak_rss_bytes: int
     result: Any
+    cpu_seconds: float = 0.0  # user + system CPU of the child process tree (less sensitive to other load)
 
 
 class ChildFailed(RuntimeError):
@@ -76,8 +77,8 @@ def _peak_rss_bytes(rusage: Any) -> int:
 
 def run_command(
     argv: list[str], *, env: dict[str, str] | None = None, cwd: Path | None = None, log: Path | None = None
-) -> tuple[float, int, int, str]:
-    """Run a command, returning (wall seconds, peak RSS bytes, exit code, output tail)."""
+) -> tuple[float, int, int, str, float]:
+    """Run a command, returning (wall seconds, peak RSS bytes, exit code, output tail, CPU seconds)."""
     import time
 
     log_path = log or Path(tempfile.mkstemp(prefix="seamline-bench-", suffix=".log")[1])
@@ -90,7 +91,7 @@ def run_command(
     tail = log_path.read_text(errors="replace")[-3000:]
     if log is None:
         log_path.unlink(missing_ok=True)
-    return wall, _peak_rss_bytes(rusage), process.returncode, tail
+    return wall, _peak_rss_bytes(rusage), process.returncode, tail, rusage.ru_utime + rusage.ru_stime
 
 
 def run_child(
@@ -113,12 +114,12 @@ def run_child(
         result_file = Path(tmp) / "result.json"
         argv = [sys.executable, "-m", "benchmarks.child", target, json.dumps(kwargs), str(result_file),
                 json.dumps(list(preload))]
-        wall, peak, code, tail = run_command(argv, env=env, cwd=cwd)
+        wall, peak, code, tail, cpu = run_command(argv, env=env, cwd=cwd)
         if code != 0 or not result_file.exists():
             last = next((line for line in reversed(tail.splitlines()) if line.strip()), "")
             raise ChildFailed(f"{target} exited with code {code}: {last.strip()[:600]}", tail)
         payload = json.loads(result_file.read_text())
-    return ChildRun(payload["seconds"], wall, peak, payload["result"])
+    return ChildRun(payload["seconds"], wall, peak, payload["result"], cpu)
 
 
 def mib(n_bytes: int) -> float:

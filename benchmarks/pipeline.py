@@ -98,7 +98,8 @@ def _combined(first: ChildRun, second: ChildRun) -> ChildRun:
     return ChildRun(first.seconds + second.seconds, first.wall_seconds + second.wall_seconds,
                     max(first.peak_rss_bytes, second.peak_rss_bytes),
                     {**first.result, **second.result,
-                     "seconds": {"dbt_tests": round(first.seconds, 3), "gx": round(second.seconds, 3)}})
+                     "seconds": {"dbt_tests": round(first.seconds, 3), "gx": round(second.seconds, 3)}},
+                    first.cpu_seconds + second.cpu_seconds)
 
 
 def run_repeated(ctx: BenchContext, scale: str) -> list[PipelineRun]:

@@ -52,8 +52,8 @@ def render_markdown(run: dict[str, Any], sections: list[Section]) -> str:
         f"seed {run['seed']}; runs per timing: {run['repeats']}"),
         f"- Command: `{run['command']}` (git commit {run['git_commit']})",
         (f"- Machine: {machine['cpus']} CPUs ({machine['cpu_model']}), {machine['memory_gib']} GiB RAM, "
-        f"{machine['os']}; load average at start {machine['load_average_at_start']} "
-        "(other work on the machine inflates timings)"),
+        f"{machine['os']}; load average (1, 5, 15 min) at start {machine['load_average_at_start']}, at end "
+        f"{run.get('load_average_at_end')} (other work on the machine inflates wall times)"),
         "- Versions: " + ", ".join(f"{name} {version}" for name, version in versions.items()),
         "",
         "## Summary",
