@@ -12,6 +12,7 @@ import bisect
 import random
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from itertools import accumulate
 
 from ingestion.sandbox.world import ids, noise, text
 from ingestion.sandbox.world.catalog import (
@@ -70,6 +71,8 @@ class World:
     promotions: list[Promotion]
     price_gaps: list[PlantedPriceGap]
     prices: PriceBook
+    by_sku: dict[str, Product]
+    popularity_cumulative: list[float]  # for random.choices(cum_weights=...): no re-summing per draw
 
     @property
     def start_ts(self) -> int:
@@ -86,7 +89,8 @@ def build_world(seed: int, scale: Scale) -> World:
     promotions = build_promotions(start, WORLD_END)
     gaps = build_planted_gaps(seed, products, start, WORLD_END)
     return World(seed, scale, start, WORLD_END, build_locations(seed, scale), products, promotions, gaps,
-                 PriceBook(products, promotions, gaps))
+                 PriceBook(products, promotions, gaps), {p.sku: p for p in products},
+                 list(accumulate(p.popularity for p in products)))
 
 
 def day_of(ts: int) -> date:
@@ -170,7 +174,6 @@ class _Life:
         self.brand_posts = list(out.posts)
         self.seq = 0
         self.web_orders = 0
-        self.weights = [p.popularity for p in world.products]
 
     def key(self, t: int) -> tuple:
         self.seq += 1
@@ -216,7 +219,7 @@ class _Life:
 
     def pick_skus(self) -> list[str]:
         count = self.rng.choices((1, 2, 3), (0.7, 0.22, 0.08))[0]
-        chosen = self.rng.choices(self.world.products, self.weights, k=count)
+        chosen = self.rng.choices(self.world.products, cum_weights=self.world.popularity_cumulative, k=count)
         return list(dict.fromkeys(product.sku for product in chosen))
 
     def campaign_seen(self, t: int) -> Post | None:
@@ -244,7 +247,6 @@ class _Life:
     def browse(self, device: int, t: int, skus: list[str], campaign: Post | None, channel: str) -> None:
         rng, world = self.rng, self.world
         account = self.account_for_session(device)
-        by_sku = {p.sku: p for p in world.products}
         if campaign:
             url, referrer, name = (campaign_url(campaign.campaign, campaign.product_handle), "https://bsky.app/",
                                    campaign.campaign)
@@ -253,10 +255,11 @@ class _Life:
             referrer, name = rng.choice(("https://www.google.com/", None, "https://www.bing.com/", None)), None
         self.event(device, t, "page", None, {"path": url.split(SHOP_DOMAIN)[1].split("?")[0], "url": url,
                                               "title": "Larkspur Supply Co."}, url, referrer, name, account=account)
-        viewed = skus + [p.sku for p in rng.choices(world.products, self.weights, k=rng.randrange(0, 3))]
+        extra = rng.choices(world.products, cum_weights=world.popularity_cumulative, k=rng.randrange(0, 3))
+        viewed = skus + [p.sku for p in extra]
         for sku in dict.fromkeys(viewed):
             t += int(rng.uniform(15, 150))
-            product = by_sku[sku]
+            product = world.by_sku[sku]
             page = f"https://{SHOP_DOMAIN}/products/{product_handle(product)}"
             price = world.prices.web_price(sku, shop_day(t)) / 100
             self.event(device, t, "track", "Product Viewed", {"sku": sku, "product_id": product.shopify_product_id,
@@ -444,7 +447,7 @@ class _Life:
             return
         created = t + int(rng.uniform(1, 14) * DAY)
         stars = rng.choices((5, 4, 3, 2, 1), (0.2, 0.2, 0.2, 0.2, 0.2) if returned else (0.5, 0.22, 0.1, 0.07, 0.11))[0]
-        product = next(p.title for p in self.world.products if p.sku == lines[0].sku)
+        product = self.world.by_sku[lines[0].sku].title
         anonymous = rng.random() < 0.03
         display = "A Google User" if anonymous else noise.reviewer_display_name(rng, person.first_name,
                                                                                   person.last_name)
@@ -470,7 +473,7 @@ class _Life:
     def post(self, created: int, sku: str, campaign: str | None, negative: bool, musing: bool,
              store: str | None = None) -> None:
         rng = self.rng
-        product = next(p for p in self.world.products if p.sku == sku)
+        product = self.world.by_sku[sku]
         body = (text.musing_post(rng, product.title) if musing
                 else text.purchase_post(rng, product.title, store, negative))
         shares_link = campaign is not None and rng.random() < 0.5
