@@ -33,7 +33,7 @@ from ingestion.common.http import make_client
 from ingestion.common.incremental import record_digest
 from ingestion.common.quarantine import EdgeValidator
 from ingestion.common.timestamps import latest_timestamp, parse_timestamp
-from ingestion.common.validation import RecordSpec
+from ingestion.common.validation import RecordSpec, nullable_columns
 
 SOURCE = "bluesky"
 PAGE_SIZE = 100
@@ -52,6 +52,8 @@ POSTS = RecordSpec(
            "replyCount": "integer", "repostCount": "integer", "likeCount": "integer", "quoteCount": "integer"},
     non_negative=("replyCount", "repostCount", "likeCount", "quoteCount"),
 )
+
+POST_COLUMNS = nullable_columns(author__display_name="text", feed="text", record__text="text")
 
 
 def _cursor() -> JSONResponseCursorPaginator:
@@ -118,7 +120,7 @@ def _posts(client: RESTClient, brand_query: str, brand_handle: str, start_date: 
                 post["feed"] = "author" if handle == brand_handle else "search"
         return posts
 
-    @dlt.resource(name="posts", primary_key="uri", write_disposition="merge")
+    @dlt.resource(name="posts", primary_key="uri", write_disposition="merge", columns=POST_COLUMNS)
     def posts() -> Iterator[Any]:
         validate = EdgeValidator(SOURCE, "posts", POSTS)
         recent = RecentPosts(dlt.current.resource_state(), start_date, window)

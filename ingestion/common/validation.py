@@ -32,6 +32,15 @@ class RecordSpec:
     max_text_length: int = DEFAULT_MAX_TEXT_LENGTH
 
 
+def nullable_columns(**data_types: str) -> dict[str, dict[str, Any]]:
+    """dlt column hints for contract fields that may be null in every record of a load.
+
+    dlt creates a column only once it has seen a non-null value; declaring these keeps the raw
+    table shape (what dbt staging selects) independent of the data that happened to arrive.
+    """
+    return {name: {"data_type": data_type, "nullable": True} for name, data_type in data_types.items()}
+
+
 @dataclass(frozen=True)
 class Problem:
     """The first reason a record cannot load: the field (concrete path) and a readable reason."""

@@ -22,7 +22,7 @@ from ingestion.common.http import make_client
 from ingestion.common.incremental import timestamp_cursor
 from ingestion.common.quarantine import EdgeValidator
 from ingestion.common.timestamps import parse_timestamp
-from ingestion.common.validation import RecordSpec
+from ingestion.common.validation import RecordSpec, nullable_columns
 
 SOURCE = "google_reviews"
 PAGE_SIZE = 50
@@ -39,6 +39,12 @@ REVIEWS = RecordSpec(
     types={"name": "string", "reviewId": "string", "reviewer": "object", "reviewer.displayName": "string",
            "reviewer.isAnonymous": "boolean", "starRating": "string", "comment": "string",
            "reviewReply": "object", "reviewReply.comment": "string"},
+)
+
+# columns dbt staging relies on that proto3 JSON omits when unset (possibly in every review of a load)
+REVIEW_COLUMNS = nullable_columns(
+    comment="text", reviewer__display_name="text", reviewer__is_anonymous="bool",
+    review_reply__comment="text", review_reply__update_time="timestamp", location_name="text",
 )
 
 
@@ -68,7 +74,7 @@ def _older_than(review: Any, instant: Any) -> bool:
 
 
 def _reviews(client: RESTClient, account_id: str, locations: Sequence[str] | None, start_date: str) -> DltResource:
-    @dlt.resource(name="reviews", primary_key="reviewId", write_disposition="merge")
+    @dlt.resource(name="reviews", primary_key="reviewId", write_disposition="merge", columns=REVIEW_COLUMNS)
     def reviews(update_time: dlt.sources.incremental = timestamp_cursor("updateTime", start_date)) -> Iterator[Any]:  # noqa: B008
         validate = EdgeValidator(SOURCE, "reviews", REVIEWS)
         known = parse_timestamp(update_time.start_value)

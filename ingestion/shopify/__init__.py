@@ -44,7 +44,7 @@ def _resource(
 ) -> DltResource:
     endpoint, spec, passes = ENDPOINTS[name]
 
-    @dlt.resource(name=name, primary_key="id", write_disposition="merge")
+    @dlt.resource(name=name, primary_key="id", write_disposition="merge", columns=specs.COLUMNS[name])
     def fetch(updated_at: dlt.sources.incremental = timestamp_cursor("updated_at", start_date)) -> Iterator[Any]:  # noqa: B008
         validate = EdgeValidator(SOURCE, name, spec)
         for extra in passes:

@@ -1,6 +1,6 @@
 """What a good Shopify Admin REST 2024-04 record looks like (SOURCE_CONTRACTS.md, Shopify section)."""
 
-from ingestion.common.validation import RecordSpec
+from ingestion.common.validation import RecordSpec, nullable_columns
 
 CUSTOMERS = RecordSpec(
     primary_key="id",
@@ -48,3 +48,26 @@ PRODUCTS = RecordSpec(
            "variants[].compare_at_price": "decimal_string"},
     non_negative=("variants[].price",),
 )
+
+_CUSTOMER_REF = {f"customer__{name}": "text" for name in ("email", "phone", "first_name", "last_name")}
+
+# resource -> columns dbt staging relies on that may be null throughout a load
+COLUMNS = {
+    "customers": nullable_columns(
+        email="text", phone="text", first_name="text", last_name="text", state="text", tags="text",
+        default_address__city="text", default_address__province="text", default_address__zip="text",
+        default_address__country_code="text",
+    ),
+    "orders": nullable_columns(
+        email="text", phone="text", processed_at="timestamp", cancelled_at="timestamp", closed_at="timestamp",
+        cancel_reason="text", financial_status="text", fulfillment_status="text", source_name="text",
+        location_id="bigint", cart_token="text", checkout_token="text", landing_site="text",
+        referring_site="text", customer__id="bigint", **_CUSTOMER_REF,
+    ),
+    "checkouts": nullable_columns(
+        token="text", cart_token="text", email="text", phone="text", completed_at="timestamp",
+        closed_at="timestamp", total_price="text", referring_site="text", landing_site="text",
+        location_id="bigint", customer__id="bigint", **_CUSTOMER_REF,
+    ),
+    "products": nullable_columns(product_type="text", title="text"),
+}

@@ -44,6 +44,11 @@ CREDENTIAL_HINT = (
 ALL_RESOURCES = ("locations", "customers", "orders", "payments", "refunds", "loyalty_accounts")
 
 
+def _merged_on_id(name: str) -> Any:
+    """The resource decorator every Square resource shares: merge on `id`, contract columns declared."""
+    return dlt.resource(name=name, primary_key="id", write_disposition="merge", columns=specs.COLUMNS[name])
+
+
 def _query_cursor() -> JSONResponseCursorPaginator:
     return JSONResponseCursorPaginator(cursor_path="cursor", cursor_param="cursor")
 
@@ -63,13 +68,13 @@ def _resources(client: RESTClient, start_date: str, location_ids: Sequence[str] 
     def locations_to_read() -> list[str]:
         return list(location_ids) if location_ids else _location_ids(client)
 
-    @dlt.resource(name="locations", primary_key="id", write_disposition="merge")
+    @_merged_on_id("locations")
     def locations() -> Iterator[Any]:
         validate = EdgeValidator(SOURCE, "locations", specs.LOCATIONS)
         for page in client.paginate("/v2/locations", paginator=SinglePagePaginator(), data_selector="locations"):
             yield from validate(changed_only(page, "id"))
 
-    @dlt.resource(name="customers", primary_key="id", write_disposition="merge")
+    @_merged_on_id("customers")
     def customers(updated_at: dlt.sources.incremental = timestamp_cursor("updated_at", start_date)) -> Iterator[Any]:  # noqa: B008
         validate = EdgeValidator(SOURCE, "customers", specs.CUSTOMERS)
         if updated_at.start_value == updated_at.initial_value:
@@ -83,7 +88,7 @@ def _resources(client: RESTClient, start_date: str, location_ids: Sequence[str] 
         for page in pages:
             yield from validate(page)
 
-    @dlt.resource(name="orders", primary_key="id", write_disposition="merge")
+    @_merged_on_id("orders")
     def orders(updated_at: dlt.sources.incremental = timestamp_cursor("updated_at", start_date)) -> Iterator[Any]:  # noqa: B008
         validate = EdgeValidator(SOURCE, "orders", specs.ORDERS)
         ids = locations_to_read()
@@ -105,7 +110,7 @@ def _resources(client: RESTClient, start_date: str, location_ids: Sequence[str] 
         return {"begin_time": start_rfc3339, "updated_at_begin_time": to_rfc3339(updated_at.start_value),
                 "sort_field": "UPDATED_AT", "sort_order": "ASC", "limit": LIST_LIMIT}
 
-    @dlt.resource(name="payments", primary_key="id", write_disposition="merge")
+    @_merged_on_id("payments")
     def payments(updated_at: dlt.sources.incremental = timestamp_cursor("updated_at", start_date)) -> Iterator[Any]:  # noqa: B008
         validate = EdgeValidator(SOURCE, "payments", specs.PAYMENTS)
         for location_id in locations_to_read():
@@ -114,14 +119,14 @@ def _resources(client: RESTClient, start_date: str, location_ids: Sequence[str] 
                                         data_selector="payments"):
                 yield from validate(page, note=location_id)
 
-    @dlt.resource(name="refunds", primary_key="id", write_disposition="merge")
+    @_merged_on_id("refunds")
     def refunds(updated_at: dlt.sources.incremental = timestamp_cursor("updated_at", start_date)) -> Iterator[Any]:  # noqa: B008
         validate = EdgeValidator(SOURCE, "refunds", specs.REFUNDS)
         for page in client.paginate("/v2/refunds", params=updated_since_params(updated_at),
                                     paginator=_query_cursor(), data_selector="refunds"):
             yield from validate(page)
 
-    @dlt.resource(name="loyalty_accounts", primary_key="id", write_disposition="merge")
+    @_merged_on_id("loyalty_accounts")
     def loyalty_accounts() -> Iterator[Any]:
         validate = EdgeValidator(SOURCE, "loyalty_accounts", specs.LOYALTY_ACCOUNTS)
         for page in client.paginate("/v2/loyalty/accounts/search", method="POST", json={"limit": LOYALTY_LIMIT},

@@ -4,7 +4,7 @@ Money is `{"amount": <integer minor units>, "currency"}`; order line item quanti
 strings.
 """
 
-from ingestion.common.validation import RecordSpec
+from ingestion.common.validation import RecordSpec, nullable_columns
 
 LOCATIONS = RecordSpec(
     primary_key="id",
@@ -61,3 +61,16 @@ LOYALTY_ACCOUNTS = RecordSpec(
     # so do we, so such an account waits in quarantine for a person to look at it.
     non_negative=("lifetime_points", "balance"),
 )
+
+# resource -> columns dbt staging relies on that may be null throughout a load
+COLUMNS = {
+    "locations": nullable_columns(name="text", timezone="text", status="text", address__locality="text",
+                                  address__postal_code="text", address__address_line_1="text"),
+    "customers": nullable_columns(given_name="text", family_name="text", email_address="text",
+                                  phone_number="text", reference_id="text"),
+    "orders": nullable_columns(customer_id="text", closed_at="timestamp", state="text"),
+    "payments": nullable_columns(customer_id="text", order_id="text", location_id="text"),
+    "refunds": nullable_columns(order_id="text", payment_id="text", location_id="text", reason="text"),
+    "loyalty_accounts": nullable_columns(customer_id="text", mapping__phone_number="text", balance="bigint",
+                                         lifetime_points="bigint"),
+}

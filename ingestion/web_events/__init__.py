@@ -17,7 +17,7 @@ import dlt
 from dlt.sources import DltResource
 
 from ingestion.common.quarantine import EdgeValidator
-from ingestion.common.validation import RecordSpec
+from ingestion.common.validation import RecordSpec, nullable_columns
 from ingestion.web_events.files import (
     content_digest,
     list_files,
@@ -38,9 +38,17 @@ EVENTS = RecordSpec(
     non_negative=("properties.quantity",),
 )
 
+# columns dbt staging relies on that may be null or absent in every event of a load
+EVENT_COLUMNS = nullable_columns(
+    user_id="text", event="text", name="text", traits__email="text", traits__phone="text",
+    properties__sku="text", properties__order_id="text",
+    context__page__url="text", context__page__referrer="text", context__campaign__source="text",
+    context__campaign__medium="text", context__campaign__name="text",
+)
+
 
 def _events(bucket_url: str, file_glob: str) -> DltResource:
-    @dlt.resource(name="events", primary_key="messageId", write_disposition="merge")
+    @dlt.resource(name="events", primary_key="messageId", write_disposition="merge", columns=EVENT_COLUMNS)
     def events() -> Iterator[Any]:
         validate = EdgeValidator(SOURCE, "events", EVENTS)
         loaded: dict[str, str] = dlt.current.resource_state().setdefault("loaded_files", {})
