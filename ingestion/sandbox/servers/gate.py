@@ -21,6 +21,7 @@ from starlette.responses import Response
 from ingestion.sandbox.servers.errors import RequestRejected
 from ingestion.sandbox.servers.faults import Faults, RecordFaults
 from ingestion.sandbox.servers.ratelimit import BucketState, LeakyBucket
+from ingestion.sandbox.servers.sessions import session_jwt_valid
 from ingestion.sandbox.servers.store import WorldStore
 
 AuthProblem = Literal["missing", "invalid", "forbidden"]
@@ -104,7 +105,9 @@ class Gate:
             return None if optional else "missing"
         if token == self.tokens.unscoped:
             return "forbidden"
-        return None if token == self.tokens.valid else "invalid"
+        if token == self.tokens.valid or session_jwt_valid(token, self.tokens.valid):
+            return None
+        return "invalid"
 
     def guard(self, handler: Handler, *, auth_optional: bool = False) -> Callable[[Request], Awaitable[Response]]:
         """Wrap a handler in the vendor's auth, rate limit and fault checks."""

@@ -1,8 +1,8 @@
 """The vendors' own client libraries read the sandboxes without a patch, only configured:
 
 - Square: `squareup` (`Square(base_url=..., token=...)`), its pagers and its retry on 429.
-- Bluesky: `atproto` `Client(base_url=.../xrpc)`; no login, the access token is set as a header
-  with `client.request.add_additional_header`.
+- Bluesky: `atproto` `Client(base_url=.../xrpc)`, either with the token set as a header
+  (`client.request.add_additional_header`) or through `client.login(handle, <token as app password>)`.
 - Google: `google-api-python-client` built from the discovery document the sandbox serves at
   `/$discovery/rest?version=v4` (Google no longer publishes the v4 document), bearer credentials.
 - Shopify: `ShopifyAPI` with `ShopifyResource.set_site(<base url>)` and the access-token header (the
@@ -29,6 +29,7 @@ from square import Square
 from square.core.api_error import ApiError
 
 from ingestion.sandbox.servers import Faults, Sandboxes, start_sandboxes
+from ingestion.sandbox.servers.sessions import session_jwt_valid
 
 
 def _brand(world_dir: Path) -> dict[str, str]:
@@ -143,6 +144,23 @@ def test_atproto_client_sees_xrpc_auth_errors(sandboxes: Sandboxes) -> None:
         _bluesky(sandboxes, "wrong").app.bsky.feed.search_posts({"q": "a"})
     assert raised.value.response.status_code == 401
     assert raised.value.response.content.error == "InvalidToken"
+
+
+def test_atproto_client_logs_in_with_the_token_as_app_password(sandboxes: Sandboxes, world_dir: Path) -> None:
+    """The usual atproto flow: createSession, getProfile, then calls with the access JWT, refresh."""
+    brand = _brand(world_dir)
+    client = Client(base_url=sandboxes.base_urls["bluesky"] + "/xrpc")
+    profile = client.login(brand["bluesky_handle"], sandboxes.token)
+    assert profile.handle == brand["bluesky_handle"] and profile.posts_count > 0
+    first = client.app.bsky.feed.search_posts({"q": brand["search_query"], "limit": 5})
+    refreshed = client._refresh_and_set_session()  # what the client does when the access JWT nears `exp`
+    assert session_jwt_valid(refreshed.access_jwt, sandboxes.token)
+    assert not session_jwt_valid(refreshed.refresh_jwt, sandboxes.token)  # a refresh JWT is no access token
+    again = client.app.bsky.feed.search_posts({"q": brand["search_query"], "limit": 5})
+    assert [p.uri for p in again.posts] == [p.uri for p in first.posts]
+    with pytest.raises(UnauthorizedError) as raised:
+        Client(base_url=sandboxes.base_urls["bluesky"] + "/xrpc").login(brand["bluesky_handle"], "wrong-password")
+    assert raised.value.response.content.error == "AuthenticationRequired"
 
 
 # ---------------------------------------------------------------- Google
