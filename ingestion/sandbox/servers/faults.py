@@ -56,6 +56,8 @@ class Faults:
         unknown = set(self.malformed_kinds) - set(MALFORMED_KINDS)
         if unknown:
             raise ValueError(f"Faults.malformed_kinds: unknown kinds {sorted(unknown)}; use {MALFORMED_KINDS}")
+        if set(self.vendors) - set(VENDORS):
+            raise ValueError(f"Faults.vendors: unknown vendors {sorted(set(self.vendors) - set(VENDORS))}; use {VENDORS}")
         if not 0.0 <= self.malformed_rate <= 1.0:
             raise ValueError(f"Faults.malformed_rate must be within [0, 1], got {self.malformed_rate}")
         if self.server_error_status not in (500, 502, 503, 504):

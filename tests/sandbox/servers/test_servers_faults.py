@@ -171,6 +171,8 @@ def test_fault_settings_are_validated() -> None:
         Faults(malformed_kinds=("missing_id", "gremlins"))
     with pytest.raises(ValueError, match="malformed_rate"):
         Faults(malformed_rate=1.5)
+    with pytest.raises(ValueError, match="unknown vendors"):
+        Faults(vendors=("google",))
 
 
 def test_negative_quantity_only_goes_to_records_it_really_breaks() -> None:
