@@ -108,6 +108,7 @@ def _ui(args: argparse.Namespace) -> int:
                           "--server.address", "127.0.0.1", "--server.port", str(args.dashboard_port),
                           "--server.headless", "true", "--browser.gatherUsageStats", "false"],
         }
+        signal.signal(signal.SIGTERM, _interrupt)  # `kill <pid>` stops both UIs like Ctrl-C does
         processes = {name: subprocess.Popen(command, env=env, start_new_session=True)
                      for name, command in commands.items()}
         print(f"Dagster UI: http://127.0.0.1:{args.dagster_port}   "
@@ -120,6 +121,10 @@ def _ui(args: argparse.Namespace) -> int:
         finally:
             _stop(processes)
     return 0
+
+
+def _interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _stop(processes: dict[str, subprocess.Popen]) -> None:
