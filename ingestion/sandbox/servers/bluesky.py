@@ -1,4 +1,5 @@
-"""Bluesky AppView XRPC sandbox: app.bsky.feed.searchPosts and app.bsky.feed.getAuthorFeed.
+"""Bluesky AppView XRPC sandbox: app.bsky.feed.searchPosts, app.bsky.feed.getAuthorFeed and
+app.bsky.actor.getProfile (the login endpoints live in bluesky_sessions.py).
 
 Faithful: XRPC error bodies `{"error", "message"}`, parameter validation from the lexicons (`q` and
 `actor` required, `limit` 1..100 with defaults 25 and 50), `cursor` absent on the last page,
@@ -10,8 +11,6 @@ auth (getAuthorFeed works without a token, as its lexicon says; searchPosts need
 
 from __future__ import annotations
 
-import hashlib
-import json
 import shlex
 from typing import Any
 
@@ -19,22 +18,18 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from ingestion.sandbox.servers.bluesky_sessions import session_routes, xrpc_error
 from ingestion.sandbox.servers.errors import RequestRejected
 from ingestion.sandbox.servers.faults import RecordShape
 from ingestion.sandbox.servers.gate import AuthProblem, Gate, SandboxContext, bearer_token, json_response
 from ingestion.sandbox.servers.paging import cursor_position, encode_cursor, keyset_page
 from ingestion.sandbox.servers.ratelimit import BucketState
-from ingestion.sandbox.servers.sessions import ACCESS_SCOPE, REFRESH_SCOPE, mint_session_jwt, session_claims
-from ingestion.sandbox.servers.store import Record, SortKey
+from ingestion.sandbox.servers.store import Record, SortKey, WorldStore
 from ingestion.sandbox.servers.timeparse import TimestampError, instant_or_zero, parse_instant
 
 POST_SHAPE = RecordShape(id="uri", timestamp="record.createdAt", text="record.text", amount="likeCount", drifting="likeCount")
 POSTS_FILE = "bluesky/posts.jsonl"
 _AUTHOR_FILTERS = {"posts_with_replies", "posts_no_replies", "posts_with_media", "posts_and_author_threads", "posts_with_video"}
-
-
-def xrpc_error(status: int, error: str, message: str) -> Response:
-    return json_response({"error": error, "message": message}, status)
 
 
 class BlueskyProfile:
@@ -194,66 +189,21 @@ async def get_author_feed(request: Request, context: SandboxContext) -> Response
     return json_response(body)
 
 
+def author_of(store: WorldStore, actor: str) -> dict[str, Any] | None:
+    """The author record of a world account, by handle or did."""
+    return next((post["author"] for post in store.records(POSTS_FILE) if _is_author(post, actor)), None)
+
+
 async def get_profile(request: Request, context: SandboxContext) -> Response:
     """app.bsky.actor.getProfile for the authors in the world (atproto's `login` looks the user up)."""
     actor = request.query_params.get("actor")
     if not actor:
         raise RequestRejected('Error: Params must have the property "actor"')
-    posts = [post for post in context.store.records(POSTS_FILE) if _is_author(post, actor)]
-    if not posts:
+    author = author_of(context.store, actor)
+    if author is None:
         raise RequestRejected("Profile not found")
-    author = posts[0]["author"]
-    return json_response({**{key: author[key] for key in ("did", "handle", "displayName") if key in author}, "postsCount": len(posts)})
-
-
-def _did_for(store_posts: list[Record], identifier: str) -> tuple[str, str]:
-    """(did, handle) of a world author, or a stable made-up pair for anyone else."""
-    for post in store_posts:
-        if _is_author(post, identifier):
-            return post["author"]["did"], post["author"]["handle"]
-    suffix = "".join(char for char in hashlib.sha256(identifier.encode()).hexdigest() if char.isalpha())[:24]
-    return f"did:plc:{suffix or 'sandbox'}", identifier
-
-
-def _session_body(gate: Gate, did: str, handle: str) -> dict[str, Any]:
-    secret = gate.tokens.valid
-    return {
-        "accessJwt": mint_session_jwt(secret, did, ACCESS_SCOPE),
-        "refreshJwt": mint_session_jwt(secret, did, REFRESH_SCOPE),
-        "handle": handle,
-        "did": did,
-        "active": True,
-    }
-
-
-def session_routes(gate: Gate) -> list[Route]:
-    """com.atproto.server.createSession / refreshSession: the app password is the sandbox token."""
-
-    async def create_session(request: Request) -> Response:
-        try:
-            body = json.loads(await request.body() or b"{}")
-        except json.JSONDecodeError:
-            return xrpc_error(400, "InvalidRequest", "Request body must be JSON")
-        identifier, password = body.get("identifier"), body.get("password")
-        if not identifier or not password:
-            return xrpc_error(400, "InvalidRequest", 'Error: Input must have the properties "identifier" and "password"')
-        if password != gate.tokens.valid:
-            return xrpc_error(401, "AuthenticationRequired", "Invalid identifier or password")
-        did, handle = _did_for(gate.store.records(POSTS_FILE), identifier)
-        return json_response(_session_body(gate, did, handle))
-
-    async def refresh_session(request: Request) -> Response:
-        token = bearer_token(request)
-        claims = session_claims(token, gate.tokens.valid, REFRESH_SCOPE) if token else None
-        if claims is None:
-            return xrpc_error(400, "ExpiredToken", "Token has expired")
-        did, handle = _did_for(gate.store.records(POSTS_FILE), claims["sub"])
-        return json_response(_session_body(gate, did, handle))
-
-    return [
-        Route("/xrpc/com.atproto.server.createSession", create_session, methods=["POST"]),
-        Route("/xrpc/com.atproto.server.refreshSession", refresh_session, methods=["POST"]),
-    ]
+    posts = sum(1 for post in context.store.records(POSTS_FILE) if _is_author(post, actor))
+    return json_response({**{key: author[key] for key in ("did", "handle", "displayName") if key in author}, "postsCount": posts})
 
 
 def bluesky_routes(gate: Gate) -> list[Route]:
@@ -261,5 +211,5 @@ def bluesky_routes(gate: Gate) -> list[Route]:
         Route("/xrpc/app.bsky.feed.searchPosts", gate.guard(search_posts), methods=["GET"]),
         Route("/xrpc/app.bsky.feed.getAuthorFeed", gate.guard(get_author_feed, auth_optional=True), methods=["GET"]),
         Route("/xrpc/app.bsky.actor.getProfile", gate.guard(get_profile, auth_optional=True), methods=["GET"]),
-        *session_routes(gate),
+        *session_routes(gate, author_of),
     ]
