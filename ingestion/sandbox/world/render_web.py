@@ -40,6 +40,13 @@ def campaign_of(url: str) -> dict | None:
             "name": query["utm_campaign"][0]}
 
 
+@lru_cache(maxsize=4096)
+def page_of(url: str) -> tuple[str, str]:
+    """(path, Segment page name) of a shop URL, cached like campaign_of."""
+    path = urlsplit(url).path or "/"
+    return path, "Home" if path == "/" else path.strip("/").split("/")[0].title()
+
+
 class WebRenderer:
     def __init__(self, world: World, people: dict[int, Person], accounts: dict[str, tuple[int, int]], cut: int,
                  ledger: Ledger, order_ids: dict[tuple, int]):
@@ -54,7 +61,7 @@ class WebRenderer:
         account = self.accounts.get(event.account_email.strip().lower()) if event.account_email else None
         if account and account[0] <= event.timestamp:  # userId exists once the account does
             user_id = str(account[1])
-        path = urlsplit(event.url).path or "/"
+        path, page_name = page_of(event.url)
         context = {"page": {"path": path, "referrer": event.referrer, "url": event.url},
                    "userAgent": USER_AGENTS[event.user_agent], "library": _LIBRARY}
         campaign = campaign_of(event.url)
@@ -67,7 +74,7 @@ class WebRenderer:
         if event.type == "track":
             record["event"] = event.event
         elif event.type == "page":
-            record["name"] = "Home" if path == "/" else path.strip("/").split("/")[0].title()
+            record["name"] = page_name
         record.update({"anonymousId": event.anonymous_id, "userId": user_id,
                        "timestamp": utc_millis(event.timestamp, event.key[2] * 37)})
         properties = dict(event.properties)
