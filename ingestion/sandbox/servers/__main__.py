@@ -15,12 +15,22 @@ from ingestion.sandbox.servers.runner import VENDORS, start_sandboxes
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m ingestion.sandbox.servers", description=__doc__)
-    parser.add_argument("--world", type=Path, required=True, help="world directory written by `seamline world generate`")
+    parser.add_argument(
+        "--world", type=Path, required=True, help="world directory written by `seamline world generate`"
+    )
     for vendor in VENDORS:
-        parser.add_argument(f"--{vendor.replace('_', '-')}-port", type=int, default=0, help=f"{vendor} port (0 = ephemeral)")
-    parser.add_argument("--vendor-rate-limits", action="store_true", help="use the vendors' real rate limits (Shopify 40 @ 2/s, ...)")
+        parser.add_argument(
+            f"--{vendor.replace('_', '-')}-port", type=int, default=0, help=f"{vendor} port (0 = ephemeral)"
+        )
+    parser.add_argument(
+        "--vendor-rate-limits",
+        action="store_true",
+        help="use the vendors' real rate limits (Shopify 40 @ 2/s, ...)",
+    )
     parser.add_argument("--rate-limit-every", type=int, default=0, help="answer every Nth request with a 429")
-    parser.add_argument("--server-error-every", type=int, default=0, help="start a burst of 5xx every N requests")
+    parser.add_argument(
+        "--server-error-every", type=int, default=0, help="start a burst of 5xx every N requests"
+    )
     parser.add_argument("--server-error-burst", type=int, default=1, help="length of each 5xx burst")
     parser.add_argument("--slow-every", type=int, default=0, help="delay every Nth request by --slow-seconds")
     parser.add_argument("--slow-seconds", type=float, default=0.0)

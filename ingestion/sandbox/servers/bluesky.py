@@ -27,9 +27,17 @@ from ingestion.sandbox.servers.ratelimit import BucketState
 from ingestion.sandbox.servers.store import Record, SortKey, WorldStore
 from ingestion.sandbox.servers.timeparse import TimestampError, instant_or_zero, parse_instant
 
-POST_SHAPE = RecordShape(id="uri", timestamp="record.createdAt", text="record.text", amount="likeCount", drifting="likeCount")
+POST_SHAPE = RecordShape(
+    id="uri", timestamp="record.createdAt", text="record.text", amount="likeCount", drifting="likeCount"
+)
 POSTS_FILE = "bluesky/posts.jsonl"
-_AUTHOR_FILTERS = {"posts_with_replies", "posts_no_replies", "posts_with_media", "posts_and_author_threads", "posts_with_video"}
+_AUTHOR_FILTERS = {
+    "posts_with_replies",
+    "posts_no_replies",
+    "posts_with_media",
+    "posts_and_author_threads",
+    "posts_with_video",
+}
 
 
 class BlueskyProfile:
@@ -49,7 +57,12 @@ class BlueskyProfile:
         return xrpc_error(429, "RateLimitExceeded", "Rate Limit Exceeded")
 
     def server_error(self, status: int) -> Response:
-        names = {500: "InternalServerError", 502: "UpstreamFailure", 503: "NotEnoughResources", 504: "UpstreamTimeout"}
+        names = {
+            500: "InternalServerError",
+            502: "UpstreamFailure",
+            503: "NotEnoughResources",
+            504: "UpstreamTimeout",
+        }
         return xrpc_error(status, names[status], "Internal Server Error" if status == 500 else names[status])
 
     def not_found(self) -> Response:
@@ -203,13 +216,24 @@ async def get_profile(request: Request, context: SandboxContext) -> Response:
     if author is None:
         raise RequestRejected("Profile not found")
     posts = sum(1 for post in context.store.records(POSTS_FILE) if _is_author(post, actor))
-    return json_response({**{key: author[key] for key in ("did", "handle", "displayName") if key in author}, "postsCount": posts})
+    return json_response(
+        {
+            **{key: author[key] for key in ("did", "handle", "displayName") if key in author},
+            "postsCount": posts,
+        }
+    )
 
 
 def bluesky_routes(gate: Gate) -> list[Route]:
     return [
         Route("/xrpc/app.bsky.feed.searchPosts", gate.guard(search_posts), methods=["GET"]),
-        Route("/xrpc/app.bsky.feed.getAuthorFeed", gate.guard(get_author_feed, auth_optional=True), methods=["GET"]),
-        Route("/xrpc/app.bsky.actor.getProfile", gate.guard(get_profile, auth_optional=True), methods=["GET"]),
+        Route(
+            "/xrpc/app.bsky.feed.getAuthorFeed",
+            gate.guard(get_author_feed, auth_optional=True),
+            methods=["GET"],
+        ),
+        Route(
+            "/xrpc/app.bsky.actor.getProfile", gate.guard(get_profile, auth_optional=True), methods=["GET"]
+        ),
         *session_routes(gate, author_of),
     ]

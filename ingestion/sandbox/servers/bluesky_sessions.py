@@ -57,7 +57,9 @@ def session_routes(gate: Gate, author_of: AuthorLookup) -> list[Route]:
             return xrpc_error(400, "InvalidRequest", "Request body must be JSON")
         identifier, password = body.get("identifier"), body.get("password")
         if not identifier or not password:
-            return xrpc_error(400, "InvalidRequest", 'Error: Input must have the properties "identifier" and "password"')
+            return xrpc_error(
+                400, "InvalidRequest", 'Error: Input must have the properties "identifier" and "password"'
+            )
         if password != gate.tokens.valid:
             return xrpc_error(401, "AuthenticationRequired", "Invalid identifier or password")
         did, handle = _did_for(author_of(gate.store, identifier), identifier)

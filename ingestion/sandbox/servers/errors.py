@@ -11,7 +11,9 @@ from __future__ import annotations
 class RequestRejected(Exception):
     """`message` for people, `code` in the vendor's vocabulary (Square/XRPC), `field` the parameter."""
 
-    def __init__(self, message: str, *, field: str | None = None, code: str | None = None, status: int = 400) -> None:
+    def __init__(
+        self, message: str, *, field: str | None = None, code: str | None = None, status: int = 400
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.field = field

@@ -55,13 +55,19 @@ class Faults:
     def __post_init__(self) -> None:
         unknown = set(self.malformed_kinds) - set(MALFORMED_KINDS)
         if unknown:
-            raise ValueError(f"Faults.malformed_kinds: unknown kinds {sorted(unknown)}; use {MALFORMED_KINDS}")
+            raise ValueError(
+                f"Faults.malformed_kinds: unknown kinds {sorted(unknown)}; use {MALFORMED_KINDS}"
+            )
         if set(self.vendors) - set(VENDORS):
-            raise ValueError(f"Faults.vendors: unknown vendors {sorted(set(self.vendors) - set(VENDORS))}; use {VENDORS}")
+            raise ValueError(
+                f"Faults.vendors: unknown vendors {sorted(set(self.vendors) - set(VENDORS))}; use {VENDORS}"
+            )
         if not 0.0 <= self.malformed_rate <= 1.0:
             raise ValueError(f"Faults.malformed_rate must be within [0, 1], got {self.malformed_rate}")
         if self.server_error_status not in (500, 502, 503, 504):
-            raise ValueError(f"Faults.server_error_status must be 500/502/503/504, got {self.server_error_status}")
+            raise ValueError(
+                f"Faults.server_error_status must be 500/502/503/504, got {self.server_error_status}"
+            )
 
     def applies_to(self, vendor: str) -> bool:
         return vendor in self.vendors
@@ -160,7 +166,9 @@ def _negatable(record: Record, path: str | None) -> bool:
         return False
 
 
-def malformed_kind_of(faults: Faults, vendor: str, resource: str, shape: RecordShape, record: Record) -> str | None:
+def malformed_kind_of(
+    faults: Faults, vendor: str, resource: str, shape: RecordShape, record: Record
+) -> str | None:
     """Which malformation (if any) `faults` gives this record: lets tests and benchmarks know the truth."""
     return RecordFaults(faults, vendor, 0)._malformed_kind(resource, shape, record)
 

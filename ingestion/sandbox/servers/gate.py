@@ -37,7 +37,9 @@ def json_response(body: Any, status: int = 200, headers: dict[str, str] | None =
     """JSON as the vendors send it (UTF-8, not ASCII-escaped); an injected lone surrogate leaves as a
     raw 0xFF byte, which is how the `invalid_utf8` fault puts invalid UTF-8 on the wire."""
     payload = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogateescape")
-    return Response(payload, status_code=status, headers=headers, media_type="application/json; charset=utf-8")
+    return Response(
+        payload, status_code=status, headers=headers, media_type="application/json; charset=utf-8"
+    )
 
 
 class VendorProfile(Protocol):
@@ -109,7 +111,9 @@ class Gate:
             return None
         return "invalid"
 
-    def guard(self, handler: Handler, *, auth_optional: bool = False) -> Callable[[Request], Awaitable[Response]]:
+    def guard(
+        self, handler: Handler, *, auth_optional: bool = False
+    ) -> Callable[[Request], Awaitable[Response]]:
         """Wrap a handler in the vendor's auth, rate limit and fault checks."""
 
         async def endpoint(request: Request) -> Response:

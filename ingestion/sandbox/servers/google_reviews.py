@@ -47,8 +47,14 @@ _STATUS_REASONS = {
 
 def google_error(code: int, message: str) -> Response:
     status, reason = _STATUS_REASONS[code]
-    body = {"error": {"code": code, "message": message, "status": status,
-                      "errors": [{"message": message, "domain": "global", "reason": reason}]}}
+    body = {
+        "error": {
+            "code": code,
+            "message": message,
+            "status": status,
+            "errors": [{"message": message, "domain": "global", "reason": reason}],
+        }
+    }
     return json_response(body, code)
 
 
@@ -111,7 +117,11 @@ def _position(token: str | None) -> SortKey | None:
 
 
 def _rating_key(review: Record) -> SortKey:
-    return (STAR_VALUES.get(review.get("starRating"), 0), instant_or_zero(review.get("updateTime")), review.get("reviewId", ""))
+    return (
+        STAR_VALUES.get(review.get("starRating"), 0),
+        instant_or_zero(review.get("updateTime")),
+        review.get("reviewId", ""),
+    )
 
 
 def _update_key(review: Record) -> SortKey:
@@ -130,7 +140,10 @@ def _known_location(context: SandboxContext, parent: str) -> bool:
     locations = context.store.records("google/locations.jsonl")
     if any(location.get("name") == parent for location in locations):
         return True
-    return any(str(review.get("name", "")).startswith(parent + "/") for review in context.store.records("google/reviews.jsonl"))
+    return any(
+        str(review.get("name", "")).startswith(parent + "/")
+        for review in context.store.records("google/reviews.jsonl")
+    )
 
 
 async def list_reviews(request: Request, context: SandboxContext) -> Response:
@@ -152,7 +165,9 @@ async def list_reviews(request: Request, context: SandboxContext) -> Response:
     def keep(review: Record) -> bool:
         return str(review.get("name", "")).startswith(prefix)
 
-    page = keyset_page(snapshot.index(sort_name, sort_key), after=position, limit=size, descending=descending, keep=keep)
+    page = keyset_page(
+        snapshot.index(sort_name, sort_key), after=position, limit=size, descending=descending, keep=keep
+    )
     ratings = [STAR_VALUES.get(review.get("starRating"), 0) for review in snapshot.records if keep(review)]
     body: dict[str, Any] = {}
     if page.records:
@@ -171,7 +186,12 @@ async def list_locations(request: Request, context: SandboxContext) -> Response:
     position = _position(request.query_params.get("pageToken"))
     snapshot = context.store.snapshot("google/locations.jsonl")
     index = snapshot.index("name", lambda location: (str(location.get("name", "")),))
-    page = keyset_page(index, after=position, limit=size, keep=lambda location: str(location.get("name", "")).startswith(account))
+    page = keyset_page(
+        index,
+        after=position,
+        limit=size,
+        keep=lambda location: str(location.get("name", "")).startswith(account),
+    )
     body: dict[str, Any] = {}
     if page.records:
         body["locations"] = page.records
@@ -193,7 +213,9 @@ async def discovery_document(request: Request) -> Response:
 
 def google_routes(gate: Gate) -> list[Route]:
     return [
-        Route("/v4/accounts/{account}/locations/{location}/reviews", gate.guard(list_reviews), methods=["GET"]),
+        Route(
+            "/v4/accounts/{account}/locations/{location}/reviews", gate.guard(list_reviews), methods=["GET"]
+        ),
         Route("/v4/accounts/{account}/locations", gate.guard(list_locations), methods=["GET"]),
         Route("/$discovery/rest", discovery_document, methods=["GET"]),
         Route("/discovery/v1/apis/mybusiness/v4/rest", discovery_document, methods=["GET"]),

@@ -81,7 +81,9 @@ class LeakyBucket:
             allowed = self._level + 1 <= self.budget.size
             if allowed:
                 self._level += 1
-            retry_after = 0.0 if allowed else (self._level + 1 - self.budget.size) / self.budget.refill_per_second
+            retry_after = (
+                0.0 if allowed else (self._level + 1 - self.budget.size) / self.budget.refill_per_second
+            )
             drain_seconds = self._level / self.budget.refill_per_second
             return BucketState(
                 allowed=allowed,

@@ -110,7 +110,9 @@ def start_sandboxes(
     """
     world = Path(world_dir)
     if not world.is_dir():
-        raise FileNotFoundError(f"sandbox: world directory {world} does not exist; run `seamline world generate` first")
+        raise FileNotFoundError(
+            f"sandbox: world directory {world} does not exist; run `seamline world generate` first"
+        )
     unknown = set(ports or {}) - set(VENDORS)
     if unknown:
         raise ValueError(f"sandbox: unknown vendors in ports: {sorted(unknown)}; use {sorted(VENDORS)}")
@@ -145,9 +147,13 @@ def _bind(port: int) -> socket.socket:
 
 
 def _serve(app: Starlette, sock: socket.socket) -> _RunningServer:
-    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off", timeout_graceful_shutdown=2)
+    config = uvicorn.Config(
+        app, log_level="warning", access_log=False, lifespan="off", timeout_graceful_shutdown=2
+    )
     server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True, name="sandbox-server")
+    thread = threading.Thread(
+        target=server.run, kwargs={"sockets": [sock]}, daemon=True, name="sandbox-server"
+    )
     thread.start()
     return _RunningServer(server=server, thread=thread)
 

@@ -35,7 +35,13 @@ def mint_session_jwt(secret: str, did: str, scope: str) -> str:
     now = int(time.time())
     lifetime = ACCESS_LIFETIME_SECONDS if scope == ACCESS_SCOPE else REFRESH_LIFETIME_SECONDS
     header = {"typ": "at+jwt" if scope == ACCESS_SCOPE else "refresh+jwt", "alg": "HS256"}
-    payload = {"scope": scope, "sub": did, "aud": "did:web:sandbox.localhost", "iat": now, "exp": now + lifetime}
+    payload = {
+        "scope": scope,
+        "sub": did,
+        "aud": "did:web:sandbox.localhost",
+        "iat": now,
+        "exp": now + lifetime,
+    }
     signing_input = f"{_b64(json.dumps(header).encode())}.{_b64(json.dumps(payload).encode())}"
     return f"{signing_input}.{_signature(secret, signing_input)}"
 

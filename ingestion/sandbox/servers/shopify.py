@@ -83,7 +83,11 @@ RESOURCES = {
     "checkouts": ShopifyResource(
         "checkouts",
         RecordShape(
-            id="id", timestamp="updated_at", text="email", amount="line_items.0.quantity", drifting="total_price"
+            id="id",
+            timestamp="updated_at",
+            text="email",
+            amount="line_items.0.quantity",
+            drifting="total_price",
         ),
         status_filter=_checkout_status,
     ),
@@ -112,13 +116,20 @@ class ShopifyProfile:
     def rate_limited(self, state: BucketState) -> Response:
         retry_after = max(state.retry_after, 1.0)
         return json_response(
-            {"errors": "Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service."},
+            {
+                "errors": "Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service."
+            },
             429,
             headers={"Retry-After": f"{retry_after:.1f}"},
         )
 
     def server_error(self, status: int) -> Response:
-        messages = {500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout"}
+        messages = {
+            500: "Internal Server Error",
+            502: "Bad Gateway",
+            503: "Service Unavailable",
+            504: "Gateway Timeout",
+        }
         return json_response({"errors": messages[status]}, status)
 
     def not_found(self) -> Response:
@@ -128,7 +139,10 @@ class ShopifyProfile:
         return json_response({"errors": {error.field or "base": error.message}}, error.status)
 
     def limit_headers(self, state: BucketState) -> dict[str, str]:
-        return {"X-Shopify-Shop-Api-Call-Limit": f"{state.used}/{state.size}", "X-Shopify-API-Version": API_VERSION}
+        return {
+            "X-Shopify-Shop-Api-Call-Limit": f"{state.used}/{state.size}",
+            "X-Shopify-API-Version": API_VERSION,
+        }
 
 
 def _filters_from_query(resource: ShopifyResource, params: dict[str, str]) -> dict[str, Any]:
@@ -152,7 +166,9 @@ def _filters_from_query(resource: ShopifyResource, params: dict[str, str]) -> di
     if resource.status_filter is not None:
         status = params.get("status", "open")
         if status not in _STATUS_VALUES[resource.name]:
-            raise RequestRejected(f"status must be one of {sorted(_STATUS_VALUES[resource.name])}", field="status")
+            raise RequestRejected(
+                f"status must be one of {sorted(_STATUS_VALUES[resource.name])}", field="status"
+            )
         filters["status"] = status
     return filters
 
@@ -175,7 +191,9 @@ def _keeps(resource: ShopifyResource, filters: dict[str, Any]) -> Callable[[Reco
     return keep
 
 
-def _link_header(request: Request, resource: str, tokens: list[tuple[str, str]], limit: int, fields: str | None) -> str:
+def _link_header(
+    request: Request, resource: str, tokens: list[tuple[str, str]], limit: int, fields: str | None
+) -> str:
     links = []
     for rel, page_info in tokens:
         query = {"limit": limit, "page_info": page_info}
@@ -221,9 +239,13 @@ def _list_handler(resource: ShopifyResource):
 
         index = context.store.snapshot(f"shopify/{resource.name}.jsonl").index("id", _id_key)
         backwards = direction == "prev"
-        page = keyset_page(index, after=position, limit=limit, descending=backwards, keep=_keeps(resource, filters))
+        page = keyset_page(
+            index, after=position, limit=limit, descending=backwards, keep=_keeps(resource, filters)
+        )
         records = list(reversed(page.records)) if backwards else page.records
-        first_key, last_key = (page.last_key, page.first_key) if backwards else (page.first_key, page.last_key)
+        first_key, last_key = (
+            (page.last_key, page.first_key) if backwards else (page.first_key, page.last_key)
+        )
         more_before = page.has_more if backwards else position is not None
         more_after = position is not None if backwards else page.has_more
 
@@ -233,9 +255,16 @@ def _list_handler(resource: ShopifyResource):
             served = [{name: record[name] for name in wanted if name in record} for record in served]
         tokens = []
         if records and more_before:
-            tokens.append(("previous", encode_cursor({"filters": filters, "last_id": list(first_key), "direction": "prev"})))
+            tokens.append(
+                (
+                    "previous",
+                    encode_cursor({"filters": filters, "last_id": list(first_key), "direction": "prev"}),
+                )
+            )
         if records and more_after:
-            tokens.append(("next", encode_cursor({"filters": filters, "last_id": list(last_key), "direction": "next"})))
+            tokens.append(
+                ("next", encode_cursor({"filters": filters, "last_id": list(last_key), "direction": "next"}))
+            )
         headers = {"Link": _link_header(request, resource.name, tokens, limit, fields)} if tokens else None
         return json_response({resource.name: served}, headers=headers)
 

@@ -42,14 +42,26 @@ SHAPES = {
         drifting="total_money.amount",
     ),
     "payments": RecordShape(
-        id="id", timestamp="updated_at", text="note", amount="amount_money.amount", drifting="amount_money.amount"
+        id="id",
+        timestamp="updated_at",
+        text="note",
+        amount="amount_money.amount",
+        drifting="amount_money.amount",
     ),
     "refunds": RecordShape(
-        id="id", timestamp="updated_at", text="reason", amount="amount_money.amount", drifting="amount_money.amount"
+        id="id",
+        timestamp="updated_at",
+        text="reason",
+        amount="amount_money.amount",
+        drifting="amount_money.amount",
     ),
     # `balance` may legitimately go negative after a clawback; `lifetime_points` never does.
     "loyalty_accounts": RecordShape(
-        id="id", timestamp="updated_at", text="mapping.phone_number", amount="lifetime_points", drifting="balance"
+        id="id",
+        timestamp="updated_at",
+        text="mapping.phone_number",
+        amount="lifetime_points",
+        drifting="balance",
     ),
 }
 
@@ -80,8 +92,8 @@ class SquareProfile:
             )
         detail = (
             "The `Authorization` http header of your request was malformed. The header value is expected to be "
-            "of the format \"Bearer TOKEN\" (without quotation marks), where TOKEN is to be replaced with your "
-            "access token (e.g. \"Bearer ABC123def456GHI789jkl0\")."
+            'of the format "Bearer TOKEN" (without quotation marks), where TOKEN is to be replaced with your '
+            'access token (e.g. "Bearer ABC123def456GHI789jkl0").'
             if problem == "missing"
             else "This request could not be authorized."
         )
@@ -91,15 +103,23 @@ class SquareProfile:
         return json_response(_errors("RATE_LIMIT_ERROR", "RATE_LIMITED", "Rate limited."), 429)
 
     def server_error(self, status: int) -> Response:
-        code = {500: "INTERNAL_SERVER_ERROR", 502: "BAD_GATEWAY", 503: "SERVICE_UNAVAILABLE", 504: "GATEWAY_TIMEOUT"}
-        return json_response(_errors("API_ERROR", code[status], "The service is temporarily unavailable."), status)
+        code = {
+            500: "INTERNAL_SERVER_ERROR",
+            502: "BAD_GATEWAY",
+            503: "SERVICE_UNAVAILABLE",
+            504: "GATEWAY_TIMEOUT",
+        }
+        return json_response(
+            _errors("API_ERROR", code[status], "The service is temporarily unavailable."), status
+        )
 
     def not_found(self) -> Response:
         return json_response(_errors("INVALID_REQUEST_ERROR", "NOT_FOUND", "API endpoint not found."), 404)
 
     def rejected(self, error: RequestRejected) -> Response:
         return json_response(
-            _errors("INVALID_REQUEST_ERROR", error.code or "BAD_REQUEST", error.message, error.field), error.status
+            _errors("INVALID_REQUEST_ERROR", error.code or "BAD_REQUEST", error.message, error.field),
+            error.status,
         )
 
     def limit_headers(self, state: BucketState) -> dict[str, str]:
@@ -113,11 +133,17 @@ def _bounded_limit(value: Any, *, default: int, minimum: int, maximum: int, fiel
     try:
         limit = int(value)
     except (TypeError, ValueError) as exc:
-        raise RequestRejected(f"Expected an integer value for `{field}`.", code="INVALID_VALUE", field=field) from exc
+        raise RequestRejected(
+            f"Expected an integer value for `{field}`.", code="INVALID_VALUE", field=field
+        ) from exc
     if limit < minimum:
-        raise RequestRejected(f"`{field}` must be greater than or equal to {minimum}.", code="VALUE_TOO_LOW", field=field)
+        raise RequestRejected(
+            f"`{field}` must be greater than or equal to {minimum}.", code="VALUE_TOO_LOW", field=field
+        )
     if limit > maximum:
-        raise RequestRejected(f"`{field}` must be less than or equal to {maximum}.", code="VALUE_TOO_HIGH", field=field)
+        raise RequestRejected(
+            f"`{field}` must be less than or equal to {maximum}.", code="VALUE_TOO_HIGH", field=field
+        )
     return limit
 
 
@@ -126,9 +152,13 @@ def _capped_limit(value: Any) -> int:
     try:
         limit = int(value) if value is not None else 100
     except (TypeError, ValueError) as exc:
-        raise RequestRejected("Expected an integer value for `limit`.", code="INVALID_VALUE", field="limit") from exc
+        raise RequestRejected(
+            "Expected an integer value for `limit`.", code="INVALID_VALUE", field="limit"
+        ) from exc
     if limit < 1:
-        raise RequestRejected("`limit` must be greater than or equal to 1.", code="VALUE_TOO_LOW", field="limit")
+        raise RequestRejected(
+            "`limit` must be greater than or equal to 1.", code="VALUE_TOO_LOW", field="limit"
+        )
     return min(limit, 100)
 
 
@@ -136,7 +166,9 @@ def _instant(value: Any, field: str) -> float:
     try:
         return parse_instant(value)
     except TimestampError as exc:
-        raise RequestRejected(f"Invalid RFC 3339 timestamp {value!r} for `{field}`.", code="INVALID_TIME", field=field) from exc
+        raise RequestRejected(
+            f"Invalid RFC 3339 timestamp {value!r} for `{field}`.", code="INVALID_TIME", field=field
+        ) from exc
 
 
 def _time_range(range_: dict[str, Any] | None, field: str) -> tuple[float | None, float | None]:
@@ -183,11 +215,14 @@ class Listing:
 
 
 def _serve(context: SandboxContext, listing: Listing, extra: dict[str, Any] | None = None) -> Response:
-    index = context.store.snapshot(f"square/{listing.resource}.jsonl").index(listing.sort_name, listing.sort_key)
+    index = context.store.snapshot(f"square/{listing.resource}.jsonl").index(
+        listing.sort_name, listing.sort_key
+    )
     page = keyset_page(
         index,
         after=cursor_position(
-            listing.cursor, RequestRejected("The cursor provided is invalid.", code="INVALID_CURSOR", field="cursor")
+            listing.cursor,
+            RequestRejected("The cursor provided is invalid.", code="INVALID_CURSOR", field="cursor"),
         ),
         limit=listing.limit,
         descending=listing.descending,
@@ -195,7 +230,9 @@ def _serve(context: SandboxContext, listing: Listing, extra: dict[str, Any] | No
     )
     body: dict[str, Any] = {}
     if page.records:
-        body[listing.resource] = context.record_faults.apply(listing.resource, SHAPES[listing.resource], page.records)
+        body[listing.resource] = context.record_faults.apply(
+            listing.resource, SHAPES[listing.resource], page.records
+        )
     if page.has_more and page.last_key is not None:
         body["cursor"] = encode_cursor({"after": list(page.last_key)})
     body.update(extra or {})
@@ -209,7 +246,9 @@ async def _json_body(request: Request) -> dict[str, Any]:
     try:
         body = json.loads(raw)
     except json.JSONDecodeError as exc:
-        raise RequestRejected("The body of the request is not valid JSON.", code="EXPECTED_JSON_BODY") from exc
+        raise RequestRejected(
+            "The body of the request is not valid JSON.", code="EXPECTED_JSON_BODY"
+        ) from exc
     if not isinstance(body, dict):
         raise RequestRejected("The body of the request must be a JSON object.", code="EXPECTED_JSON_BODY")
     return body
@@ -237,17 +276,23 @@ def _as_of(store: WorldStore) -> float | None:
 
 
 async def list_locations(request: Request, context: SandboxContext) -> Response:
-    locations = context.record_faults.apply("locations", SHAPES["locations"], context.store.records("square/locations.jsonl"))
+    locations = context.record_faults.apply(
+        "locations", SHAPES["locations"], context.store.records("square/locations.jsonl")
+    )
     return json_response({"locations": locations} if locations else {})
 
 
-def _customer_sort(sort_field: Any, sort_order: Any, field: str) -> tuple[str, Callable[[Record], SortKey], bool]:
+def _customer_sort(
+    sort_field: Any, sort_order: Any, field: str
+) -> tuple[str, Callable[[Record], SortKey], bool]:
     descending = _sort_order(sort_order, "ASC", f"{field}.order")
     if sort_field in (None, "DEFAULT"):
         return "default", _customer_default_key, descending
     if sort_field == "CREATED_AT":
         return "created_at", _timestamp_key("created_at"), descending
-    raise RequestRejected(f"`{field}.field` must be DEFAULT or CREATED_AT.", code="INVALID_ENUM_VALUE", field=f"{field}.field")
+    raise RequestRejected(
+        f"`{field}.field` must be DEFAULT or CREATED_AT.", code="INVALID_ENUM_VALUE", field=f"{field}.field"
+    )
 
 
 def _count_extra(context: SandboxContext, keep: Callable[[Record], bool], wanted: Any) -> dict[str, Any]:
@@ -259,7 +304,9 @@ def _count_extra(context: SandboxContext, keep: Callable[[Record], bool], wanted
 async def list_customers(request: Request, context: SandboxContext) -> Response:
     params = request.query_params
     limit = _bounded_limit(params.get("limit"), default=100, minimum=1, maximum=100, field="limit")
-    sort_name, sort_key, descending = _customer_sort(params.get("sort_field"), params.get("sort_order"), "sort")
+    sort_name, sort_key, descending = _customer_sort(
+        params.get("sort_field"), params.get("sort_order"), "sort"
+    )
     keep: Callable[[Record], bool] = lambda record: True
     listing = Listing("customers", sort_name, sort_key, descending, limit, params.get("cursor"), keep)
     return _serve(context, listing, _count_extra(context, keep, params.get("count")))
@@ -309,19 +356,30 @@ async def search_orders(request: Request, context: SandboxContext) -> Response:
     body = await _json_body(request)
     location_ids = body.get("location_ids") or []
     if not location_ids:
-        raise RequestRejected("Must provide at least 1 location_id.", code="MISSING_REQUIRED_PARAMETER", field="location_ids")
+        raise RequestRejected(
+            "Must provide at least 1 location_id.", code="MISSING_REQUIRED_PARAMETER", field="location_ids"
+        )
     if len(location_ids) > 10:
-        raise RequestRejected("At most 10 location_ids may be provided.", code="VALUE_TOO_HIGH", field="location_ids")
+        raise RequestRejected(
+            "At most 10 location_ids may be provided.", code="VALUE_TOO_HIGH", field="location_ids"
+        )
     limit = _bounded_limit(body.get("limit"), default=500, minimum=1, maximum=1000, field="limit")
     query = body.get("query") or {}
     filter_ = query.get("filter") or {}
     sort = query.get("sort") or {}
     sort_field = sort.get("sort_field", "CREATED_AT")
     if sort_field not in _ORDER_SORT_FIELDS:
-        raise RequestRejected("`query.sort.sort_field` must be CREATED_AT, UPDATED_AT or CLOSED_AT.", code="INVALID_ENUM_VALUE", field="query.sort.sort_field")
+        raise RequestRejected(
+            "`query.sort.sort_field` must be CREATED_AT, UPDATED_AT or CLOSED_AT.",
+            code="INVALID_ENUM_VALUE",
+            field="query.sort.sort_field",
+        )
     descending = _sort_order(sort.get("sort_order"), "DESC", "query.sort.sort_order")
     date_filter = filter_.get("date_time_filter") or {}
-    ranges = {name: _time_range(date_filter.get(name), f"query.filter.date_time_filter.{name}") for name in _ORDER_SORT_FIELDS.values()}
+    ranges = {
+        name: _time_range(date_filter.get(name), f"query.filter.date_time_filter.{name}")
+        for name in _ORDER_SORT_FIELDS.values()
+    }
     for name, range_ in ranges.items():
         if range_ != (None, None) and name != _ORDER_SORT_FIELDS[sort_field]:
             raise RequestRejected(
@@ -343,31 +401,49 @@ async def search_orders(request: Request, context: SandboxContext) -> Response:
         )
 
     sort_column = _ORDER_SORT_FIELDS[sort_field]
-    listing = Listing("orders", sort_column, _timestamp_key(sort_column), descending, limit, body.get("cursor"), keep)
+    listing = Listing(
+        "orders", sort_column, _timestamp_key(sort_column), descending, limit, body.get("cursor"), keep
+    )
     response = _serve(context, listing)
     if body.get("return_entries"):
         served = json.loads(response.body)
         entries = [
-            {"order_id": order.get("id"), "version": order.get("version"), "location_id": order.get("location_id")}
+            {
+                "order_id": order.get("id"),
+                "version": order.get("version"),
+                "location_id": order.get("location_id"),
+            }
             for order in served.pop("orders", [])
         ]
         return json_response({**({"order_entries": entries} if entries else {}), **served})
     return response
 
 
-def _payment_like_listing(request: Request, context: SandboxContext, resource: str, *, default_location: str | None) -> Listing:
+def _payment_like_listing(
+    request: Request, context: SandboxContext, resource: str, *, default_location: str | None
+) -> Listing:
     """ListPayments / ListPaymentRefunds: created_at window, updated_at window, location, sort."""
     params = request.query_params
     limit = _capped_limit(params.get("limit"))
     descending = _sort_order(params.get("sort_order"), "DESC", "sort_order")
     sort_field = params.get("sort_field", "CREATED_AT")
     if sort_field not in ("CREATED_AT", "UPDATED_AT", "OFFLINE_CREATED_AT"):
-        raise RequestRejected("`sort_field` must be CREATED_AT or UPDATED_AT.", code="INVALID_ENUM_VALUE", field="sort_field")
+        raise RequestRejected(
+            "`sort_field` must be CREATED_AT or UPDATED_AT.", code="INVALID_ENUM_VALUE", field="sort_field"
+        )
     now = _as_of(context.store)
     begin = _instant(params["begin_time"], "begin_time") if params.get("begin_time") else None
     end = _instant(params["end_time"], "end_time") if params.get("end_time") else None
-    updated_begin = _instant(params["updated_at_begin_time"], "updated_at_begin_time") if params.get("updated_at_begin_time") else None
-    updated_end = _instant(params["updated_at_end_time"], "updated_at_end_time") if params.get("updated_at_end_time") else None
+    updated_begin = (
+        _instant(params["updated_at_begin_time"], "updated_at_begin_time")
+        if params.get("updated_at_begin_time")
+        else None
+    )
+    updated_end = (
+        _instant(params["updated_at_end_time"], "updated_at_end_time")
+        if params.get("updated_at_end_time")
+        else None
+    )
     if begin is None and updated_begin is None and now is not None:
         begin = now - ONE_YEAR_SECONDS
     location_id = params.get("location_id") or default_location
@@ -387,11 +463,15 @@ def _payment_like_listing(request: Request, context: SandboxContext, resource: s
         return not source_type or record.get("source_type") == source_type
 
     sort_column = "updated_at" if sort_field == "UPDATED_AT" else "created_at"
-    return Listing(resource, sort_column, _timestamp_key(sort_column), descending, limit, params.get("cursor"), keep)
+    return Listing(
+        resource, sort_column, _timestamp_key(sort_column), descending, limit, params.get("cursor"), keep
+    )
 
 
 async def list_payments(request: Request, context: SandboxContext) -> Response:
-    listing = _payment_like_listing(request, context, "payments", default_location=_main_location_id(context.store))
+    listing = _payment_like_listing(
+        request, context, "payments", default_location=_main_location_id(context.store)
+    )
     return _serve(context, listing)
 
 
@@ -406,7 +486,9 @@ async def search_loyalty_accounts(request: Request, context: SandboxContext) -> 
     mappings = query.get("mappings") or []
     customer_ids = set(query.get("customer_ids") or [])
     if mappings and customer_ids:
-        raise RequestRejected("`mappings` cannot be combined with `customer_ids`.", code="BAD_REQUEST", field="query")
+        raise RequestRejected(
+            "`mappings` cannot be combined with `customer_ids`.", code="BAD_REQUEST", field="query"
+        )
     phones = {mapping.get("phone_number") for mapping in mappings}
 
     def keep(account: Record) -> bool:
@@ -414,7 +496,9 @@ async def search_loyalty_accounts(request: Request, context: SandboxContext) -> 
             return False
         return not phones or (account.get("mapping") or {}).get("phone_number") in phones
 
-    listing = Listing("loyalty_accounts", "created_at", _timestamp_key("created_at"), False, limit, body.get("cursor"), keep)
+    listing = Listing(
+        "loyalty_accounts", "created_at", _timestamp_key("created_at"), False, limit, body.get("cursor"), keep
+    )
     return _serve(context, listing)
 
 

@@ -33,7 +33,9 @@ class VendorHttp:
     def url(self, vendor: str, path: str) -> str:
         return self.sandboxes.base_urls[vendor] + path
 
-    def shopify(self, path_or_url: str, headers: dict[str, str] | None = None, **params: Any) -> requests.Response:
+    def shopify(
+        self, path_or_url: str, headers: dict[str, str] | None = None, **params: Any
+    ) -> requests.Response:
         url = path_or_url if path_or_url.startswith("http") else self.url("shopify", path_or_url)
         auth = {} if self.anonymous else {"X-Shopify-Access-Token": self.token}
         return self.session.get(url, params=params, headers={**auth, **(headers or {})})
@@ -42,8 +44,12 @@ class VendorHttp:
         auth = {} if self.anonymous else {"Authorization": f"Bearer {self.token}"}
         return {**auth, "Square-Version": "2025-08-20"}
 
-    def square(self, method: str, path: str, *, body: dict[str, Any] | None = None, **params: Any) -> requests.Response:
-        return self.session.request(method, self.url("square", path), params=params or None, json=body, headers=self._bearer())
+    def square(
+        self, method: str, path: str, *, body: dict[str, Any] | None = None, **params: Any
+    ) -> requests.Response:
+        return self.session.request(
+            method, self.url("square", path), params=params or None, json=body, headers=self._bearer()
+        )
 
     def google(self, path: str, **params: Any) -> requests.Response:
         return self.session.get(self.url("google_reviews", path), params=params, headers=self._bearer())
@@ -62,12 +68,16 @@ class VendorHttp:
                 return pages
             pages.append(self.shopify(following))
 
-    def walk_square(self, method: str, path: str, *, body: dict[str, Any] | None = None, **params: Any) -> list[dict[str, Any]]:
+    def walk_square(
+        self, method: str, path: str, *, body: dict[str, Any] | None = None, **params: Any
+    ) -> list[dict[str, Any]]:
         pages: list[dict[str, Any]] = []
         cursor = None
         while len(pages) <= MAX_PAGES:
             if method == "POST":
-                response = self.square("POST", path, body={**(body or {}), **({"cursor": cursor} if cursor else {})})
+                response = self.square(
+                    "POST", path, body={**(body or {}), **({"cursor": cursor} if cursor else {})}
+                )
             else:
                 response = self.square("GET", path, **params, **({"cursor": cursor} if cursor else {}))
             assert response.status_code == 200, response.text

@@ -21,7 +21,9 @@ _FORMATS = {
     "datetime": re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$"),
     "at-uri": re.compile(r"^at://[^/\s]+(/[a-zA-Z0-9.\-]+(/[A-Za-z0-9._~:@!$&')(*+,;=-]+)?)?$"),
     "did": re.compile(r"^did:[a-z]+:[a-zA-Z0-9._:%-]+$"),
-    "handle": re.compile(r"^([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+[a-zA-Z]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$"),
+    "handle": re.compile(
+        r"^([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+[a-zA-Z]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$"
+    ),
     "cid": re.compile(r"^[a-zA-Z0-9+=]{8,256}$"),
     "language": re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]+)*$"),
     "uri": re.compile(r"^[a-z][a-z0-9+.-]*:\S+$"),
@@ -83,7 +85,9 @@ class LexiconChecker:
         elif kind == "integer":
             if not isinstance(value, int) or isinstance(value, bool):
                 problems.append(f"{path}: expected integer, got {type(value).__name__}")
-            elif ("minimum" in schema and value < schema["minimum"]) or ("maximum" in schema and value > schema["maximum"]):
+            elif ("minimum" in schema and value < schema["minimum"]) or (
+                "maximum" in schema and value > schema["maximum"]
+            ):
                 problems.append(f"{path}: {value} out of range")
         elif kind == "boolean":
             if not isinstance(value, bool):
@@ -104,7 +108,9 @@ class LexiconChecker:
             elif "$type" in value and value["$type"] in self.lexicons:
                 self._check_def(value, value["$type"], "main", path, problems)
 
-    def _check_object(self, value: Any, schema: dict[str, Any], nsid: str, path: str, problems: list[str]) -> None:
+    def _check_object(
+        self, value: Any, schema: dict[str, Any], nsid: str, path: str, problems: list[str]
+    ) -> None:
         if not isinstance(value, dict):
             problems.append(f"{path}: expected object, got {type(value).__name__}")
             return
@@ -135,7 +141,9 @@ class LexiconChecker:
         if pattern is not None and not pattern.match(value):
             problems.append(f"{path}: {value[:60]!r} is not a valid {schema['format']}")
 
-    def _check_union(self, value: Any, schema: dict[str, Any], nsid: str, path: str, problems: list[str]) -> None:
+    def _check_union(
+        self, value: Any, schema: dict[str, Any], nsid: str, path: str, problems: list[str]
+    ) -> None:
         if not isinstance(value, dict) or "$type" not in value:
             problems.append(f"{path}: union member without $type")
             return

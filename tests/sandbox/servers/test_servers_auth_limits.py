@@ -50,7 +50,9 @@ def test_each_vendor_rejects_missing_wrong_and_unscoped_tokens(sandboxes: Sandbo
     }
 
 
-def test_bluesky_author_feed_needs_no_token_but_rejects_a_bad_one(sandboxes: Sandboxes, world_dir: Path) -> None:
+def test_bluesky_author_feed_needs_no_token_but_rejects_a_bad_one(
+    sandboxes: Sandboxes, world_dir: Path
+) -> None:
     handle = json.loads((world_dir / "manifest.json").read_text())["brand"]["bluesky_handle"]
     url = sandboxes.base_urls["bluesky"] + "/xrpc/app.bsky.feed.getAuthorFeed"
     assert requests.get(url, params={"actor": handle}).status_code == 200
@@ -75,7 +77,13 @@ def test_shopify_leaky_bucket_headers_and_retry_after(throttled: Sandboxes) -> N
     http = VendorHttp(throttled)
     responses = [http.shopify("/customers.json", limit=1) for _ in range(7)]
     assert [r.status_code for r in responses[:5]] == [200] * 5
-    assert [r.headers["X-Shopify-Shop-Api-Call-Limit"] for r in responses[:5]] == ["1/5", "2/5", "3/5", "4/5", "5/5"]
+    assert [r.headers["X-Shopify-Shop-Api-Call-Limit"] for r in responses[:5]] == [
+        "1/5",
+        "2/5",
+        "3/5",
+        "4/5",
+        "5/5",
+    ]
     limited = responses[5]
     assert limited.status_code == 429
     assert limited.json()["errors"].startswith("Exceeded 2 calls per second")
@@ -100,10 +108,16 @@ def test_square_google_bluesky_answer_429_in_their_own_shape(throttled: Sandboxe
     google = [probes["google_reviews"](http) for _ in range(4)]
     bluesky = [probes["bluesky"](http) for _ in range(5)]
     assert [r.status_code for r in square] == [200, 200, 200, 429]
-    assert square[-1].json() == {"errors": [{"category": "RATE_LIMIT_ERROR", "code": "RATE_LIMITED", "detail": "Rate limited."}]}
+    assert square[-1].json() == {
+        "errors": [{"category": "RATE_LIMIT_ERROR", "code": "RATE_LIMITED", "detail": "Rate limited."}]
+    }
     assert [r.status_code for r in google] == [200, 200, 200, 429]
     error = google[-1].json()["error"]
-    assert (error["code"], error["status"], error["errors"][0]["reason"]) == (429, "RESOURCE_EXHAUSTED", "rateLimitExceeded")
+    assert (error["code"], error["status"], error["errors"][0]["reason"]) == (
+        429,
+        "RESOURCE_EXHAUSTED",
+        "rateLimitExceeded",
+    )
     assert [r.status_code for r in bluesky] == [200, 200, 200, 200, 429]
     assert bluesky[-1].json()["error"] == "RateLimitExceeded"
 

@@ -18,7 +18,14 @@ REPO = Path(__file__).resolve().parents[3]
 
 def test_cli_serves_until_interrupted(world_dir: Path) -> None:
     process = subprocess.Popen(
-        [sys.executable, "-m", "ingestion.sandbox.servers", "--world", str(world_dir), "--vendor-rate-limits"],
+        [
+            sys.executable,
+            "-m",
+            "ingestion.sandbox.servers",
+            "--world",
+            str(world_dir),
+            "--vendor-rate-limits",
+        ],
         cwd=REPO,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -53,5 +60,12 @@ def test_cli_serves_until_interrupted(world_dir: Path) -> None:
 
 
 def test_cli_options_map_to_faults() -> None:
-    args = parse_args(["--world", "w", "--shopify-port", "8001", "--server-error-every", "7", "--malformed-rate", "0.1"])
-    assert (args.shopify_port, args.square_port, args.server_error_every, args.malformed_rate) == (8001, 0, 7, 0.1)
+    args = parse_args(
+        ["--world", "w", "--shopify-port", "8001", "--server-error-every", "7", "--malformed-rate", "0.1"]
+    )
+    assert (args.shopify_port, args.square_port, args.server_error_every, args.malformed_rate) == (
+        8001,
+        0,
+        7,
+        0.1,
+    )

@@ -36,7 +36,11 @@ def _closed(schema: Any) -> Any:
     """The schema with every object closed to undeclared properties."""
     if isinstance(schema, dict):
         closed = {key: _closed(value) for key, value in schema.items()}
-        if "properties" in schema and isinstance(schema["properties"], dict) and "additionalProperties" not in schema:
+        if (
+            "properties" in schema
+            and isinstance(schema["properties"], dict)
+            and "additionalProperties" not in schema
+        ):
             closed["additionalProperties"] = False
         return closed
     if isinstance(schema, list):
@@ -48,7 +52,9 @@ def _closed(schema: Any) -> Any:
 def _square_registry() -> Registry:
     spec = json.loads((SHARED / "square" / "api.json").read_text(encoding="utf-8"))
     document = {"components": {"schemas": _closed(copy.deepcopy(spec["components"]["schemas"]))}}
-    return Registry().with_resource("urn:square", Resource.from_contents(document, default_specification=DRAFT202012))
+    return Registry().with_resource(
+        "urn:square", Resource.from_contents(document, default_specification=DRAFT202012)
+    )
 
 
 def _string_enum(validator, enums, instance, schema):
@@ -66,12 +72,17 @@ _SquareValidator = validators.extend(Draft202012Validator, {"enum": _string_enum
 
 @functools.cache
 def _square_validator(schema_name: str) -> Draft202012Validator:
-    return _SquareValidator({"$ref": f"urn:square#/components/schemas/{schema_name}"}, registry=_square_registry())
+    return _SquareValidator(
+        {"$ref": f"urn:square#/components/schemas/{schema_name}"}, registry=_square_registry()
+    )
 
 
 def square_problems(body: Any, schema_name: str) -> list[str]:
     validator = _square_validator(schema_name)
-    return [f"{'/'.join(map(str, error.absolute_path))}: {error.message[:200]}" for error in validator.iter_errors(body)]
+    return [
+        f"{'/'.join(map(str, error.absolute_path))}: {error.message[:200]}"
+        for error in validator.iter_errors(body)
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -97,20 +108,45 @@ def test_square_every_endpoint_matches_openapi_schemas(http: VendorHttp, world_r
         "ListLocationsResponse": [http.square("GET", "/v2/locations").json()],
         "ListCustomersResponse": http.walk_square("GET", "/v2/customers", limit=100),
         "SearchCustomersResponse": http.walk_square(
-            "POST", "/v2/customers/search", body={"limit": 100, "query": {"filter": {"updated_at": {"start_at": "2000-01-01T00:00:00Z"}}}}
+            "POST",
+            "/v2/customers/search",
+            body={"limit": 100, "query": {"filter": {"updated_at": {"start_at": "2000-01-01T00:00:00Z"}}}},
         ),
         "SearchOrdersResponse": http.walk_square(
             "POST",
             "/v2/orders/search",
-            body={"location_ids": location_ids[:10], "limit": 500, "query": {"sort": {"sort_field": "UPDATED_AT", "sort_order": "ASC"}}},
+            body={
+                "location_ids": location_ids[:10],
+                "limit": 500,
+                "query": {"sort": {"sort_field": "UPDATED_AT", "sort_order": "ASC"}},
+            },
         ),
-        "ListPaymentsResponse": [page for location in location_ids for page in http.walk_square("GET", "/v2/payments", location_id=location, begin_time="2000-01-01T00:00:00Z")],
-        "ListPaymentRefundsResponse": http.walk_square("GET", "/v2/refunds", begin_time="2000-01-01T00:00:00Z"),
-        "SearchLoyaltyAccountsResponse": http.walk_square("POST", "/v2/loyalty/accounts/search", body={"limit": 200}),
+        "ListPaymentsResponse": [
+            page
+            for location in location_ids
+            for page in http.walk_square(
+                "GET", "/v2/payments", location_id=location, begin_time="2000-01-01T00:00:00Z"
+            )
+        ],
+        "ListPaymentRefundsResponse": http.walk_square(
+            "GET", "/v2/refunds", begin_time="2000-01-01T00:00:00Z"
+        ),
+        "SearchLoyaltyAccountsResponse": http.walk_square(
+            "POST", "/v2/loyalty/accounts/search", body={"limit": 200}
+        ),
     }
-    entries = http.square("POST", "/v2/orders/search", body={"location_ids": location_ids[:1], "return_entries": True}).json()
+    entries = http.square(
+        "POST", "/v2/orders/search", body={"location_ids": location_ids[:1], "return_entries": True}
+    ).json()
     walks["SearchOrdersResponse"].append(entries)
-    served = {name: sum(len(page.get(key, [])) for page in pages for key in ("locations", "customers", "orders", "payments", "refunds", "loyalty_accounts")) for name, pages in walks.items()}
+    served = {
+        name: sum(
+            len(page.get(key, []))
+            for page in pages
+            for key in ("locations", "customers", "orders", "payments", "refunds", "loyalty_accounts")
+        )
+        for name, pages in walks.items()
+    }
     assert served["ListLocationsResponse"] == len(location_ids)
     assert served["ListCustomersResponse"] == len(world_records("square/customers.jsonl"))
     for name, pages in walks.items():
@@ -125,7 +161,16 @@ def test_square_error_bodies_match_openapi_error_schema(http: VendorHttp, sandbo
         http.square("GET", "/v2/customers", limit=0),
         http.square("GET", "/v2/customers", cursor="%%%"),
         http.square("POST", "/v2/orders/search", body={}),
-        http.square("POST", "/v2/orders/search", body={"location_ids": ["X"], "query": {"filter": {"date_time_filter": {"updated_at": {"start_at": "2024-01-01T00:00:00Z"}}}}}),
+        http.square(
+            "POST",
+            "/v2/orders/search",
+            body={
+                "location_ids": ["X"],
+                "query": {
+                    "filter": {"date_time_filter": {"updated_at": {"start_at": "2024-01-01T00:00:00Z"}}}
+                },
+            },
+        ),
         http.square("GET", "/v2/payments", begin_time="yesterday"),
         http.square("GET", "/v2/nothing-here"),
     ]
@@ -138,7 +183,9 @@ def test_square_error_bodies_match_openapi_error_schema(http: VendorHttp, sandbo
 # ---------------------------------------------------------------- Bluesky (lexicons)
 
 
-def test_bluesky_search_and_author_feed_match_lexicons(http: VendorHttp, lexicons: LexiconChecker, world_dir: Path) -> None:
+def test_bluesky_search_and_author_feed_match_lexicons(
+    http: VendorHttp, lexicons: LexiconChecker, world_dir: Path
+) -> None:
     brand = json.loads((world_dir / "manifest.json").read_text())["brand"]
     searched = http.walk_bluesky("app.bsky.feed.searchPosts", q=brand["search_query"], limit=100)
     feed = http.walk_bluesky("app.bsky.feed.getAuthorFeed", actor=brand["bluesky_handle"], limit=100)
@@ -150,9 +197,13 @@ def test_bluesky_search_and_author_feed_match_lexicons(http: VendorHttp, lexicon
 
 def test_lexicon_checker_catches_what_it_should(lexicons: LexiconChecker) -> None:
     """The checker is only evidence if it fails on bad posts."""
-    good = {"uri": "at://did:plc:abc/app.bsky.feed.post/3k2", "cid": "bafyreiabcdefgh", "indexedAt": "2026-01-01T00:00:00.000Z",
-            "author": {"did": "did:plc:abc", "handle": "a.bsky.social"},
-            "record": {"$type": "app.bsky.feed.post", "text": "hi", "createdAt": "2026-01-01T00:00:00.000Z"}}
+    good = {
+        "uri": "at://did:plc:abc/app.bsky.feed.post/3k2",
+        "cid": "bafyreiabcdefgh",
+        "indexedAt": "2026-01-01T00:00:00.000Z",
+        "author": {"did": "did:plc:abc", "handle": "a.bsky.social"},
+        "record": {"$type": "app.bsky.feed.post", "text": "hi", "createdAt": "2026-01-01T00:00:00.000Z"},
+    }
     assert lexicons.check(good, "app.bsky.feed.defs#postView") == []
     bad = copy.deepcopy(good)
     bad["likeCount"] = "3"
@@ -160,20 +211,76 @@ def test_lexicon_checker_catches_what_it_should(lexicons: LexiconChecker) -> Non
     bad["surprise"] = 1
     del bad["cid"]
     problems = lexicons.check(bad, "app.bsky.feed.defs#postView")
-    assert sorted(problem.split(":")[0] for problem in problems) == ["$.cid", "$.likeCount", "$.record.createdAt", "$.surprise"]
+    assert sorted(problem.split(":")[0] for problem in problems) == [
+        "$.cid",
+        "$.likeCount",
+        "$.record.createdAt",
+        "$.surprise",
+    ]
 
 
 # ---------------------------------------------------------------- Shopify (documented shapes)
 
 SHOPIFY_FIELDS = {
-    "customers": {"id", "email", "phone", "first_name", "last_name", "created_at", "updated_at", "orders_count",
-                  "total_spent", "state", "tags", "default_address", "admin_graphql_api_id"},
-    "orders": {"id", "name", "email", "phone", "created_at", "updated_at", "processed_at", "cancelled_at",
-               "financial_status", "fulfillment_status", "currency", "total_price", "subtotal_price", "total_discounts",
-               "total_tax", "source_name", "location_id", "cart_token", "checkout_token", "landing_site",
-               "referring_site", "customer", "line_items", "shipping_lines", "fulfillments", "refunds", "admin_graphql_api_id"},
-    "checkouts": {"id", "token", "cart_token", "email", "phone", "created_at", "updated_at", "completed_at", "closed_at",
-                  "total_price", "line_items", "shipping_lines", "customer"},
+    "customers": {
+        "id",
+        "email",
+        "phone",
+        "first_name",
+        "last_name",
+        "created_at",
+        "updated_at",
+        "orders_count",
+        "total_spent",
+        "state",
+        "tags",
+        "default_address",
+        "admin_graphql_api_id",
+    },
+    "orders": {
+        "id",
+        "name",
+        "email",
+        "phone",
+        "created_at",
+        "updated_at",
+        "processed_at",
+        "cancelled_at",
+        "financial_status",
+        "fulfillment_status",
+        "currency",
+        "total_price",
+        "subtotal_price",
+        "total_discounts",
+        "total_tax",
+        "source_name",
+        "location_id",
+        "cart_token",
+        "checkout_token",
+        "landing_site",
+        "referring_site",
+        "customer",
+        "line_items",
+        "shipping_lines",
+        "fulfillments",
+        "refunds",
+        "admin_graphql_api_id",
+    },
+    "checkouts": {
+        "id",
+        "token",
+        "cart_token",
+        "email",
+        "phone",
+        "created_at",
+        "updated_at",
+        "completed_at",
+        "closed_at",
+        "total_price",
+        "line_items",
+        "shipping_lines",
+        "customer",
+    },
     "products": {"id", "title", "product_type", "updated_at", "variants", "admin_graphql_api_id"},
 }
 SHOPIFY_GID = {"customers": "Customer", "orders": "Order", "products": "Product"}
@@ -181,10 +288,15 @@ SHOPIFY_GID = {"customers": "Customer", "orders": "Order", "products": "Product"
 
 def _shopify_record_problems(resource: str, record: dict[str, Any]) -> list[str]:
     rid = record.get("id")
-    problems = [f"{resource} {rid}: missing key {key}" for key in sorted(SHOPIFY_FIELDS[resource] - set(record))]
+    problems = [
+        f"{resource} {rid}: missing key {key}" for key in sorted(SHOPIFY_FIELDS[resource] - set(record))
+    ]
     if not isinstance(rid, int) or isinstance(rid, bool):
         problems.append(f"{resource} {rid}: id is not a JSON integer")
-    if resource in SHOPIFY_GID and record.get("admin_graphql_api_id") != f"gid://shopify/{SHOPIFY_GID[resource]}/{rid}":
+    if (
+        resource in SHOPIFY_GID
+        and record.get("admin_graphql_api_id") != f"gid://shopify/{SHOPIFY_GID[resource]}/{rid}"
+    ):
         problems.append(f"{resource} {rid}: admin_graphql_api_id {record.get('admin_graphql_api_id')!r}")
     for key in ("created_at", "updated_at", "processed_at", "cancelled_at", "completed_at", "closed_at"):
         if record.get(key) is not None and not SHOP_TIME.match(record[key]):
@@ -193,21 +305,33 @@ def _shopify_record_problems(resource: str, record: dict[str, Any]) -> list[str]
         if key in record and not (isinstance(record[key], str) and DECIMAL.match(record[key])):
             problems.append(f"{resource} {rid}: {key} {record[key]!r} is not a 2-place decimal string")
     for line in record.get("line_items") or []:
-        if not isinstance(line.get("quantity"), int) or not (isinstance(line.get("price"), str) and DECIMAL.match(line["price"])):
-            problems.append(f"{resource} {rid}: line item quantity/price types {line.get('quantity')!r} {line.get('price')!r}")
+        if not isinstance(line.get("quantity"), int) or not (
+            isinstance(line.get("price"), str) and DECIMAL.match(line["price"])
+        ):
+            problems.append(
+                f"{resource} {rid}: line item quantity/price types {line.get('quantity')!r} {line.get('price')!r}"
+            )
         if resource == "checkouts" and ("id" in line or not isinstance(line.get("key"), str)):
             problems.append(f"checkouts {rid}: line items carry a string key and no id")
         if resource == "orders" and not isinstance(line.get("id"), int):
             problems.append(f"orders {rid}: line item id is not an integer")
     if resource == "checkouts":
-        problems += [f"checkouts {rid}: shipping line id not a string" for line in record.get("shipping_lines") or [] if not isinstance(line.get("id"), str)]
+        problems += [
+            f"checkouts {rid}: shipping line id not a string"
+            for line in record.get("shipping_lines") or []
+            if not isinstance(line.get("id"), str)
+        ]
     for refund in record.get("refunds") or []:
         for line in refund.get("refund_line_items") or []:
             if not isinstance(line.get("subtotal"), int | float) or isinstance(line.get("subtotal"), bool):
-                problems.append(f"orders {rid}: refund subtotal {line.get('subtotal')!r} is not a JSON number")
+                problems.append(
+                    f"orders {rid}: refund subtotal {line.get('subtotal')!r} is not a JSON number"
+                )
     for variant in record.get("variants") or []:
         if not isinstance(variant.get("id"), int) or not DECIMAL.match(str(variant.get("price"))):
-            problems.append(f"products {rid}: variant id/price {variant.get('id')!r} {variant.get('price')!r}")
+            problems.append(
+                f"products {rid}: variant id/price {variant.get('id')!r} {variant.get('price')!r}"
+            )
     customer = record.get("customer")
     if resource == "orders" and customer is not None and ({"orders_count", "total_spent"} & set(customer)):
         problems.append(f"orders {rid}: nested customer carries orders_count/total_spent")
@@ -230,13 +354,25 @@ def test_shopify_error_bodies_have_the_documented_shape(http: VendorHttp, sandbo
     unauthorised = VendorHttp(sandboxes, token="shpat_wrong").shopify("/orders.json")
     missing_scope = VendorHttp(sandboxes, token=sandboxes.unscoped_token).shopify("/orders.json")
     assert (unauthorised.status_code, missing_scope.status_code) == (401, 403)
-    assert unauthorised.json() == {"errors": "[API] Invalid API key or access token (unrecognized login or wrong password)"}
+    assert unauthorised.json() == {
+        "errors": "[API] Invalid API key or access token (unrecognized login or wrong password)"
+    }
     assert isinstance(missing_scope.json()["errors"], str)
 
 
 # ---------------------------------------------------------------- Google (documented shapes)
 
-REVIEW_KEYS = {"name", "reviewId", "reviewer", "starRating", "comment", "createTime", "updateTime", "reviewReply", "reviewMediaItems"}
+REVIEW_KEYS = {
+    "name",
+    "reviewId",
+    "reviewer",
+    "starRating",
+    "comment",
+    "createTime",
+    "updateTime",
+    "reviewReply",
+    "reviewMediaItems",
+}
 
 
 def _review_problems(parent: str, review: dict[str, Any]) -> list[str]:
@@ -248,15 +384,22 @@ def _review_problems(parent: str, review: dict[str, Any]) -> list[str]:
         problems.append(f"review {rid}: starRating {review.get('starRating')!r}")
     for key in ("createTime", "updateTime"):
         if not GOOGLE_TIME.match(str(review.get(key))):
-            problems.append(f"review {rid}: {key} {review.get(key)!r} is not RFC 3339 UTC with 0/3/6/9 digits")
+            problems.append(
+                f"review {rid}: {key} {review.get(key)!r} is not RFC 3339 UTC with 0/3/6/9 digits"
+            )
     reviewer = review.get("reviewer") or {}
-    if set(reviewer) - {"displayName", "profilePhotoUrl", "isAnonymous"} or reviewer.get("isAnonymous") is False:
+    if (
+        set(reviewer) - {"displayName", "profilePhotoUrl", "isAnonymous"}
+        or reviewer.get("isAnonymous") is False
+    ):
         problems.append(f"review {rid}: reviewer {reviewer}")
     proto3_defaults = [key for key, value in review.items() if value in (None, "", [], {})]
     if proto3_defaults:
         problems.append(f"review {rid}: proto3 JSON omits defaults, got {proto3_defaults}")
     reply = review.get("reviewReply")
-    if reply is not None and (not reply.get("comment") or not GOOGLE_TIME.match(str(reply.get("updateTime")))):
+    if reply is not None and (
+        not reply.get("comment") or not GOOGLE_TIME.match(str(reply.get("updateTime")))
+    ):
         problems.append(f"review {rid}: reviewReply {reply}")
     return problems
 
@@ -278,7 +421,9 @@ def test_google_reviews_have_the_documented_shape(http: VendorHttp, world_record
     assert served == len(world_records("google/reviews.jsonl"))
 
 
-def test_google_error_bodies_have_the_documented_shape(http: VendorHttp, sandboxes: Sandboxes, world_records) -> None:
+def test_google_error_bodies_have_the_documented_shape(
+    http: VendorHttp, sandboxes: Sandboxes, world_records
+) -> None:
     parent = world_records("google/locations.jsonl")[0]["name"]
     responses = {
         401: VendorHttp(sandboxes, token="ya29.wrong").google(f"/v4/{parent}/reviews"),

@@ -85,10 +85,15 @@ def _broken(kind: str, record: dict, original: dict) -> bool:
 
 
 @pytest.mark.parametrize("faulty", [Faults(seed=11, malformed_rate=0.3)], indirect=True)
-def test_malformed_records_are_the_seeded_ones_and_every_kind_appears(faulty: Sandboxes, world_records) -> None:
+def test_malformed_records_are_the_seeded_ones_and_every_kind_appears(
+    faulty: Sandboxes, world_records
+) -> None:
     orders = world_records("shopify/orders.jsonl")
     shape = SHOPIFY_RESOURCES["orders"].shape
-    expected = {o["id"]: malformed_kind_of(Faults(seed=11, malformed_rate=0.3), "shopify", "orders", shape, o) for o in orders}
+    expected = {
+        o["id"]: malformed_kind_of(Faults(seed=11, malformed_rate=0.3), "shopify", "orders", shape, o)
+        for o in orders
+    }
     expected = {order_id: kind for order_id, kind in expected.items() if kind}
     assert 0.15 * len(orders) < len(expected) < 0.45 * len(orders)
     bodies = _served_orders(VendorHttp(faulty))
@@ -132,7 +137,9 @@ def test_malformed_choice_depends_on_the_seed_only(world_records) -> None:
     assert chosen(1) != chosen(2)
 
 
-@pytest.mark.parametrize("faulty", [Faults(new_field_from_request=3, new_field_name="loyalty_tier")], indirect=True)
+@pytest.mark.parametrize(
+    "faulty", [Faults(new_field_from_request=3, new_field_name="loyalty_tier")], indirect=True
+)
 def test_a_new_field_appears_from_the_given_request(faulty: Sandboxes) -> None:
     http = VendorHttp(faulty)
     pages = [http.square("GET", "/v2/customers", limit=5).json()["customers"] for _ in range(4)]
@@ -141,7 +148,9 @@ def test_a_new_field_appears_from_the_given_request(faulty: Sandboxes) -> None:
 
 
 @pytest.mark.parametrize("faulty", [Faults(type_change_from_request=1)], indirect=True)
-def test_a_field_changes_type_and_the_contract_checks_notice(faulty: Sandboxes, world_records, world_dir: Path) -> None:
+def test_a_field_changes_type_and_the_contract_checks_notice(
+    faulty: Sandboxes, world_records, world_dir: Path
+) -> None:
     http = VendorHttp(faulty)
     shop_orders = http.shopify("/orders.json", status="any", limit=5).json()["orders"]
     assert all(isinstance(order["total_price"], float) for order in shop_orders)
@@ -181,5 +190,10 @@ def test_negative_quantity_only_goes_to_records_it_really_breaks() -> None:
     faults = Faults(seed=5, malformed_rate=1.0, malformed_kinds=("negative_quantity", "missing_id"))
     zero = [{"id": f"P{i}", "amount_money": {"amount": 0, "currency": "USD"}} for i in range(50)]
     paid = [{"id": f"P{i}", "amount_money": {"amount": 250, "currency": "USD"}} for i in range(50)]
-    assert {malformed_kind_of(faults, "square", "payments", shape, record) for record in zero} == {"missing_id"}
-    assert {malformed_kind_of(faults, "square", "payments", shape, record) for record in paid} == {"negative_quantity", "missing_id"}
+    assert {malformed_kind_of(faults, "square", "payments", shape, record) for record in zero} == {
+        "missing_id"
+    }
+    assert {malformed_kind_of(faults, "square", "payments", shape, record) for record in paid} == {
+        "negative_quantity",
+        "missing_id",
+    }

@@ -42,7 +42,9 @@ def http(sandboxes: Sandboxes) -> VendorHttp:
 
 
 @pytest.mark.parametrize("resource", ["customers", "orders", "products"])
-def test_shopify_link_walk_serves_every_record_once_in_id_order(http: VendorHttp, world_records, resource: str) -> None:
+def test_shopify_link_walk_serves_every_record_once_in_id_order(
+    http: VendorHttp, world_records, resource: str
+) -> None:
     extra = {"status": "any"} if resource == "orders" else {}
     pages = http.walk_shopify(resource, limit=7, **extra)
     ids = [record["id"] for page in pages for record in page.json()[resource]]
@@ -88,9 +90,15 @@ def test_shopify_page_info_refuses_other_filters(http: VendorHttp) -> None:
     page_info = parse_qs(urlparse(following).query)["page_info"][0]
     refused = http.shopify("/orders.json", page_info=page_info, status="any", limit=3)
     assert refused.status_code == 400
-    assert refused.json() == {"errors": {"status": "status cannot be passed when page_info is present. "
-                                         "See https://shopify.dev/api/usage/pagination-rest for more information."}}
-    assert http.shopify("/orders.json", page_info="not-a-cursor").json() == {"errors": {"page_info": "Invalid value."}}
+    assert refused.json() == {
+        "errors": {
+            "status": "status cannot be passed when page_info is present. "
+            "See https://shopify.dev/api/usage/pagination-rest for more information."
+        }
+    }
+    assert http.shopify("/orders.json", page_info="not-a-cursor").json() == {
+        "errors": {"page_info": "Invalid value."}
+    }
     fields_kept = http.shopify("/orders.json", page_info=page_info, limit=3, fields="id,updated_at")
     assert fields_kept.status_code == 200
     assert {tuple(sorted(order)) for order in fields_kept.json()["orders"]} == {("id", "updated_at")}
@@ -134,9 +142,17 @@ def test_square_customer_list_walks_all_once(http: VendorHttp, world_records) ->
 def test_square_customer_search_by_updated_at(http: VendorHttp, world_records) -> None:
     customers = world_records("square/customers.jsonl")
     cut = median_time(customers, "updated_at")
-    body = {"limit": 13, "query": {"filter": {"updated_at": {"start_at": cut}}, "sort": {"field": "CREATED_AT", "order": "ASC"}}}
+    body = {
+        "limit": 13,
+        "query": {
+            "filter": {"updated_at": {"start_at": cut}},
+            "sort": {"field": "CREATED_AT", "order": "ASC"},
+        },
+    }
     served = items(http.walk_square("POST", "/v2/customers/search", body=body), "customers")
-    assert sorted(c["id"] for c in served) == sorted(c["id"] for c in customers if instant(c["updated_at"]) >= instant(cut))
+    assert sorted(c["id"] for c in served) == sorted(
+        c["id"] for c in customers if instant(c["updated_at"]) >= instant(cut)
+    )
     created = [instant(c["created_at"]) for c in served]
     assert created == sorted(created)
 
@@ -145,13 +161,20 @@ def test_square_orders_incremental_search_is_complete_and_ascending(http: Vendor
     orders = world_records("square/orders.jsonl")
     location_ids = [location["id"] for location in world_records("square/locations.jsonl")]
     cut = median_time(orders, "updated_at")
-    body = {"location_ids": location_ids, "limit": 37,
-            "query": {"filter": {"date_time_filter": {"updated_at": {"start_at": cut}}},
-                      "sort": {"sort_field": "UPDATED_AT", "sort_order": "ASC"}}}
+    body = {
+        "location_ids": location_ids,
+        "limit": 37,
+        "query": {
+            "filter": {"date_time_filter": {"updated_at": {"start_at": cut}}},
+            "sort": {"sort_field": "UPDATED_AT", "sort_order": "ASC"},
+        },
+    }
     pages = http.walk_square("POST", "/v2/orders/search", body=body)
     served = items(pages, "orders")
     assert exactly_once([o["id"] for o in served]) == {}
-    assert sorted(o["id"] for o in served) == sorted(o["id"] for o in orders if instant(o["updated_at"]) >= instant(cut))
+    assert sorted(o["id"] for o in served) == sorted(
+        o["id"] for o in orders if instant(o["updated_at"]) >= instant(cut)
+    )
     updated = [instant(o["updated_at"]) for o in served]
     assert updated == sorted(updated)
     assert all(len(page["orders"]) == 37 for page in pages[:-1])
@@ -164,20 +187,38 @@ def test_square_orders_default_limit_and_location_scope(http: VendorHttp, world_
     at_location = [o for o in orders if o["location_id"] == location]
     assert len(first.get("orders", [])) == min(500, len(at_location))
     assert {o["location_id"] for o in first.get("orders", [])} <= {location}
-    assert http.square("POST", "/v2/orders/search", body={"location_ids": [location], "limit": 1001}).json()["errors"][0]["code"] == "VALUE_TOO_HIGH"
+    assert (
+        http.square("POST", "/v2/orders/search", body={"location_ids": [location], "limit": 1001}).json()[
+            "errors"
+        ][0]["code"]
+        == "VALUE_TOO_HIGH"
+    )
 
 
-def test_square_payments_per_location_and_default_window(http: VendorHttp, world_records, world_dir: Path) -> None:
+def test_square_payments_per_location_and_default_window(
+    http: VendorHttp, world_records, world_dir: Path
+) -> None:
     payments = world_records("square/payments.jsonl")
     locations = world_records("square/locations.jsonl")
     since = "2000-01-01T00:00:00Z"
-    per_location = [p["id"] for loc in locations for p in items(http.walk_square("GET", "/v2/payments", location_id=loc["id"], begin_time=since, limit=500), "payments")]
+    per_location = [
+        p["id"]
+        for loc in locations
+        for p in items(
+            http.walk_square("GET", "/v2/payments", location_id=loc["id"], begin_time=since, limit=500),
+            "payments",
+        )
+    ]
     assert exactly_once(per_location) == {}
     assert sorted(per_location) == sorted(p["id"] for p in payments)
     main = min(locations, key=lambda loc: instant(loc["created_at"]))["id"]
     as_of = instant(json.loads((world_dir / "manifest.json").read_text())["as_of"])
     default = items(http.walk_square("GET", "/v2/payments"), "payments")
-    expected = [p["id"] for p in payments if p.get("location_id") == main and instant(p["created_at"]) >= as_of - 365 * 86400]
+    expected = [
+        p["id"]
+        for p in payments
+        if p.get("location_id") == main and instant(p["created_at"]) >= as_of - 365 * 86400
+    ]
     assert sorted(p["id"] for p in default) == sorted(expected)
     created = [instant(p["created_at"]) for p in default]
     assert created == sorted(created, reverse=True)
@@ -189,28 +230,48 @@ def test_square_payments_and_refunds_by_updated_at(http: VendorHttp, world_recor
         if not records:
             continue
         cut = median_time(records, "updated_at")
-        location_params = [{"location_id": loc["id"]} for loc in world_records("square/locations.jsonl")] if resource == "payments" else [{}]
+        location_params = (
+            [{"location_id": loc["id"]} for loc in world_records("square/locations.jsonl")]
+            if resource == "payments"
+            else [{}]
+        )
         served = []
         for params in location_params:
-            pages = http.walk_square("GET", f"/v2/{resource}", updated_at_begin_time=cut, sort_field="UPDATED_AT", sort_order="ASC", **params, **extra)
+            pages = http.walk_square(
+                "GET",
+                f"/v2/{resource}",
+                updated_at_begin_time=cut,
+                sort_field="UPDATED_AT",
+                sort_order="ASC",
+                **params,
+                **extra,
+            )
             page_items = items(pages, resource)
             updated = [instant(r["updated_at"]) for r in page_items]
             assert updated == sorted(updated)
             assert all(len(page.get(resource, [])) <= 100 for page in pages)
             served += page_items
-        assert sorted(r["id"] for r in served) == sorted(r["id"] for r in records if instant(r["updated_at"]) >= instant(cut))
+        assert sorted(r["id"] for r in served) == sorted(
+            r["id"] for r in records if instant(r["updated_at"]) >= instant(cut)
+        )
 
 
 def test_square_loyalty_search(http: VendorHttp, world_records) -> None:
     accounts = world_records("square/loyalty_accounts.jsonl")
     first = http.square("POST", "/v2/loyalty/accounts/search", body={}).json()
     assert len(first.get("loyalty_accounts", [])) == min(30, len(accounts))
-    walked = items(http.walk_square("POST", "/v2/loyalty/accounts/search", body={"limit": 17}), "loyalty_accounts")
+    walked = items(
+        http.walk_square("POST", "/v2/loyalty/accounts/search", body={"limit": 17}), "loyalty_accounts"
+    )
     assert sorted(a["id"] for a in walked) == sorted(a["id"] for a in accounts)
     if accounts:
         phone = accounts[0]["mapping"]["phone_number"]
-        found = http.square("POST", "/v2/loyalty/accounts/search", body={"query": {"mappings": [{"phone_number": phone}]}}).json()
-        assert {a["id"] for a in found["loyalty_accounts"]} == {a["id"] for a in accounts if a["mapping"]["phone_number"] == phone}
+        found = http.square(
+            "POST", "/v2/loyalty/accounts/search", body={"query": {"mappings": [{"phone_number": phone}]}}
+        ).json()
+        assert {a["id"] for a in found["loyalty_accounts"]} == {
+            a["id"] for a in accounts if a["mapping"]["phone_number"] == phone
+        }
 
 
 # ---------------------------------------------------------------- Google
@@ -236,8 +297,15 @@ def test_google_page_size_and_rating_order(http: VendorHttp, world_records) -> N
     parent = world_records("google/locations.jsonl")[0]["name"]
     stars = {"ONE": 1, "TWO": 2, "THREE": 3, "FOUR": 4, "FIVE": 5}
     expected = sum(r["name"].startswith(parent + "/") for r in world_records("google/reviews.jsonl"))
-    assert len(http.google(f"/v4/{parent}/reviews", pageSize=500).json().get("reviews", [])) == min(50, expected)
-    ratings = [stars[r["starRating"]] for r in items(http.walk_google(f"/v4/{parent}/reviews", orderBy="rating desc", pageSize=50), "reviews")]
+    assert len(http.google(f"/v4/{parent}/reviews", pageSize=500).json().get("reviews", [])) == min(
+        50, expected
+    )
+    ratings = [
+        stars[r["starRating"]]
+        for r in items(
+            http.walk_google(f"/v4/{parent}/reviews", orderBy="rating desc", pageSize=50), "reviews"
+        )
+    ]
     assert ratings == sorted(ratings, reverse=True) and len(ratings) == expected
 
 
@@ -253,7 +321,9 @@ def test_google_locations_list(http: VendorHttp, world_records) -> None:
     locations = world_records("google/locations.jsonl")
     account = locations[0]["name"].split("/locations/")[0]
     served = items(http.walk_google(f"/v4/{account}/locations", pageSize=2), "locations")
-    assert served == sorted((loc for loc in locations if loc["name"].startswith(account + "/")), key=lambda loc: loc["name"])
+    assert served == sorted(
+        (loc for loc in locations if loc["name"].startswith(account + "/")), key=lambda loc: loc["name"]
+    )
 
 
 # ---------------------------------------------------------------- Bluesky
@@ -267,7 +337,9 @@ def test_bluesky_search_walk_matches_hits_total(http: VendorHttp, world_records,
     query = _brand(world_dir)["search_query"]
     pages = http.walk_bluesky("app.bsky.feed.searchPosts", q=query, limit=13)
     served = items(pages, "posts")
-    expected = [p["uri"] for p in world_records("bluesky/posts.jsonl") if query.lower() in p["record"]["text"].lower()]
+    expected = [
+        p["uri"] for p in world_records("bluesky/posts.jsonl") if query.lower() in p["record"]["text"].lower()
+    ]
     assert exactly_once([p["uri"] for p in served]) == {}
     assert sorted(p["uri"] for p in served) == sorted(expected)
     assert {page["hitsTotal"] for page in pages} == {len(expected)}
@@ -280,7 +352,9 @@ def test_bluesky_since_until_window(http: VendorHttp, world_records, world_dir: 
     sort_at = {p["uri"]: min(instant(p["indexedAt"]), instant(p["record"]["createdAt"])) for p in posts}
     since = median_time(posts, "indexedAt")
     until = (datetime.fromisoformat(since) + timedelta(days=60)).isoformat()
-    served = items(http.walk_bluesky("app.bsky.feed.searchPosts", q=query, since=since, until=until, limit=100), "posts")
+    served = items(
+        http.walk_bluesky("app.bsky.feed.searchPosts", q=query, since=since, until=until, limit=100), "posts"
+    )
     expected = [uri for uri, moment in sort_at.items() if instant(since) <= moment < instant(until)]
     assert sorted(p["uri"] for p in served) == sorted(expected)
 
@@ -292,8 +366,14 @@ def test_bluesky_author_feed_walk(http: VendorHttp, world_records, world_dir: Pa
     expected = [p["uri"] for p in world_records("bluesky/posts.jsonl") if p["author"]["handle"] == handle]
     assert exactly_once([p["uri"] for p in served]) == {}
     assert sorted(p["uri"] for p in served) == sorted(expected)
-    assert http.bluesky("app.bsky.feed.getAuthorFeed", actor=handle, limit=101).json()["error"] == "InvalidRequest"
-    assert http.bluesky("app.bsky.feed.searchPosts").json() == {"error": "InvalidRequest", "message": 'Error: Params must have the property "q"'}
+    assert (
+        http.bluesky("app.bsky.feed.getAuthorFeed", actor=handle, limit=101).json()["error"]
+        == "InvalidRequest"
+    )
+    assert http.bluesky("app.bsky.feed.searchPosts").json() == {
+        "error": "InvalidRequest",
+        "message": 'Error: Params must have the property "q"',
+    }
 
 
 def test_foreign_cursors_are_rejected_in_each_vendors_shape(http: VendorHttp, world_records) -> None:
@@ -303,4 +383,7 @@ def test_foreign_cursors_are_rejected_in_each_vendors_shape(http: VendorHttp, wo
     bluesky = http.bluesky("app.bsky.feed.searchPosts", q="a", cursor="WzFd")
     assert (square.status_code, square.json()["errors"][0]["code"]) == (400, "INVALID_CURSOR")
     assert (google.status_code, google.json()["error"]["status"]) == (400, "INVALID_ARGUMENT")
-    assert bluesky.status_code == 400 and bluesky.json() == {"error": "InvalidRequest", "message": "Error: malformed cursor"}
+    assert bluesky.status_code == 400 and bluesky.json() == {
+        "error": "InvalidRequest",
+        "message": "Error: malformed cursor",
+    }

@@ -42,7 +42,11 @@ def _brand(world_dir: Path) -> dict[str, str]:
 def _recent_quarter(records: list[dict], field: str = "updated_at") -> tuple[str, set[str]]:
     """A cut-off keeping the newest quarter of the records (the SDKs parse slowly: about 10 ms a
     Square order), and the ids an incremental read from it must return."""
-    cut = sorted(record[field] for record in records)[len(records) * 3 // 4] if records else "2000-01-01T00:00:00Z"
+    cut = (
+        sorted(record[field] for record in records)[len(records) * 3 // 4]
+        if records
+        else "2000-01-01T00:00:00Z"
+    )
     return cut, {record["id"] for record in records if _instant(record[field]) >= _instant(cut)}
 
 
@@ -50,10 +54,14 @@ def _instant(text: str) -> float:
     return datetime.fromisoformat(text).timestamp()
 
 
-def test_square_sdk_reads_locations_customers_orders_payments_refunds_loyalty(sandboxes: Sandboxes, world_records) -> None:
+def test_square_sdk_reads_locations_customers_orders_payments_refunds_loyalty(
+    sandboxes: Sandboxes, world_records
+) -> None:
     client = Square(base_url=sandboxes.base_urls["square"], token=sandboxes.token)
     locations = client.locations.list().locations
-    assert sorted(loc.id for loc in locations) == sorted(loc["id"] for loc in world_records("square/locations.jsonl"))
+    assert sorted(loc.id for loc in locations) == sorted(
+        loc["id"] for loc in world_records("square/locations.jsonl")
+    )
     customers = [customer.id for customer in client.customers.list(limit=40)]
     assert sorted(customers) == sorted(c["id"] for c in world_records("square/customers.jsonl"))
 
@@ -64,8 +72,10 @@ def test_square_sdk_reads_locations_customers_orders_payments_refunds_loyalty(sa
             location_ids=[loc.id for loc in locations],
             limit=40,
             cursor=cursor,
-            query={"filter": {"date_time_filter": {"updated_at": {"start_at": cut}}},
-                   "sort": {"sort_field": "UPDATED_AT", "sort_order": "ASC"}},
+            query={
+                "filter": {"date_time_filter": {"updated_at": {"start_at": cut}}},
+                "sort": {"sort_field": "UPDATED_AT", "sort_order": "ASC"},
+            },
         )
         orders += page.orders or []
         cursor = page.cursor
@@ -75,8 +85,13 @@ def test_square_sdk_reads_locations_customers_orders_payments_refunds_loyalty(sa
     assert all(isinstance(order.line_items[0].quantity, str) for order in orders if order.line_items)
 
     cut, expected = _recent_quarter(world_records("square/payments.jsonl"))
-    payments = [p.id for loc in locations
-                for p in client.payments.list(location_id=loc.id, updated_at_begin_time=cut, sort_field="UPDATED_AT", limit=30)]
+    payments = [
+        p.id
+        for loc in locations
+        for p in client.payments.list(
+            location_id=loc.id, updated_at_begin_time=cut, sort_field="UPDATED_AT", limit=30
+        )
+    ]
     assert sorted(payments) == sorted(expected)
     refunds = [r.id for r in client.refunds.list(begin_time="2000-01-01T00:00:00Z")]
     assert sorted(refunds) == sorted(r["id"] for r in world_records("square/refunds.jsonl"))
@@ -99,7 +114,9 @@ def every_fourth_rate_limited(world_dir: Path) -> Iterator[Sandboxes]:
 
 
 def test_square_sdk_retries_through_rate_limits(every_fourth_rate_limited: Sandboxes, world_records) -> None:
-    client = Square(base_url=every_fourth_rate_limited.base_urls["square"], token=every_fourth_rate_limited.token)
+    client = Square(
+        base_url=every_fourth_rate_limited.base_urls["square"], token=every_fourth_rate_limited.token
+    )
     customers = [customer.id for customer in client.customers.list(limit=50)]
     assert sorted(customers) == sorted(c["id"] for c in world_records("square/customers.jsonl"))
 
@@ -113,7 +130,9 @@ def _bluesky(sandboxes: Sandboxes, token: str) -> Client:
     return client
 
 
-def test_atproto_client_searches_posts_and_reads_the_author_feed(sandboxes: Sandboxes, world_records, world_dir: Path) -> None:
+def test_atproto_client_searches_posts_and_reads_the_author_feed(
+    sandboxes: Sandboxes, world_records, world_dir: Path
+) -> None:
     brand = _brand(world_dir)
     client = _bluesky(sandboxes, sandboxes.token)
     posts, cursor = [], None
@@ -123,19 +142,29 @@ def test_atproto_client_searches_posts_and_reads_the_author_feed(sandboxes: Sand
         cursor = page.cursor
         if not cursor:
             break
-    expected = [p["uri"] for p in world_records("bluesky/posts.jsonl") if brand["search_query"].lower() in p["record"]["text"].lower()]
+    expected = [
+        p["uri"]
+        for p in world_records("bluesky/posts.jsonl")
+        if brand["search_query"].lower() in p["record"]["text"].lower()
+    ]
     assert sorted(post.uri for post in posts) == sorted(expected)
     assert page.hits_total == len(expected)
     assert all(post.record.text and post.record.created_at for post in posts)
 
     feed, cursor = [], None
     while True:
-        page = client.app.bsky.feed.get_author_feed({"actor": brand["bluesky_handle"], "limit": 30, "cursor": cursor})
+        page = client.app.bsky.feed.get_author_feed(
+            {"actor": brand["bluesky_handle"], "limit": 30, "cursor": cursor}
+        )
         feed += page.feed
         cursor = page.cursor
         if not cursor:
             break
-    own = [p["uri"] for p in world_records("bluesky/posts.jsonl") if p["author"]["handle"] == brand["bluesky_handle"]]
+    own = [
+        p["uri"]
+        for p in world_records("bluesky/posts.jsonl")
+        if p["author"]["handle"] == brand["bluesky_handle"]
+    ]
     assert sorted(item.post.uri for item in feed) == sorted(own)
 
 
@@ -159,7 +188,9 @@ def test_atproto_client_logs_in_with_the_token_as_app_password(sandboxes: Sandbo
     again = client.app.bsky.feed.search_posts({"q": brand["search_query"], "limit": 5})
     assert [p.uri for p in again.posts] == [p.uri for p in first.posts]
     with pytest.raises(UnauthorizedError) as raised:
-        Client(base_url=sandboxes.base_urls["bluesky"] + "/xrpc").login(brand["bluesky_handle"], "wrong-password")
+        Client(base_url=sandboxes.base_urls["bluesky"] + "/xrpc").login(
+            brand["bluesky_handle"], "wrong-password"
+        )
     assert raised.value.response.content.error == "AuthenticationRequired"
 
 
@@ -189,7 +220,9 @@ def test_google_api_client_lists_locations_and_reviews(sandboxes: Sandboxes, wor
             response = request.execute()
             reviews += response.get("reviews", [])
             request = service.accounts().locations().reviews().list_next(request, response)
-    assert sorted(r["reviewId"] for r in reviews) == sorted(r["reviewId"] for r in world_records("google/reviews.jsonl"))
+    assert sorted(r["reviewId"] for r in reviews) == sorted(
+        r["reviewId"] for r in world_records("google/reviews.jsonl")
+    )
 
 
 def test_google_api_client_sees_google_errors(sandboxes: Sandboxes, world_records) -> None:
@@ -197,8 +230,14 @@ def test_google_api_client_sees_google_errors(sandboxes: Sandboxes, world_record
     itself so the 401 reaches the client as Google's error."""
     parent = world_records("google/locations.jsonl")[0]["name"]
     base = sandboxes.base_urls["google_reviews"]
-    service = build("mybusiness", "v4", discoveryServiceUrl=base + "/$discovery/rest?version={apiVersion}",
-                    http=httplib2.Http(), static_discovery=False, cache_discovery=False)
+    service = build(
+        "mybusiness",
+        "v4",
+        discoveryServiceUrl=base + "/$discovery/rest?version={apiVersion}",
+        http=httplib2.Http(),
+        static_discovery=False,
+        cache_discovery=False,
+    )
     request = service.accounts().locations().reviews().list(parent=parent)
     request.headers["authorization"] = "Bearer ya29.wrong"
     with pytest.raises(HttpError) as raised:
@@ -229,14 +268,22 @@ def _all_pages(first) -> list:
 @pytest.mark.usefixtures("shopify_site")
 def test_shopify_api_library_pages_through_every_resource(world_records) -> None:
     orders = _all_pages(shopify.Order.find(status="any", limit=40))
-    assert sorted(order.id for order in orders) == sorted(o["id"] for o in world_records("shopify/orders.jsonl"))
+    assert sorted(order.id for order in orders) == sorted(
+        o["id"] for o in world_records("shopify/orders.jsonl")
+    )
     assert all(isinstance(order.total_price, str) for order in orders)
     customers = _all_pages(shopify.Customer.find(limit=50))
-    assert sorted(c.id for c in customers) == sorted(c["id"] for c in world_records("shopify/customers.jsonl"))
+    assert sorted(c.id for c in customers) == sorted(
+        c["id"] for c in world_records("shopify/customers.jsonl")
+    )
     products = _all_pages(shopify.Product.find(limit=10))
     assert sorted(p.id for p in products) == sorted(p["id"] for p in world_records("shopify/products.jsonl"))
-    checkouts = _all_pages(shopify.Checkout.find(limit=10, status="closed")) + _all_pages(shopify.Checkout.find(limit=10))
-    assert sorted(c.id for c in checkouts) == sorted(c["id"] for c in world_records("shopify/checkouts.jsonl"))
+    checkouts = _all_pages(shopify.Checkout.find(limit=10, status="closed")) + _all_pages(
+        shopify.Checkout.find(limit=10)
+    )
+    assert sorted(c.id for c in checkouts) == sorted(
+        c["id"] for c in world_records("shopify/checkouts.jsonl")
+    )
 
 
 @pytest.mark.usefixtures("shopify_site")

@@ -20,7 +20,9 @@ from ingestion.sandbox.servers import Sandboxes, start_sandboxes
 @pytest.fixture
 def own_world(world_dir: Path, tmp_path: Path) -> Path:
     """A private copy of the session's world that this test may change."""
-    return Path(shutil.copytree(world_dir, tmp_path / "world", ignore=shutil.ignore_patterns("web_events", "truth")))
+    return Path(
+        shutil.copytree(world_dir, tmp_path / "world", ignore=shutil.ignore_patterns("web_events", "truth"))
+    )
 
 
 @pytest.fixture
@@ -64,7 +66,11 @@ def test_a_shopify_walk_survives_appends_and_updates(running: Sandboxes, own_wor
     world = _lines(path)
     first = http.shopify("/customers.json", limit=10)
     page_one = [c["id"] for c in first.json()["customers"]]
-    newcomer = {**world[0], "id": max(c["id"] for c in world) + 1, "admin_graphql_api_id": "gid://shopify/Customer/0"}
+    newcomer = {
+        **world[0],
+        "id": max(c["id"] for c in world) + 1,
+        "admin_graphql_api_id": "gid://shopify/Customer/0",
+    }
     updated = [{**c, "last_name": "Changed"} if c["id"] == page_one[0] else c for c in world]
     _rewrite(path, updated + [newcomer])
     ids = list(page_one)
@@ -76,13 +82,21 @@ def test_a_shopify_walk_survives_appends_and_updates(running: Sandboxes, own_wor
     assert Counter(ids) == Counter([c["id"] for c in world] + [newcomer["id"]])
 
 
-def test_a_square_incremental_walk_sees_a_record_updated_mid_walk_again_at_the_end(running: Sandboxes, own_world: Path) -> None:
+def test_a_square_incremental_walk_sees_a_record_updated_mid_walk_again_at_the_end(
+    running: Sandboxes, own_world: Path
+) -> None:
     http = VendorHttp(running)
     path = own_world / "square" / "orders.jsonl"
     world = _lines(path)
     locations = sorted({o["location_id"] for o in world})
-    body = {"location_ids": locations, "limit": 25, "query": {"sort": {"sort_field": "UPDATED_AT", "sort_order": "ASC"},
-            "filter": {"date_time_filter": {"updated_at": {"start_at": "2000-01-01T00:00:00Z"}}}}}
+    body = {
+        "location_ids": locations,
+        "limit": 25,
+        "query": {
+            "sort": {"sort_field": "UPDATED_AT", "sort_order": "ASC"},
+            "filter": {"date_time_filter": {"updated_at": {"start_at": "2000-01-01T00:00:00Z"}}},
+        },
+    }
     first = http.square("POST", "/v2/orders/search", body=body).json()
     moved = first["orders"][0]["id"]
     latest = max(o["updated_at"] for o in world)
@@ -111,11 +125,23 @@ def test_advance_world_shows_up_in_incremental_reads(world_dir: Path, tmp_path: 
         last_seen = max(o["updated_at"] for o in before)
         advance_world(world, 2)
         after = _lines(world / "square" / "orders.jsonl")
-        body = {"location_ids": locations, "limit": 100, "query": {"sort": {"sort_field": "UPDATED_AT", "sort_order": "ASC"},
-                "filter": {"date_time_filter": {"updated_at": {"start_at": last_seen}}}}}
+        body = {
+            "location_ids": locations,
+            "limit": 100,
+            "query": {
+                "sort": {"sort_field": "UPDATED_AT", "sort_order": "ASC"},
+                "filter": {"date_time_filter": {"updated_at": {"start_at": last_seen}}},
+            },
+        }
         served = items(http.walk_square("POST", "/v2/orders/search", body=body), "orders")
+
     def instant(text: str) -> float:
         return datetime.fromisoformat(text).timestamp()
-    expected = {o["id"] for o in after if o.get("location_id") in locations and instant(o["updated_at"]) >= instant(last_seen)}
+
+    expected = {
+        o["id"]
+        for o in after
+        if o.get("location_id") in locations and instant(o["updated_at"]) >= instant(last_seen)
+    }
     assert {o["id"] for o in served} == expected
     assert len(after) >= len(before)
