@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 from pathlib import Path
 
@@ -53,7 +54,10 @@ def records_by_id(world: Path) -> dict[str, dict[str, str]]:
     return found
 
 
-def test_full_load_lands_the_world_counts_and_a_rerun_loads_nothing(tiny_world: Path) -> None:
+def test_full_load_lands_the_world_counts_and_a_rerun_loads_nothing(
+    tiny_world: Path, caplog: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[str]
+) -> None:
+    caplog.set_level(logging.DEBUG)
     with start_sandboxes(tiny_world) as sandboxes:
         config = source_config(sandboxes, tiny_world)
         first = run_all(config)
@@ -61,6 +65,9 @@ def test_full_load_lands_the_world_counts_and_a_rerun_loads_nothing(tiny_world: 
         again = run_all(config)
     assert {name: result.rows_loaded for name, result in again.items()} == {name: {} for name in again}
     assert all(result.quarantined == {} for result in first.values())
+    printed = capfd.readouterr()
+    assert "page 1" in caplog.text  # progress is visible ...
+    assert sandboxes.token not in caplog.text + printed.out + printed.err  # ... and no secret is
     brand = manifest(tiny_world)["brand"]["bluesky_handle"]
     posts = [json.loads(line) for line in (tiny_world / "bluesky/posts.jsonl").read_text().splitlines()]
     own = sum(post["author"]["handle"] == brand for post in posts)

@@ -68,15 +68,19 @@ def clean_fingerprints(world: Path, names: tuple[str, ...]) -> dict[str, str]:
 
 
 def test_429s_and_5xx_bursts_give_identical_tables(tiny_world: Path, tmp_path: Path,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+                                                   monkeypatch: pytest.MonkeyPatch,
+                                                   caplog: pytest.LogCaptureFixture) -> None:
     use_data_dir(monkeypatch, tmp_path / "clean")
     expected = clean_fingerprints(tiny_world, API_SOURCES)
     use_data_dir(monkeypatch, tmp_path / "faulty")
     faults = Faults(rate_limit_every=4, server_error_every=5, server_error_burst=2)
     with start_sandboxes(tiny_world, faults=faults) as sandboxes:
         run_all(source_config(sandboxes, tiny_world), API_SOURCES)
+        token = sandboxes.token
     assert table_fingerprints() == expected
     assert len(expected) > 20
+    assert "HTTP 429, retry" in caplog.text and "HTTP 503, retry" in caplog.text
+    assert token not in caplog.text
 
 
 def test_malformed_records_are_quarantined_with_reasons_and_the_rest_loads(tiny_world: Path) -> None:
