@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import requests
 
+from ingestion.sandbox.servers import start_sandboxes
 from ingestion.sandbox.servers.__main__ import parse_args
 
 REPO = Path(__file__).resolve().parents[3]
@@ -69,3 +72,22 @@ def test_cli_options_map_to_faults() -> None:
         7,
         0.1,
     )
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_fixed_ports_and_start_errors(world_dir: Path, tmp_path: Path) -> None:
+    port = _free_port()
+    with start_sandboxes(world_dir, ports={"square": port}) as sandboxes:
+        assert sandboxes.base_urls["square"] == f"http://127.0.0.1:{port}"
+        assert len({url.rsplit(":", 1)[1].split("/")[0] for url in sandboxes.base_urls.values()}) == 4
+        with pytest.raises(OSError, match=f"cannot listen on 127.0.0.1:{port}"):
+            start_sandboxes(world_dir, ports={"square": port})
+    with pytest.raises(ValueError, match="unknown vendors in ports"):
+        start_sandboxes(world_dir, ports={"shopfy": port})
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        start_sandboxes(tmp_path / "no-world")
