@@ -7,9 +7,10 @@ import pytest
 
 @pytest.fixture
 def person(warehouse, restricted_pii) -> dict[str, str]:
-    """A customer seen in more than one channel, with a North American phone, and its raw PII."""
+    """A customer seen on the web and in store, with a North American phone, and its raw PII."""
     (customer_id,) = warehouse.execute(
-        "select customer_id from marts.dim_customers where is_omnichannel and email_hash is not null "
+        "select customer_id from marts.dim_customers where channels like '%store%' and channels like '%web%' "
+        "and email_hash is not null "
         "and phone_masked like '+1%' and length(phone_masked) = 12 and name_masked like '% %' "
         "order by orders_count desc, customer_id limit 1").fetchone()
     return restricted_pii(customer_id)
