@@ -16,7 +16,7 @@ from ingestion.sandbox.world import truth
 from ingestion.sandbox.world.catalog import SHOPIFY_WAREHOUSE_LOCATION
 from ingestion.sandbox.world.ledger import Ledger
 from ingestion.sandbox.world.model import Activity
-from ingestion.sandbox.world.output import write_json, write_jsonl, write_parquet
+from ingestion.sandbox.world.output import BackgroundWriter, write_json, write_jsonl, write_parquet
 from ingestion.sandbox.world.render_shopify import ShopifyRenderer, assign_ids
 from ingestion.sandbox.world.render_social import google_locations, posts, reviews
 from ingestion.sandbox.world.render_square import SquareRenderer
@@ -73,6 +73,10 @@ def _materialise(world, out: Path, as_of: date) -> None:
         counts[relative.removesuffix(".jsonl")] = write_jsonl(out / relative, records)
 
     shopify_ids = assign_ids(world, activity, people)
+    accounts = {email: (key[0], shopify_ids.customers[key]) for email, key in shopify_ids.account_customer.items()}
+    web = WebRenderer(world, people, accounts, cut, shopify_ids.orders)
+    web_batches = web.batches(activity.web_events)
+    web_writer = BackgroundWriter(web.write_files, web_batches, out / "web_events")
     shopify = ShopifyRenderer(world, activity, shopify_ids, people, cut, ledger)
     emit("shopify/customers.jsonl", shopify.customers())
     emit("shopify/orders.jsonl", shopify.orders())
@@ -88,11 +92,10 @@ def _materialise(world, out: Path, as_of: date) -> None:
     emit("google/locations.jsonl", google_locations(world))
     emit("google/reviews.jsonl", reviews(world, activity, people, cut, ledger))
     emit("bluesky/posts.jsonl", posts(world, activity, people, cut, ledger))
-    accounts = {email: (key[0], shopify_ids.customers[key]) for email, key in shopify_ids.account_customer.items()}
-    web = WebRenderer(world, people, accounts, cut, ledger, shopify_ids.orders)
-    web_stats = web.write(activity.web_events, out / "web_events")
+    web_stats = web.note_truth(web_batches, ledger)
     counts["web_events/events"] = web_stats["events"]
     _write_truth(world, out, people_list, activity, ledger, cut)
+    web_writer.wait()
     write_json(out / "manifest.json", _manifest(world, as_of, counts, web_stats))
 
 

@@ -6,9 +6,10 @@ clock, the file name in a gzip header, dict-of-set iteration or the machine.
 
 import gzip
 import json
+import multiprocessing
 import os
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
 
@@ -73,3 +74,28 @@ def money(cents: int) -> str:
     sign = "-" if cents < 0 else ""
     cents = abs(cents)
     return f"{sign}{cents // 100}.{cents % 100:02d}"
+
+
+class BackgroundWriter:
+    """Runs a file-writing job in a forked child so it overlaps the caller's work (2 cores, one job each).
+
+    Where `fork` is unavailable the job simply runs inline. The job must only write files: nothing it
+    changes in memory reaches the parent.
+    """
+
+    def __init__(self, job: Callable[..., None], *args: object):
+        self.name = getattr(job, "__qualname__", "job")
+        self.process = None
+        if "fork" in multiprocessing.get_all_start_methods():
+            self.process = multiprocessing.get_context("fork").Process(target=job, args=args, daemon=True)
+            self.process.start()
+        else:
+            job(*args)
+
+    def wait(self) -> None:
+        if self.process is None:
+            return
+        self.process.join()
+        if self.process.exitcode != 0:
+            raise RuntimeError(f"world writer {self.name} failed in its child process (exit code "
+                               f"{self.process.exitcode}); its traceback is on stderr above")

@@ -48,15 +48,28 @@ def page_of(url: str) -> tuple[str, str]:
 
 
 class WebRenderer:
+    """Turns simulated web events into Segment records, hourly files and truth rows."""
+
     def __init__(self, world: World, people: dict[int, Person], accounts: dict[str, tuple[int, int]], cut: int,
-                 ledger: Ledger, order_ids: dict[tuple, int]):
+                 order_ids: dict[tuple, int]):
         """`accounts` maps a normalised e-mail to (created, Shopify customer id) of its account."""
-        self.world, self.people, self.cut, self.ledger = world, people, cut, ledger
+        self.world, self.people, self.cut = world, people, cut
         self.accounts = accounts
         self.order_ids = order_ids
 
-    def event(self, event: WebEvent) -> dict:
-        message_id = ids.uuid_id(self.world.seed, "message", event.key)
+    def message_id(self, event: WebEvent) -> str:
+        return ids.uuid_id(self.world.seed, "message", event.key)
+
+    @staticmethod
+    def campaign(event: WebEvent) -> dict | None:
+        """The utm campaign of the landing URL, or the campaign the visit came from (later pages)."""
+        campaign = campaign_of(event.url)
+        if campaign is None and event.campaign:
+            source, medium = CAMPAIGN_SOURCES.get(event.campaign, ("bluesky", "social"))
+            campaign = {"source": source, "medium": medium, "name": event.campaign}
+        return campaign
+
+    def record(self, event: WebEvent) -> dict:
         user_id = None
         account = self.accounts.get(event.account_email.strip().lower()) if event.account_email else None
         if account and account[0] <= event.timestamp:  # userId exists once the account does
@@ -64,13 +77,10 @@ class WebRenderer:
         path, page_name = page_of(event.url)
         context = {"page": {"path": path, "referrer": event.referrer, "url": event.url},
                    "userAgent": USER_AGENTS[event.user_agent], "library": _LIBRARY}
-        campaign = campaign_of(event.url)
-        if campaign is None and event.campaign:
-            source, medium = CAMPAIGN_SOURCES.get(event.campaign, ("bluesky", "social"))
-            campaign = {"source": source, "medium": medium, "name": event.campaign}
+        campaign = self.campaign(event)
         if campaign:
             context["campaign"] = campaign
-        record = {"messageId": message_id, "type": event.type}
+        record = {"messageId": self.message_id(event), "type": event.type}
         if event.type == "track":
             record["event"] = event.event
         elif event.type == "page":
@@ -85,45 +95,52 @@ class WebRenderer:
             record["traits"] = event.traits
         record["context"] = context
         record["receivedAt"] = utc_millis(event.delivered, event.key[2] * 37 + 250)
-        return record, message_id, campaign
+        return record
 
-    def write(self, events: list[WebEvent], folder: Path) -> dict[str, int]:
-        """Write every hourly file not on disk yet; note owners and touchpoints of all delivered events."""
+    def batches(self, events: list[WebEvent]) -> list[tuple[int, list[WebEvent]]]:
+        """Events delivered before the cut, grouped by UTC delivery hour (epoch hours), in file order."""
         by_hour: dict[int, list[WebEvent]] = defaultdict(list)
-        anonymous_owner: dict[str, str] = {}
         for event in events:
             if event.delivered < self.cut:
                 by_hour[event.delivered // 3600].append(event)
-        files = {"files": 0, "events": 0, "redelivered_files": 0}
-        for hour in sorted(by_hour):
-            batch = sorted(by_hour[hour], key=lambda e: (e.timestamp, e.key))
-            rendered = []
+        return [(hour, sorted(by_hour[hour], key=lambda e: (e.timestamp, e.key))) for hour in sorted(by_hour)]
+
+    def file_names(self, hour: int) -> tuple[str, bool, str | None]:
+        """(file name, gzipped?, re-delivery file name or None) of an hour, fixed by seed and hour."""
+        flavour = ids.digest(self.world.seed, "web-file", hour, 1)[0]
+        stamp = f"{day_of(hour * 3600):%Y%m%d}-{hour % 24:02d}"
+        compress = flavour < 51
+        return (f"events-{stamp}.jsonl" + (".gz" if compress else ""), compress,
+                f"events-{stamp}-redelivery.jsonl" if flavour >= 252 else None)
+
+    def write_files(self, batches: list[tuple[int, list[WebEvent]]], folder: Path) -> None:
+        """Write every hourly file not on disk yet (existing ones hold the same events by construction)."""
+        for hour, batch in batches:
+            name, compress, redelivery = self.file_names(hour)
+            targets = [(folder / name, compress)] + ([(folder / redelivery, False)] if redelivery else [])
+            missing = [(path, gz) for path, gz in targets if not path.exists()]
+            if missing:
+                records = [self.record(event) for event in batch]
+                for path, gz in missing:
+                    write_jsonl(path, records, gz)
+
+    def note_truth(self, batches: list[tuple[int, list[WebEvent]]], ledger: Ledger) -> dict[str, int]:
+        """Touchpoints and anonymousId owners of the delivered events; returns file and event counts."""
+        anonymous_owner: dict[str, str] = {}
+        stats = {"files": len(batches), "events": 0, "redelivered_files": 0}
+        for hour, batch in batches:
+            stats["events"] += len(batch)
+            stats["redelivered_files"] += self.file_names(hour)[2] is not None
             for event in batch:
-                record, message_id, campaign = self.event(event)
-                rendered.append(record)
                 person_id = self.people[event.person].person_id
                 anonymous_owner.setdefault(event.anonymous_id, person_id)
                 kind = ("identify" if event.type == "identify" else "page_view" if event.type == "page"
                         else TOUCHPOINT_TYPE.get(event.event))
                 if kind:
-                    self.ledger.touch(Touchpoint(person_id, "web", kind, event.timestamp, "web_events", message_id,
-                                                 None, sku=event.properties.get("sku"),
-                                                 campaign=campaign["name"] if campaign else None))
-            flavour = ids.digest(self.world.seed, "web-file", hour, 1)[0]
-            stamp = f"{day_of(hour * 3600):%Y%m%d}-{hour % 24:02d}"
-            compress = flavour < 51
-            name = f"events-{stamp}.jsonl" + (".gz" if compress else "")
-            files["files"] += 1
-            files["events"] += len(rendered)
-            self._write_once(folder / name, rendered, compress)
-            if flavour >= 252:
-                self._write_once(folder / f"events-{stamp}-redelivery.jsonl", rendered, False)
-                files["redelivered_files"] += 1
+                    campaign = self.campaign(event)
+                    ledger.touch(Touchpoint(person_id, "web", kind, event.timestamp, "web_events",
+                                            self.message_id(event), None, sku=event.properties.get("sku"),
+                                            campaign=campaign["name"] if campaign else None))
         for anonymous_id, person_id in sorted(anonymous_owner.items()):
-            self.ledger.own("web_events", "anonymous_ids", anonymous_id, person_id)
-        return files
-
-    @staticmethod
-    def _write_once(path: Path, records: list[dict], compress: bool) -> None:
-        if not path.exists():
-            write_jsonl(path, records, compress)
+            ledger.own("web_events", "anonymous_ids", anonymous_id, person_id)
+        return stats
