@@ -8,6 +8,8 @@ from dashboards.layout import page_context
 
 DATA_DRIVEN = "markov"
 BASELINE = "last_touch"
+MODEL_LABELS = {"first_touch": "first touch", "last_touch": "last touch", "linear": "linear",
+                "time_decay": "time decay", "position_based": "position based", "markov": "data-driven (Markov)"}
 
 context = page_context()
 snapshot, filters = context.snapshot, context.filters
@@ -21,8 +23,8 @@ if credit.empty:
     st.stop()
 
 st.subheader("Channel credit under each model")
-bars = px.bar(credit, x="channel", y="credit_amount", color="model", barmode="group",
-              labels={"credit_amount": "credited revenue (USD)"})
+bars = px.bar(credit.replace({"model": MODEL_LABELS}), x="channel", y="credit_amount", color="model",
+              barmode="group", labels={"credit_amount": "credited revenue (USD)"})
 bars.update_layout(margin={"t": 10}, height=380)
 st.plotly_chart(bars, key="credit_by_model")
 
