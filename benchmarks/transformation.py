@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -101,6 +102,10 @@ def measure_incremental(ctx: BenchContext, data_dir: Path, world: Path) -> dict:
                                                              "target_path": target}, env=env))
     incremental, full = Timing([r.seconds for r in incremental_runs]), Timing([r.seconds for r in full_runs])
     manifest_models = [n for n in incremental_runs[-1].result["nodes"] if "model." in n["unique_id"]]
+    manifest = json.loads((Path(target) / "manifest.json").read_text())
+    incremental_models = sorted(node["name"] for node in manifest["nodes"].values()
+                                if node["resource_type"] == "model"
+                                and node.get("config", {}).get("materialized") == "incremental")
     return {
         "rows_loaded_by_day_one": {s: sum(v["rows_loaded"].values()) for s, v in reload.result.items()},
         "incremental": incremental.to_dict(),
@@ -108,6 +113,7 @@ def measure_incremental(ctx: BenchContext, data_dir: Path, world: Path) -> dict:
         "ratio": round(incremental.median / full.median, 3),
         "meets_target": incremental.median / full.median < INCREMENTAL_TARGET,
         "models": len(manifest_models),
+        "incremental_models": incremental_models,
     }
 
 
@@ -150,7 +156,9 @@ def measure(ctx: BenchContext) -> Section:
              [f"ratio (target < {INCREMENTAL_TARGET})", incremental["ratio"], None, None]]))
         headline.append(f"incremental/full {incremental['ratio']:.2f} "
                         f"({'meets' if incremental['meets_target'] else 'MISSES'} < {INCREMENTAL_TARGET})")
-        section.notes.append(f"Rows loaded by the day-one re-ingest: {incremental['rows_loaded_by_day_one']}.")
+        section.notes.append(f"Rows loaded by the day-one re-ingest: {incremental['rows_loaded_by_day_one']}; "
+                             f"{len(incremental['incremental_models'])} of {incremental['models']} models are "
+                             f"incremental: {', '.join(incremental['incremental_models']) or 'none'}.")
     section.figures["headline"] = headline
     section.notes += [
         ("Both sides of each comparison run in fresh processes on the same raw.duckdb in the same harness run, "
