@@ -1,6 +1,6 @@
 """Shopify Admin REST API 2024-04 sandbox: customers, orders, abandoned checkouts, products.
 
-Faithful: `X-Shopify-Access-Token` auth with Shopify's error bodies, `limit` (default 50, max 250),
+Faithful: `X-Shopify-Access-Token` auth with Shopify's error bodies, `limit` (default 50, above 250 a 400),
 `updated_at_min/max`, `created_at_min/max`, `since_id`, `ids`, `fields`, order and checkout `status`
 (open by default, as Shopify, so a full pull must send `status=any`), cursor pagination through the
 `Link` header (absolute URLs, quoted rel, `previous` and `next`, page_info URLs carrying only
@@ -216,9 +216,8 @@ def _list_handler(resource: ShopifyResource):
             limit = int(params.get("limit", DEFAULT_LIMIT))
         except ValueError as exc:
             raise RequestRejected("expected Integer", field="limit") from exc
-        if limit < 1:
-            raise RequestRejected("limit must be greater than 0", field="limit")
-        limit = min(limit, MAX_LIMIT)
+        if not 1 <= limit <= MAX_LIMIT:
+            raise RequestRejected(f"limit must be between 1 and {MAX_LIMIT}", field="limit")
         fields = params.get("fields")
         if "page_info" in params:
             extra = sorted(set(params) - _PAGE_INFO_COMPANIONS)

@@ -107,7 +107,8 @@ def test_shopify_page_info_refuses_other_filters(http: VendorHttp) -> None:
 def test_shopify_limits(http: VendorHttp, world_records) -> None:
     customers = world_records("shopify/customers.jsonl")
     assert len(http.shopify("/customers.json").json()["customers"]) == min(50, len(customers))
-    assert len(http.shopify("/customers.json", limit=1000).json()["customers"]) == min(250, len(customers))
+    assert len(http.shopify("/customers.json", limit=250).json()["customers"]) == min(250, len(customers))
+    assert http.shopify("/customers.json", limit=251).json() == {"errors": {"limit": "limit must be between 1 and 250"}}
     assert http.shopify("/customers.json", limit=0).status_code == 400
 
 
