@@ -36,7 +36,7 @@
     {%- set digits = "regexp_replace(" ~ without_extension ~ ", '[^0-9]', '', 'g')" -%}
     case
         when starts_with({{ without_extension }}, '+') and length({{ digits }}) between 8 and 15 then '+' || {{ digits }}
-        when starts_with({{ digits }}, '00') and length({{ digits }}) between 10 and 17 then '+' || substr({{ digits }}, 3)
+        when starts_with({{ digits }}, '00') and length({{ digits }}) between 12 and 17 then '+' || substr({{ digits }}, 3)
         when length({{ digits }}) = 10 then '+1' || {{ digits }}
         when length({{ digits }}) = 11 and starts_with({{ digits }}, '1') then '+' || {{ digits }}
     end

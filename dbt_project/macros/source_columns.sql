@@ -3,14 +3,26 @@
     columns and tables through these helpers, which look the relation up at run time only (dbt parse
     needs no database). -#}
 
+{#- The lower-cased column names of a relation; none when they cannot be known (at parse time, or in
+    a unit test, where the source is a fixture CTE with no catalog entry): then every column is
+    assumed present. A missing optional table (none) has no columns. -#}
 {% macro relation_columns(relation) -%}
-    {%- if not execute or relation is none -%}{{ return([]) }}{%- endif -%}
-    {%- set columns = adapter.get_columns_in_relation(relation) -%}
-    {{ return(columns | map(attribute='name') | map('lower') | list) }}
+    {%- if relation is none -%}{{ return([]) }}{%- endif -%}
+    {%- if not execute -%}{{ return(none) }}{%- endif -%}
+    {%- set columns = adapter.get_columns_in_relation(relation) | map(attribute='name') | map('lower') | list -%}
+    {{ return(columns if columns else none) }}
+{%- endmacro %}
+
+{#- The columns of a source's raw table, looked up by the sources' naming convention (catalog raw,
+    schema = dlt dataset = source name) rather than through source(): in a unit test source() is the
+    fixture CTE, whose columns are the raw table's. -#}
+{% macro source_columns(source_name, table_name) -%}
+    {%- if not execute -%}{{ return(none) }}{%- endif -%}
+    {{ return(relation_columns(api.Relation.create(database='raw', schema=source_name, identifier=table_name))) }}
 {%- endmacro %}
 
 {% macro col_or_null(columns, name, data_type) -%}
-    {%- if not execute or name | lower in columns -%}cast({{ adapter.quote(name) }} as {{ data_type }})
+    {%- if columns is none or name | lower in columns -%}cast({{ adapter.quote(name) }} as {{ data_type }})
     {%- else -%}cast(null as {{ data_type }}){%- endif -%}
 {%- endmacro %}
 

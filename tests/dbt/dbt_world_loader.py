@@ -8,11 +8,12 @@ reviews, `feed` on posts), so the dbt project sees what it sees in production wi
 import gzip
 import json
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import dlt
-from dbt.cli.main import dbtRunner
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
 
@@ -79,18 +80,19 @@ def load_world(world_dir: Path, data_dir: Path, extra: dict[tuple[str, str], lis
 
 
 def run_dbt(data_dir: Path, *args: str) -> None:
-    """Run dbt in-process against data_dir; raise with dbt's own message when anything fails."""
-    os.environ["SEAMLINE_DATA_DIR"] = str(Path(data_dir).absolute())
-    os.environ.setdefault("SEAMLINE_PII_SALT", "test-salt")
-    os.environ["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "false"
-    result = dbtRunner().invoke([
-        *args, "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
-        "--target-path", str(Path(data_dir) / "dbt_target"), "--log-path", str(Path(data_dir) / "dbt_logs"),
-        "--quiet",
-    ])
-    if not result.success:
-        failures = []
-        for node_result in getattr(result.result, "results", None) or []:
-            if str(node_result.status) not in ("success", "pass"):
-                failures.append(f"{node_result.node.unique_id}: {node_result.status}: {node_result.message}")
-        raise AssertionError(f"dbt {' '.join(args)} failed: {result.exception or ''}\n" + "\n".join(failures))
+    """Run dbt against data_dir in a child process (dbt-duckdb keeps its DuckDB connection open for
+    the life of the process, which would lock the warehouse against the test's own reads)."""
+    data_dir = Path(data_dir).absolute()
+    env = os.environ | {
+        "SEAMLINE_DATA_DIR": str(data_dir), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        "SEAMLINE_PII_SALT": os.environ.get("SEAMLINE_PII_SALT", "test-salt"),
+    }
+    command = [
+        str(Path(sys.executable).with_name("dbt")), *args, "--project-dir", str(DBT_PROJECT_DIR),
+        "--profiles-dir", str(DBT_PROJECT_DIR), "--target-path", str(data_dir / "dbt_target"),
+        "--log-path", str(data_dir / "dbt_logs"),
+    ]
+    finished = subprocess.run(command, check=False, env=env, capture_output=True, text=True, timeout=600)
+    if finished.returncode != 0:
+        problems = [line for line in finished.stdout.splitlines() if "ERROR" in line or "FAIL" in line or "Error" in line]
+        raise AssertionError(f"dbt {' '.join(args)} failed (exit {finished.returncode}):\n" + "\n".join(problems[-40:]))

@@ -35,7 +35,7 @@ select
     shopify_pickup_locations.shopify_location_id
 from square_locations
 left join shopify_pickup_locations
-    {#- the pickup line may carry the store's short name ("Pearl District" for "Larkspur Pearl District") -#}
+    {# the pickup line may carry the store's short name ("Pearl District" for "Larkspur Pearl District") #}
     on lower(trim(square_locations.location_name)) = shopify_pickup_locations.location_name_key
     or ends_with(lower(trim(square_locations.location_name)), ' ' || shopify_pickup_locations.location_name_key)
 left join google_locations using (square_location_id)

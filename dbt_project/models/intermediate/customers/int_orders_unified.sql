@@ -15,8 +15,9 @@ shopify_orders as (
 pickup_lines as (
     select shipping_lines.shopify_order_id, min(locations.location_id) as location_id
     from {{ ref('stg_shopify__shipping_lines') }} as shipping_lines
+    {# the line carries the store's name, possibly without the brand ("Pearl District") #}
     inner join locations on lower(trim(shipping_lines.title)) = lower(trim(locations.location_name))
-        or lower(trim(shipping_lines.code)) = lower(trim(locations.location_name))
+        or ends_with(lower(trim(locations.location_name)), ' ' || lower(trim(shipping_lines.title)))
     group by all
 ),
 

@@ -4,7 +4,9 @@
                    names (a store kiosk, a shared inbox) -> never links;
     - shared:      2..max incompatible first names (a family email or phone) -> links only records
                    whose first names agree;
-    - personal:    otherwise -> links every record carrying it. -#}
+    - personal:    otherwise -> links every record carrying it.
+    A record without a name (a web identify) lends the value the names found on its other values:
+    a family phone typed next to the daughter's email is seen as shared, not as the mother's. -#}
 
 with identifiers as (
     select identifiers.identifier_type, identifiers.identifier_value, identifiers.node_id, nodes.first_name_key
@@ -12,10 +14,28 @@ with identifiers as (
     inner join {{ ref('int_identity_nodes') }} as nodes using (node_id)
 ),
 
-names as (
+direct_names as (
     select distinct identifier_type, identifier_value, first_name_key
     from identifiers
     where first_name_key is not null
+),
+
+borrowed_names as (
+    select distinct nameless.identifier_type, nameless.identifier_value, direct_names.first_name_key
+    from identifiers as nameless
+    inner join identifiers as sibling
+        on nameless.node_id = sibling.node_id
+        and (nameless.identifier_type <> sibling.identifier_type or nameless.identifier_value <> sibling.identifier_value)
+    inner join direct_names
+        on sibling.identifier_type = direct_names.identifier_type
+        and sibling.identifier_value = direct_names.identifier_value
+    where nameless.first_name_key is null
+),
+
+names as (
+    select * from direct_names
+    union
+    select * from borrowed_names
 ),
 
 conflicting_names as (

@@ -1,5 +1,5 @@
 {%- set src = source('bluesky', 'posts') -%}
-{%- set cols = relation_columns(src) -%}
+{%- set cols = source_columns('bluesky', 'posts') -%}
 
 with source as (
     select * from {{ src }}

@@ -1,6 +1,6 @@
 {#- starRating is an enum (ONE..FIVE); the reviewer is only a display name, often "First L.". -#}
 {%- set src = source('google_reviews', 'reviews') -%}
-{%- set cols = relation_columns(src) -%}
+{%- set cols = source_columns('google_reviews', 'reviews') -%}
 
 with source as (
     select * from {{ src }}

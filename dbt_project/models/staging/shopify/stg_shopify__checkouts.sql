@@ -1,5 +1,5 @@
 {%- set src = source('shopify', 'checkouts') -%}
-{%- set cols = relation_columns(src) -%}
+{%- set cols = source_columns('shopify', 'checkouts') -%}
 
 with source as (
     select * from {{ src }}

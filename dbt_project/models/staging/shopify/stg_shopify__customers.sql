@@ -1,5 +1,5 @@
 {%- set src = source('shopify', 'customers') -%}
-{%- set cols = relation_columns(src) -%}
+{%- set cols = source_columns('shopify', 'customers') -%}
 
 with source as (
     select * from {{ src }}

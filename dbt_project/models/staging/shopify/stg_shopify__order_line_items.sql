@@ -1,5 +1,5 @@
 {%- set src = source('shopify', 'orders__line_items') -%}
-{%- set cols = relation_columns(src) -%}
+{%- set cols = source_columns('shopify', 'orders__line_items') -%}
 
 with source as (
     select * from {{ src }}

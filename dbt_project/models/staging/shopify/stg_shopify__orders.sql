@@ -1,5 +1,5 @@
 {%- set src = source('shopify', 'orders') -%}
-{%- set cols = relation_columns(src) -%}
+{%- set cols = source_columns('shopify', 'orders') -%}
 
 with source as (
     select * from {{ src }}

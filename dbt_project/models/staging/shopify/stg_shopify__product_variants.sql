@@ -1,8 +1,8 @@
 {#- Web prices per SKU (one row per variant), for price consistency against store prices. -#}
 {%- set products = source('shopify', 'products') -%}
 {%- set variants = source('shopify', 'products__variants') -%}
-{%- set product_cols = relation_columns(products) -%}
-{%- set cols = relation_columns(variants) -%}
+{%- set product_cols = source_columns('shopify', 'products') -%}
+{%- set cols = source_columns('shopify', 'products__variants') -%}
 
 with products as (
     select

@@ -1,5 +1,5 @@
 {%- set src = source('square', 'customers') -%}
-{%- set cols = relation_columns(src) -%}
+{%- set cols = source_columns('square', 'customers') -%}
 
 select
     cast(id as varchar)                                                       as square_customer_id,

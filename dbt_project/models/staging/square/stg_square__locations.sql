@@ -1,5 +1,5 @@
 {%- set src = source('square', 'locations') -%}
-{%- set cols = relation_columns(src) -%}
+{%- set cols = source_columns('square', 'locations') -%}
 
 select
     cast(id as varchar)                                                       as square_location_id,

@@ -1,5 +1,5 @@
 {%- set src = source('square', 'orders__line_items') -%}
-{%- set cols = relation_columns(src) -%}
+{%- set cols = source_columns('square', 'orders__line_items') -%}
 
 with orders as (
     select dlt_id, square_order_id from {{ ref('stg_square__orders') }}

@@ -1,6 +1,6 @@
 {#- Square money is integer minor units: divided by 100 into decimal major units. -#}
 {%- set src = source('square', 'orders') -%}
-{%- set cols = relation_columns(src) -%}
+{%- set cols = source_columns('square', 'orders') -%}
 
 select
     cast(id as varchar)                                                       as square_order_id,

@@ -1,5 +1,5 @@
 {%- set src = source('square', 'payments') -%}
-{%- set cols = relation_columns(src) -%}
+{%- set cols = source_columns('square', 'payments') -%}
 
 select
     cast(id as varchar)                                                       as square_payment_id,

@@ -1,5 +1,5 @@
 {%- set src = source('square', 'refunds') -%}
-{%- set cols = relation_columns(src) -%}
+{%- set cols = source_columns('square', 'refunds') -%}
 
 select
     cast(id as varchar)                                                       as square_refund_id,

@@ -1,6 +1,6 @@
 {#- Segment-style events. Re-delivered files repeat a messageId: the first copy wins. -#}
 {%- set src = source('web_events', 'events') -%}
-{%- set cols = relation_columns(src) -%}
+{%- set cols = source_columns('web_events', 'events') -%}
 
 with source as (
     select * from {{ src }}
