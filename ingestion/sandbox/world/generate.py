@@ -42,6 +42,7 @@ def generate_world(scale: str, seed: int, out: Path, *, as_of: date | None = Non
     Existing source and truth files in `out` are replaced; the directory itself is kept.
     """
     out = Path(out).absolute()
+    (out / "manifest.json").unlink(missing_ok=True)  # written last: absent until the new world is complete
     for name in _SOURCE_DIRS + ("web_events",):
         shutil.rmtree(out / name, ignore_errors=True)
     world = build_world(seed, scale_named(scale))
