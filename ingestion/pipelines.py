@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import dlt
+from dlt.common.configuration.exceptions import ConfigFieldMissingException
 from dlt.common.pipeline import LoadInfo
+from dlt.common.runtime.collector import Collector, LogCollector
 from dlt.extract.source import DltSource
 from dlt.pipeline.exceptions import PipelineStepFailed
 
@@ -59,8 +61,12 @@ def pipeline_name(source: str) -> str:
     return f"seamline_{source}"
 
 
-def make_pipeline(source: str, progress: str = "log") -> dlt.Pipeline:
-    """The pipeline for `source`: DuckDB at raw.duckdb, dataset = source name, state under the data dir."""
+def make_pipeline(source: str, progress: Collector | None = None) -> dlt.Pipeline:
+    """The pipeline for `source`: DuckDB at raw.duckdb, dataset = source name, state under the data dir.
+
+    Progress (rows per table, every 5 s) goes to the `seamline.ingestion` logger unless `progress`
+    says otherwise.
+    """
     if source not in SOURCES:
         raise ValueError(f"unknown source {source!r}; known sources: {', '.join(SOURCES)}")
     database = raw_db()
@@ -70,7 +76,7 @@ def make_pipeline(source: str, progress: str = "log") -> dlt.Pipeline:
         destination=dlt.destinations.duckdb(str(database)),
         dataset_name=source,
         pipelines_dir=str(dlt_pipelines_dir()),
-        progress=progress,
+        progress=progress or LogCollector(log_period=5.0, logger=logger, dump_system_stats=False),
     )
 
 
@@ -137,14 +143,17 @@ def run_source(
 def main(argv: Sequence[str] | None = None) -> int:
     """CLI: run the named sources (all by default) and print rows loaded and quarantined."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("sources", nargs="*", choices=[*SOURCES, []], default=list(SOURCES))
+    parser.add_argument("sources", nargs="*", metavar="SOURCE", help=f"any of {', '.join(SOURCES)} (default: all)")
     args = parser.parse_args(argv)
+    unknown = sorted(set(args.sources) - set(SOURCES))
+    if unknown:
+        parser.error(f"unknown source(s) {', '.join(unknown)}; choose from {', '.join(SOURCES)}")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     for name in args.sources or SOURCES:
         try:
             result = run_source(name)
-        except SourceError as error:
-            print(f"FAILED {error}", file=sys.stderr)
+        except (SourceError, ConfigFieldMissingException) as error:
+            print(f"FAILED {name}: {error}", file=sys.stderr)
             return 1
         print(f"{name}: {result.total_rows} rows {result.rows_loaded}, quarantined {result.quarantined}")
     return 0
