@@ -281,10 +281,11 @@ class ShopifyRenderer:
         line = order.lines[i]
         product = self.products[line.sku]
         line_id = self.ids.line_items[(order.key, i)]
+        fulfilled = order.fulfilled_at is not None and order.fulfilled_at < self.cut
         return {
             "id": line_id, "admin_graphql_api_id": gid("LineItem", line_id),
-            "fulfillable_quantity": 0 if order.fulfilled_at and order.fulfilled_at < self.cut else line.quantity,
-            "fulfillment_service": "manual", "fulfillment_status": None, "gift_card": False, "grams": 450,
+            "fulfillable_quantity": 0 if fulfilled else line.quantity,
+            "fulfillment_service": "manual", "fulfillment_status": "fulfilled" if fulfilled else None, "gift_card": False, "grams": 450,
             "name": product.title, "price": money(line.unit_cents), "product_exists": True,
             "product_id": product.shopify_product_id, "quantity": line.quantity, "requires_shipping": True,
             "sku": line.sku, "taxable": True, "title": product.title, "total_discount": "0.00",
