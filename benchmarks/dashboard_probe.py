@@ -110,12 +110,12 @@ def _settle(page: Any) -> None:
     page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
 
 
-def browser_render_times(loads: int) -> dict[str, Any]:
+def browser_render_times(reloads: int, navigations: int) -> dict[str, Any]:
     """Per page, in Debian's chromium driven by Playwright: seconds to a finished render.
 
     - `first_s`: the first full load of the page (cold: the server's first run of it);
-    - `reload_s`: `loads` further full page loads (new session each time);
-    - `navigate_s`: `loads` in-app navigations to the page from another page through the sidebar
+    - `reload_s`: `reloads` further full page loads (new session each time);
+    - `navigate_s`: `navigations` in-app navigations to the page from another page through the sidebar
       (what a reader does after the first load): from the click until Streamlit's script run for
       the page has finished and two frames were painted.
     """
@@ -139,14 +139,14 @@ def browser_render_times(loads: int) -> dict[str, Any]:
             for name in names:
                 target = url if name == "overview" else f"{url}/{name}"
                 seconds = []
-                for _ in range(loads + 1):
+                for _ in range(reloads + 1):
                     started = time.perf_counter()
                     page.goto(target, wait_until="commit")
                     _settle(page)
                     seconds.append(time.perf_counter() - started)
                 results[name].update(first_s=seconds[0], reload_s=seconds[1:],
                                      exceptions_shown=page.locator('[data-testid="stException"]').count())
-            for _ in range(loads):
+            for _ in range(navigations):
                 for name in [*names[1:], names[0]]:
                     link = page.locator(f'[data-testid="stSidebarNav"] a[href="{url}/{"" if name == "overview" else name}"]')
                     page.evaluate(ARM_WATCH)
