@@ -10,7 +10,7 @@ import duckdb
 import pytest
 from ingestion_stub import StubRequest, StubResponse, StubServer
 
-from ingestion.common.errors import SourceAuthError
+from ingestion.common.errors import SourceAuthError, SourceUnavailableError
 from ingestion.pipelines import run_source
 from orchestration.paths import raw_db
 
@@ -28,6 +28,7 @@ class FakeShop:
 
     def __init__(self, customers: list[dict]) -> None:
         self.customers = customers
+        self.down = False
 
     @staticmethod
     def updated_since(record: dict, minimum: str | None) -> bool:
@@ -37,6 +38,8 @@ class FakeShop:
             return True  # a broken record is still served, as a real API would
 
     def __call__(self, request: StubRequest) -> StubResponse:
+        if self.down:
+            return StubResponse(503, {"errors": "Service Unavailable"})
         if request.headers.get("x-shopify-access-token") != TOKEN:
             return StubResponse(401, {"errors": "[API] Invalid API key or access token (unrecognized login or wrong password)"})
         limit = int(request.query.get("limit", 50))
@@ -61,9 +64,9 @@ def table(sql: str) -> list[tuple]:
         return connection.execute(sql).fetchall()
 
 
-def run(stub: StubServer, token: str = TOKEN):
+def run(stub: StubServer, token: str = TOKEN, max_retry_seconds: float = 120.0):
     return run_source("shopify", resources=["customers"], base_url=f"{stub.url}/admin/api/2024-04",
-                      access_token=token, page_size=3)
+                      access_token=token, page_size=3, max_retry_seconds=max_retry_seconds)
 
 
 def test_full_then_incremental_loads_follow_page_info_and_replace_updated_rows() -> None:
@@ -118,3 +121,19 @@ def test_wrong_token_fails_fast_naming_source_and_fix_without_the_token() -> Non
     message = str(failure.value)
     assert message.startswith("shopify: GET /admin/api/2024-04/customers.json: HTTP 401")
     assert "SOURCES__SHOPIFY__ACCESS_TOKEN" in message and TOKEN not in message
+
+
+def test_a_failed_run_keeps_loaded_data_and_the_next_run_resumes_from_the_committed_cursor() -> None:
+    shop = FakeShop([customer(i, f"2024-03-0{i}T10:00:00-05:00") for i in range(1, 5)])
+    with StubServer(shop) as stub:
+        assert run(stub).rows_loaded == {"customers": 4}
+        shop.customers.append(customer(5, "2024-04-01T08:00:00-04:00"))
+        shop.down = True
+        with pytest.raises(SourceUnavailableError) as failure:
+            run(stub, max_retry_seconds=1.0)
+        assert str(failure.value).startswith("shopify: GET /admin/api/2024-04/customers.json: gave up after")
+        assert table("select count(*) from shopify.customers") == [(4,)]
+        shop.down = False
+        assert run(stub).rows_loaded == {"customers": 1}
+        assert stub.requests[-1].query["updated_at_min"] == "2024-03-04T10:00:00-05:00"
+    assert table("select count(*) from shopify.customers") == [(5,)]
