@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 import pytest
 from ingestion_stub import StubRequest, StubResponse, StubServer
@@ -13,7 +14,7 @@ from ingestion.common.http import make_client
 TOKEN = "shpat_secret_token_123"
 
 
-def scripted(*responses: StubResponse) -> callable:
+def scripted(*responses: StubResponse) -> Callable[[StubRequest], StubResponse]:
     """A handler answering with `responses` in order, then 200s."""
     queue = list(responses)
 
