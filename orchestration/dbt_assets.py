@@ -51,23 +51,25 @@ def build_dbt_assets() -> dg.AssetsDefinition:
         dagster_dbt_translator=SeamlineDbtTranslator(),
     )
     def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
-        """``dbt build``: models and their tests; failing tests become failed checks, not a crash.
+        """``dbt build``: models and their tests; failing data tests become failed checks, not a crash.
 
-        A model that errors still fails the step (after every result is reported), because a
-        missing table is not a quality verdict.
+        A model that errors, or a failing unit test (dbt then skips the model), still fails the step
+        after every result is reported, because a missing table is not a quality verdict.
         """
         dbt_environment()
-        invocation = dbt.cli(["build"], context=context, raise_on_error=False)
+        target = project.target_path / "runs" / context.run.run_id  # under the data dir, one per run
+        invocation = dbt.cli(["build"], context=context, raise_on_error=False, target_path=target)
         yield from invocation.stream()
-        errored = [
+        broken = [
             result["unique_id"]
             for result in invocation.get_artifact("run_results.json").get("results", [])
             if result.get("status") == "error"
+            or (result.get("status") == "fail" and result["unique_id"].startswith("unit_test."))
         ]
-        if errored:
+        if broken:
             raise dg.Failure(
-                description=f"dbt build: {len(errored)} node(s) errored: {', '.join(errored[:10])}",
-                metadata={"errored_nodes": errored},
+                description=f"dbt build: {len(broken)} model(s) or unit test(s) broke: {', '.join(broken[:10])}",
+                metadata={"broken_nodes": broken},
             )
 
     return dbt_models
