@@ -59,10 +59,12 @@ reviews as (
         resolved.customer_id,
         count(*)                                                              as review_count,
         avg(reviews.star_rating)                                              as avg_rating,
-        max(reviews.star_rating)                                              as best_rating
+        max(reviews.star_rating)                                              as best_rating,
+        avg(sentiment.sentiment_compound)                                     as avg_sentiment
     from {{ ref('stg_google_reviews__reviews') }} as reviews
     inner join {{ ref('int_identity_resolved_nodes') }} as resolved
         on resolved.node_id = 'google_reviews:reviews:' || reviews.review_id
+    left join {{ ref('int_review_sentiment') }} as sentiment using (review_id)
     where resolved.customer_id is not null
     group by all
 ),
@@ -110,7 +112,7 @@ select
     end                                                                       as rfm_segment,
     coalesce(reviews.review_count, 0)                                         as review_count,
     cast(reviews.avg_rating as decimal(4, 2))                                 as avg_rating,
-    cast(null as double)                                                      as avg_sentiment,
+    cast(reviews.avg_sentiment as double)                                     as avg_sentiment,
     coalesce(activity.social_posts, 0)                                        as social_posts,
     case
         when orders.customer_id is not null and (reviews.best_rating >= 4 or activity.social_posts > 0) then 'advocate'
