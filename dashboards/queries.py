@@ -348,10 +348,10 @@ order by r.week_start, location_name
 """
 
 REVIEWS_TOTALS = """
-select sum(reviews) as reviews,
+select sum(reviews)::bigint as reviews,
        (sum(avg_rating * reviews) / nullif(sum(reviews), 0))::double as avg_rating,
        (sum(responded_reviews)::double / nullif(sum(reviews), 0)) as response_rate,
-       sum(social_mentions) as social_mentions,
+       sum(social_mentions)::bigint as social_mentions,
        (sum(negative_mentions)::double / nullif(sum(social_mentions), 0)) as negative_mention_share
 from marts.kpi_reviews_social_weekly
 where week_start >= date_trunc('week', ?::timestamp) and week_start < ?
@@ -399,18 +399,18 @@ order by abs(price_gap) desc, day desc, sku
 """
 
 FULFILMENT_TOTALS = """
-select sum(orders) filter (where purchase_channel = 'web') as web_orders, sum(bopis_orders) as bopis_orders,
-       sum(ship_from_store_orders) as ship_from_store_orders, sum(returns) as returns,
-       sum(cross_channel_returns) as cross_channel_returns
+select (sum(orders) filter (where purchase_channel = 'web'))::bigint as web_orders,
+       sum(bopis_orders)::bigint as bopis_orders, sum(ship_from_store_orders)::bigint as ship_from_store_orders,
+       sum(returns)::bigint as returns, sum(cross_channel_returns)::bigint as cross_channel_returns
 from marts.kpi_fulfilment_returns
 where day >= ?::date and day < ?::date and (?::varchar is null or location_id = ?)
 """
 
 FULFILMENT_WEEKLY = """
-select date_trunc('week', day)::date as week, sum(ship_to_home_orders) as ship_to_home_orders,
-       sum(bopis_orders) as bopis_orders, sum(ship_from_store_orders) as ship_from_store_orders,
-       sum(in_store_orders) as in_store_orders, sum(returns) as returns,
-       sum(cross_channel_returns) as cross_channel_returns
+select date_trunc('week', day)::date as week, sum(ship_to_home_orders)::bigint as ship_to_home_orders,
+       sum(bopis_orders)::bigint as bopis_orders, sum(ship_from_store_orders)::bigint as ship_from_store_orders,
+       sum(in_store_orders)::bigint as in_store_orders, sum(returns)::bigint as returns,
+       sum(cross_channel_returns)::bigint as cross_channel_returns
 from marts.kpi_fulfilment_returns
 where day >= ?::date and day < ?::date and (?::varchar is null or location_id = ?)
 group by all

@@ -4,7 +4,7 @@ import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboards import components, queries
+from dashboards import components, formatting, queries
 from dashboards.layout import page_context
 
 context = page_context()
@@ -23,7 +23,8 @@ else:
         targets = sorted(flows["to_channel"].unique())
         labels = [f"from {c}" for c in sources] + [f"to {c}" for c in targets]
         figure = go.Figure(go.Sankey(
-            node={"label": labels, "pad": 18},
+            node={"label": labels, "pad": 18,
+                  "color": [formatting.CHANNEL_COLOURS.get(c, "#888") for c in [*sources, *targets]]},
             link={"source": [sources.index(c) for c in flows["from_channel"]],
                   "target": [len(sources) + targets.index(c) for c in flows["to_channel"]],
                   "value": flows["handoffs"].tolist()},

@@ -30,6 +30,8 @@ weekly = queries.fulfilment_weekly(snapshot, filters)
 if not weekly.empty:
     long = weekly.melt(id_vars="week", var_name="fulfilment", value_name="orders", value_vars=[
         "ship_to_home_orders", "bopis_orders", "ship_from_store_orders", "in_store_orders"])
+    long["fulfilment"] = long["fulfilment"].str.removesuffix("_orders").str.replace("_", " ").replace(
+        {"bopis": "pick up in store (BOPIS)"})
     figure = px.bar(long, x="week", y="orders", color="fulfilment")
     figure.update_layout(margin={"t": 10}, height=320)
     st.plotly_chart(figure, key="fulfilment_weekly")
