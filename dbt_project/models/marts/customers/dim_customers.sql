@@ -32,7 +32,10 @@ activity as (
         max(case when channel = '{{ channel }}' then occurred_at end)         as last_seen_{{ channel }}_at,
         {%- endfor %}
         bool_or(touchpoint_type in ('add_to_cart', 'checkout_started', 'cart_abandoned', 'identify')) as has_considered,
-        count(*) filter (where touchpoint_type = 'social_mention')            as social_posts
+        count(*) filter (where touchpoint_type = 'social_mention')            as social_posts,
+        count(*) filter (where touchpoint_type = 'return')                    as returns_count,
+        count(*) filter (where touchpoint_type = 'return' and channel = 'web') as web_returns,
+        count(*) filter (where touchpoint_type = 'return' and channel = 'store') as store_returns
     from touchpoints
     group by all
 ),
@@ -46,7 +49,6 @@ orders as (
         sum(revenue_amount)                                                   as revenue,
         coalesce(sum(revenue_amount) filter (where channel = 'web'), 0)       as web_revenue,
         coalesce(sum(revenue_amount) filter (where channel = 'store'), 0)     as store_revenue,
-        count(*) filter (where is_returned)                                   as returns_count,
         sum(refunded_amount)                                                  as refunded_amount,
         max(ordered_at)                                                       as last_order_at
     from {{ ref('fct_orders') }}
@@ -98,7 +100,9 @@ select
     cast(coalesce(orders.revenue, 0) as decimal(18, 2))                       as revenue,
     cast(coalesce(orders.web_revenue, 0) as decimal(18, 2))                   as web_revenue,
     cast(coalesce(orders.store_revenue, 0) as decimal(18, 2))                 as store_revenue,
-    coalesce(orders.returns_count, 0)                                         as returns_count,
+    coalesce(activity.returns_count, 0)                                       as returns_count,
+    coalesce(activity.web_returns, 0)                                         as web_returns,
+    coalesce(activity.store_returns, 0)                                       as store_returns,
     cast(coalesce(orders.revenue, 0) - coalesce(orders.refunded_amount, 0) as decimal(18, 2)) as lifetime_value,
     cast(null as decimal(18, 2))                                              as predicted_ltv,
     case
