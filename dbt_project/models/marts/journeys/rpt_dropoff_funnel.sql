@@ -1,7 +1,8 @@
 {#- The customer funnel per entry channel (the channel of a customer's first touchpoint). Stages form
     a ladder; a customer counts at every stage up to the furthest reached:
     aware (any touchpoint) -> considering (viewed a product) -> cart (added to cart or checked out)
-    -> purchase -> repeat (two or more orders) -> advocate (a review or social post after a purchase).
+    -> purchase -> repeat (two or more orders) -> advocate (a buyer who reviewed with 4-5 stars or
+    posted about the brand, as in dim_customers.journey_stage).
     A purchase implies the earlier stages even when they were not observed (a walk-in store sale). -#}
 with touches as (
     select * from {{ ref('int_touchpoints_sessionised') }}
@@ -21,18 +22,20 @@ customers as (
         max(case when touchpoint_type in ('add_to_cart', 'checkout_started', 'cart_abandoned')
                  then 1 else 0 end)                                           as has_cart,
         count(distinct case when touchpoint_type = 'purchase' then coalesce(order_id, touchpoint_id) end)
-                                                                              as orders,
-        min(case when touchpoint_type = 'purchase' then customer_touch_number end) as first_purchase_touch
+                                                                              as orders
     from touches
     group by customer_id
 ),
 
 advocacy as (
+    {#- the same rule as dim_customers.journey_stage: a buyer who reviewed with 4-5 stars or posted -#}
     select distinct touches.customer_id
     from touches
     inner join customers on touches.customer_id = customers.customer_id
-    where touches.touchpoint_type in ('review', 'social_mention')
-        and touches.customer_touch_number > customers.first_purchase_touch
+    left join {{ ref('fct_reviews') }} as reviews
+        on touches.touchpoint_id = 'google_reviews:reviews:' || reviews.review_id
+    where customers.orders >= 1
+        and (touches.touchpoint_type = 'social_mention' or reviews.rating >= 4)
 ),
 
 furthest as (
