@@ -31,10 +31,10 @@ select
     orders.order_total,
     orders.revenue_amount,
     orders.discount_total,
-    orders.item_count,
+    cast(orders.item_count as bigint)                                        as item_count,
     orders.is_cancelled,
     coalesce(returns.return_count, 0) > 0                                    as is_returned,
-    coalesce(returns.refunded_amount, 0)                                      as refunded_amount,
+    cast(coalesce(returns.refunded_amount, 0) as decimal(18, 2))              as refunded_amount,
     returns.first_returned_at,
     returns.return_channels,
     coalesce(returns.return_channels like '%store%' and orders.channel = 'web', false)
