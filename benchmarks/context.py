@@ -78,7 +78,8 @@ class BenchContext:
     """Settings of one benchmark run plus the artefacts measurements hand to each other.
 
     `scales` are the worlds measured end to end (smallest first); `scaling_scales` the worlds of the
-    scaling curve. `artifacts` holds, per scale, the world and data directories the end-to-end run
+    scaling curve. `pipeline_repeats` applies to the expensive timings (a whole pipeline, a dbt
+    build); `repeats` to everything else. `artifacts` holds, per scale, the world and data directories the end-to-end run
     left behind, so later measurements (identity, dashboard) read the same warehouse instead of
     rebuilding it.
     """
@@ -86,7 +87,8 @@ class BenchContext:
     scales: list[str]
     scaling_scales: list[str]
     quick: bool
-    repeats: int
+    repeats: int  # runs per timing of a single step
+    pipeline_repeats: int  # runs of whole-pipeline and dbt-level timings (fewer in --quick)
     seed: int
     workdir: Path
     repo_root: Path

@@ -45,13 +45,15 @@ def _run_python_model(con: Any, node: dict[str, Any], relation: str) -> None:
         cursor.close()
 
 
-def execute_compiled(manifest_path: str, warehouse: str, raw: str, project_dir: str) -> dict[str, Any]:
-    """Child-process body: build every compiled node in one connection; returns counts per type."""
+def execute_compiled(manifest_path: str, warehouse: str, raw: str, project_dir: str,
+                     include_tests: bool = True) -> dict[str, Any]:
+    """Child-process body: build every compiled node (data tests only if asked) in one connection;
+    returns counts per type."""
     import duckdb
 
     manifest = json.loads(Path(manifest_path).read_text())
     nodes = {uid: node for uid, node in manifest["nodes"].items()
-             if node["resource_type"] in ("seed", "model", "test")
+             if node["resource_type"] in ("seed", "model", *(("test",) if include_tests else ()))
              and node.get("config", {}).get("enabled", True)
              and node.get("config", {}).get("materialized") != "ephemeral"}
     graph = {uid: [d for d in node.get("depends_on", {}).get("nodes", []) if d in nodes]

@@ -1,6 +1,6 @@
 """End to end: wall time and peak memory of generate -> ingest -> transform -> checks -> publish.
 
-For each measured world (small; medium in the full run) the whole pipeline runs `repeats` times from
+For each measured world (small; medium in the full run) the whole pipeline runs `pipeline_repeats` times from
 scratch; each stage's figure is the median over the runs, the total is the median of the per-run
 totals. Touchpoints per second = rows of marts.fct_touchpoints / the pipeline time after generation.
 """

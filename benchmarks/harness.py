@@ -70,6 +70,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--out", type=Path, default=Path("BENCHMARKS.md"),
                         help="report path; the JSON results go beside it with a .json suffix")
     parser.add_argument("--repeats", type=int, default=3, help="runs per timing (the median is reported)")
+    parser.add_argument("--pipeline-repeats", type=int, default=None,
+                        help="runs of whole-pipeline and dbt-level timings (default: 2 with --quick, else --repeats)")
     parser.add_argument("--seed", type=int, default=7, help="world seed")
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/seamline-bench"),
                         help="scratch space for worlds and databases (never the project's data/)")
@@ -77,8 +79,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="comma-separated measurement keys to run: "
                              + ", ".join(m.KEY for m in MEASUREMENTS))
     args = parser.parse_args(argv)
-    if args.repeats < 1:
-        parser.error("--repeats must be at least 1")
+    if args.repeats < 1 or (args.pipeline_repeats is not None and args.pipeline_repeats < 1):
+        parser.error("--repeats and --pipeline-repeats must be at least 1")
     known = {m.KEY for m in MEASUREMENTS}
     unknown = {k for k in args.only.split(",") if k} - known
     if unknown:
@@ -99,6 +101,7 @@ def build_context(args: argparse.Namespace) -> BenchContext:
     workdir.mkdir(parents=True, exist_ok=True)
     return BenchContext(
         scales=scales, scaling_scales=scaling_scales, quick=args.quick, repeats=args.repeats,
+        pipeline_repeats=args.pipeline_repeats or (min(2, args.repeats) if args.quick else args.repeats),
         seed=args.seed, workdir=workdir, repo_root=REPO_ROOT,
     )
 
@@ -139,6 +142,7 @@ def main(argv: list[str] | None = None) -> int:
         "scaling_scales": ctx.scaling_scales,
         "seed": ctx.seed,
         "repeats": ctx.repeats,
+        "pipeline_repeats": ctx.pipeline_repeats,
         "harness_seconds": round(time.perf_counter() - started, 1),
         "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
     }

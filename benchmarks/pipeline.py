@@ -103,10 +103,10 @@ def _combined(first: ChildRun, second: ChildRun) -> ChildRun:
 
 
 def run_repeated(ctx: BenchContext, scale: str) -> list[PipelineRun]:
-    """`ctx.repeats` runs at a scale; cached in the context so scaling reuses the end-to-end runs."""
+    """`ctx.pipeline_repeats` runs at a scale; cached in the context so scaling reuses the end-to-end runs."""
     cache = ctx.artifacts.setdefault("pipeline_runs", {})
     if scale not in cache:
-        cache[scale] = [run_pipeline(ctx, scale, i) for i in range(ctx.repeats)]
+        cache[scale] = [run_pipeline(ctx, scale, i) for i in range(ctx.pipeline_repeats)]
     return cache[scale]
 
 

@@ -49,7 +49,8 @@ def render_markdown(run: dict[str, Any], sections: list[Section]) -> str:
         "",
         (f"- Date: {run['date_utc']}; harness wall time {run['harness_seconds']:.0f} s; "
         f"mode: {'quick' if run['quick'] else 'full'}; worlds: {', '.join(run['scales'])}; "
-        f"seed {run['seed']}; runs per timing: {run['repeats']}"),
+        f"seed {run['seed']}; runs per timing: {run['repeats']} (whole-pipeline and dbt-level timings: "
+        f"{run['pipeline_repeats']})"),
         f"- Command: `{run['command']}` (git commit {run['git_commit']})",
         (f"- Machine: {machine['cpus']} CPUs ({machine['cpu_model']}), {machine['memory_gib']} GiB RAM, "
         f"{machine['os']}; load average (1, 5, 15 min) at start {machine['load_average_at_start']}, at end "

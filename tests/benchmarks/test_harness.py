@@ -78,6 +78,13 @@ def test_full_run_measures_three_scales_for_the_curve(tmp_path):
     ctx = harness.build_context(args)
     assert ctx.scales == ["small", "medium"]
     assert ctx.scaling_scales == ["tiny", "small", "medium"]
+    assert ctx.repeats == ctx.pipeline_repeats == 3
+
+
+def test_quick_run_measures_the_small_world_with_fewer_pipeline_runs(tmp_path):
+    ctx = harness.build_context(harness.parse_args(["--quick", "--workdir", str(tmp_path)]))
+    assert ctx.scales == ["small"] and ctx.scaling_scales == []
+    assert (ctx.repeats, ctx.pipeline_repeats) == (3, 2)
 
 
 def test_unknown_measurement_is_refused(capsys):
