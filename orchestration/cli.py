@@ -108,7 +108,8 @@ def _ui(args: argparse.Namespace) -> int:
                           "--server.address", "127.0.0.1", "--server.port", str(args.dashboard_port),
                           "--server.headless", "true", "--browser.gatherUsageStats", "false"],
         }
-        signal.signal(signal.SIGTERM, _interrupt)  # `kill <pid>` stops both UIs like Ctrl-C does
+        for signum in (signal.SIGINT, signal.SIGTERM):  # also when started in the background (SIGINT ignored)
+            signal.signal(signum, _interrupt)
         processes = {name: subprocess.Popen(command, env=env, start_new_session=True)
                      for name, command in commands.items()}
         print(f"Dagster UI: http://127.0.0.1:{args.dagster_port}   "
