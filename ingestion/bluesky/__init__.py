@@ -20,7 +20,7 @@ someone else's posts and are skipped.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import dlt
@@ -32,7 +32,7 @@ from dlt.sources.helpers.rest_client.paginators import JSONResponseCursorPaginat
 from ingestion.common.http import make_client
 from ingestion.common.incremental import record_digest
 from ingestion.common.quarantine import EdgeValidator
-from ingestion.common.timestamps import latest_timestamp, parse_timestamp
+from ingestion.common.timestamps import any_older_than, latest_timestamp, parse_timestamp, timestamp_of
 from ingestion.common.validation import RecordSpec, nullable_columns
 
 SOURCE = "bluesky"
@@ -60,17 +60,6 @@ def _cursor() -> JSONResponseCursorPaginator:
     return JSONResponseCursorPaginator(cursor_path="cursor", cursor_param="cursor")
 
 
-def _indexed_at(post: Any) -> datetime | None:
-    try:
-        return parse_timestamp(post["indexedAt"])
-    except (KeyError, TypeError, ValueError):
-        return None
-
-
-def _older_than(posts: list[Any], instant: datetime) -> bool:
-    return any(at is not None and at < instant for at in map(_indexed_at, posts))
-
-
 class RecentPosts:
     """Content hashes of the posts inside the engagement window, kept in the resource's dlt state."""
 
@@ -88,7 +77,7 @@ class RecentPosts:
         """
         fresh = []
         for post in posts:
-            indexed = _indexed_at(post)
+            indexed = timestamp_of(post, "indexedAt")
             if indexed is not None and indexed < self.window_start:
                 continue
             if not isinstance(post, dict):
@@ -130,14 +119,14 @@ def _posts(client: RESTClient, brand_query: str, brand_handle: str, start_date: 
         for page in client.paginate("/xrpc/app.bsky.feed.searchPosts", params=search, paginator=_cursor(),
                                     data_selector="posts"):
             yield from validate(recent.changed(label(page)), note="search")
-            if _older_than(page, window_start - SINCE_MARGIN):
+            if any_older_than(page, "indexedAt", window_start - SINCE_MARGIN):
                 break
         feed = {"actor": brand_handle, "limit": PAGE_SIZE}
         for page in client.paginate("/xrpc/app.bsky.feed.getAuthorFeed", params=feed, paginator=_cursor(),
                                     data_selector="feed"):
             own = [item.get("post") for item in page if isinstance(item, dict) and not item.get("reason")]
             yield from validate(recent.changed(label(own)), note="author")
-            if _older_than(own, window_start):
+            if any_older_than(own, "indexedAt", window_start):
                 break
         recent.commit()
 

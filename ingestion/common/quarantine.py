@@ -60,8 +60,8 @@ def quarantine_row(source: str, resource: str, record_id: Any, record: Any, fiel
     }
 
 
-def mark_quarantine(rows: list[dict]) -> Any:
-    """Send `rows` to the quarantine table (its own hints, not the resource's merge keys)."""
+def mark_quarantine(rows: Any) -> Any:
+    """Send `rows` (or a schema-materialisation marker) to the quarantine table, under its own hints."""
     return dlt.mark.with_hints(rows, QUARANTINE_HINTS, create_table_variant=True)
 
 
@@ -71,11 +71,11 @@ class EdgeValidator:
     Also the progress report: one log line per page with running totals.
     """
 
-    def __init__(self, source: str, resource: str, spec: RecordSpec, remember_types: bool = True) -> None:
+    def __init__(self, source: str, resource: str, spec: RecordSpec) -> None:
         self.source = source
         self.resource = resource
         self.spec = spec
-        self.memory = FieldTypeMemory(dlt.current.resource_state()) if remember_types else None
+        self.memory = FieldTypeMemory(dlt.current.resource_state())
         self.seen_ids: set[Any] = set()
         self.pages = 0
         self.loaded = 0
@@ -99,7 +99,7 @@ class EdgeValidator:
         bad = [*rejected, *bad]
         good = self._first_sightings(good)
         if self.pages == 0:  # every dataset has a quarantine table, empty or not
-            yield dlt.mark.with_hints(dlt.mark.materialize_table_schema(), QUARANTINE_HINTS, create_table_variant=True)
+            yield mark_quarantine(dlt.mark.materialize_table_schema())
         self.pages += 1
         self.loaded += len(good)
         self.quarantined += len(bad)

@@ -7,8 +7,9 @@ the parsed instants while the records keep the vendor's original text.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 
 def parse_timestamp(value: str) -> datetime:
@@ -32,3 +33,16 @@ def latest_timestamp(values: Sequence[str]) -> str:
 def to_rfc3339(value: str) -> str:
     """Render a stored cursor value as UTC RFC 3339 (`2024-01-10T16:00:00Z`) for APIs that want UTC."""
     return parse_timestamp(value).strftime("%Y-%m-%dT%H:%M:%S.%f").rstrip("0").rstrip(".") + "Z"
+
+
+def timestamp_of(record: Any, field: str) -> datetime | None:
+    """The parsed top-level timestamp `field` of `record`, or None when absent or unparseable."""
+    try:
+        return parse_timestamp(record[field])
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def any_older_than(records: Iterable[Any], field: str, instant: datetime) -> bool:
+    """True when a page of newest-first records has reached `instant`: the early-stop test."""
+    return any(at is not None and at < instant for at in (timestamp_of(r, field) for r in records))

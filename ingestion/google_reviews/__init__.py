@@ -21,7 +21,7 @@ from dlt.sources.helpers.rest_client.paginators import JSONResponseCursorPaginat
 from ingestion.common.http import make_client
 from ingestion.common.incremental import timestamp_cursor
 from ingestion.common.quarantine import EdgeValidator
-from ingestion.common.timestamps import parse_timestamp
+from ingestion.common.timestamps import any_older_than, parse_timestamp
 from ingestion.common.validation import RecordSpec, nullable_columns
 
 SOURCE = "google_reviews"
@@ -66,13 +66,6 @@ def _location_name(account_id: str, location: str) -> str:
     return location if location.startswith("accounts/") else f"accounts/{account_id}/locations/{location}"
 
 
-def _older_than(review: Any, instant: Any) -> bool:
-    try:
-        return parse_timestamp(review["updateTime"]) < instant
-    except (KeyError, TypeError, ValueError):
-        return False
-
-
 def _reviews(client: RESTClient, account_id: str, locations: Sequence[str] | None, start_date: str) -> DltResource:
     @dlt.resource(name="reviews", primary_key="reviewId", write_disposition="merge", columns=REVIEW_COLUMNS)
     def reviews(update_time: dlt.sources.incremental = timestamp_cursor("updateTime", start_date)) -> Iterator[Any]:  # noqa: B008
@@ -88,7 +81,7 @@ def _reviews(client: RESTClient, account_id: str, locations: Sequence[str] | Non
                     if isinstance(review, dict):
                         review["location_name"] = location_name
                 yield from validate(page, note=location_name)
-                if any(_older_than(review, known) for review in page):
+                if any_older_than(page, "updateTime", known):
                     break
 
     return reviews
