@@ -102,6 +102,8 @@ RAW_SUITES: tuple[TableSuite, ...] = (
     ),
 )
 
+FULFILMENT_TYPES = ("ship_to_home", "pickup_in_store", "ship_from_store", "in_store")
+
 _ORPHAN_CUSTOMER = (
     "t.customer_id is not null and not exists "
     "(select 1 from marts.dim_customers d where d.customer_id = t.customer_id)"
@@ -123,15 +125,32 @@ MART_SUITES: tuple[TableSuite, ...] = (
     TableSuite(
         ("marts", "fct_touchpoints"), "warehouse", "marts.fct_touchpoints",
         {"touchpoint_id": "touchpoint_id", "customer_id": "customer_id", "channel": "channel",
-         "touchpoint_type": "touchpoint_type", "orphan_customer": _ORPHAN_CUSTOMER},
+         "touchpoint_type": "touchpoint_type", "customer_id_not_in_dim_customers": _ORPHAN_CUSTOMER},
         (not_null("touchpoint_id"), unique("touchpoint_id"),
          in_set("channel", CHANNELS, "every page and KPI groups by these four channels"),
          in_set("touchpoint_type", TOUCHPOINT_TYPES, "journeys and funnels branch on these types"),
-         in_set("orphan_customer", (False,), "a touchpoint must point at an existing dim_customers row",
+         in_set("customer_id_not_in_dim_customers", (False,), "a touchpoint must point at an existing dim_customers row",
                 name="customer_id_references_dim_customers"),
          not_null("customer_id", "a low share of resolved touchpoints means identity resolution regressed",
                   blocking=False, mostly=0.3),
          volume()),
+    ),
+    TableSuite(
+        ("marts", "fct_orders"), "warehouse", "marts.fct_orders",
+        {"order_id": "order_id", "order_total": "order_total", "channel": "channel",
+         "fulfilment_type": "fulfilment_type", "customer_id_not_in_dim_customers": _ORPHAN_CUSTOMER},
+        (not_null("order_id"), unique("order_id"), between("order_total", 0, None, MONEY_WHY),
+         in_set("channel", CHANNELS, "revenue per channel groups by it"),
+         in_set("fulfilment_type", FULFILMENT_TYPES, "the BOPIS and ship-from-store KPIs branch on it"),
+         in_set("customer_id_not_in_dim_customers", (False,), "an order must point at an existing dim_customers row",
+                name="customer_id_references_dim_customers"),
+         volume()),
+    ),
+    TableSuite(
+        ("marts", "fct_reviews"), "warehouse", "marts.fct_reviews",
+        {"review_id": "review_id", "rating": "rating"},
+        (not_null("review_id"), unique("review_id"),
+         between("rating", 1, 5, "star ratings are 1-5; a 7 means a parsing bug upstream"), volume()),
     ),
 )
 
