@@ -23,3 +23,12 @@
 {% macro first_names_compatible(left_key, right_key) -%}
     ({{ left_key }} = {{ right_key }} or jaro_winkler_similarity({{ left_key }}, {{ right_key }}) >= 0.88)
 {%- endmacro %}
+
+{#- Two records' names can belong to one person: first names compatible, and last names too when both
+    records have one (households share a surname, so a different surname means a different person). -#}
+{% macro names_compatible(left, right) -%}
+    ({{ first_names_compatible(left ~ '.first_name_key', right ~ '.first_name_key') }}
+     and ({{ left }}.last_name_key is null or {{ right }}.last_name_key is null
+          or {{ left }}.last_name_key = {{ right }}.last_name_key
+          or jaro_winkler_similarity({{ left }}.last_name_key, {{ right }}.last_name_key) >= 0.88))
+{%- endmacro %}

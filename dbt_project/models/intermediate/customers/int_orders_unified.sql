@@ -50,7 +50,7 @@ shopify as (
         coalesce(pos_location.location_id, pickup_lines.location_id, store_fulfilments.location_id) as location_id,
         shopify_orders.created_at                                             as ordered_at,
         shopify_orders.total_price                                            as order_total,
-        {#- revenue = merchandise after discounts, without shipping and tax -#}
+        {# revenue = merchandise after discounts, without shipping and tax #}
         shopify_orders.subtotal_price                                         as revenue_amount,
         coalesce(shopify_orders.total_discounts, 0)                           as discount_total,
         coalesce(shopify_items.item_count, 0)                                 as item_count,

@@ -6,7 +6,15 @@
       names agree. Placeholder and junk values make no edges. -#}
 
 with nodes as (
-    select node_id, first_name_key from {{ ref('int_identity_nodes') }}
+    select node_id, first_name_key, last_name_key from {{ ref('int_identity_nodes') }}
+),
+
+{#- a value a household shares: records reached through it (a shared account) may be another member -#}
+shared_values as (
+    select identifiers.node_id
+    from {{ ref('int_identity_identifiers') }} as identifiers
+    inner join {{ ref('int_identity_identifier_values') }} as value_classes using (identifier_type, identifier_value)
+    where value_classes.value_class in ('shared', 'junk')
 ),
 
 web_events as (
@@ -14,13 +22,23 @@ web_events as (
 ),
 
 reference_edges as (
-    select 'shopify:orders:' || shopify_order_id as node_a, 'shopify:customers:' || shopify_customer_id as node_b,
-           'shopify_order_customer' as rule
-    from {{ ref('stg_shopify__orders') }} where shopify_customer_id is not null
+    {# an order belongs to its account unless the buyer's name says it is another household member #}
+    select orders.node_a, orders.node_b, 'shopify_order_customer' as rule
+    from (
+        select 'shopify:orders:' || shopify_order_id as node_a, 'shopify:customers:' || shopify_customer_id as node_b
+        from {{ ref('stg_shopify__orders') }} where shopify_customer_id is not null
+    ) as orders
+    inner join nodes as buyer on orders.node_a = buyer.node_id
+    inner join nodes as account on orders.node_b = account.node_id
+    where buyer.first_name_key is null or account.first_name_key is null or {{ names_compatible('buyer', 'account') }}
     union all
+    {# a nameless checkout on a household account may be any member: no edge then #}
     select 'shopify:checkouts:' || shopify_checkout_id, 'shopify:customers:' || shopify_customer_id,
            'shopify_checkout_customer'
-    from {{ ref('stg_shopify__checkouts') }} where shopify_customer_id is not null
+    from {{ ref('stg_shopify__checkouts') }}
+    where shopify_customer_id is not null
+        and (first_name_normalised is not null
+             or 'shopify:customers:' || shopify_customer_id not in (select node_id from shared_values))
     union all
     select 'shopify:checkouts:' || checkouts.shopify_checkout_id, 'shopify:orders:' || orders.shopify_order_id,
            'shopify_checkout_completed_as_order'
@@ -40,8 +58,10 @@ reference_edges as (
     select distinct 'web_events:anonymous_ids:' || anonymous_id, 'shopify:orders:' || order_id, 'web_order_completed'
     from web_events where order_id is not null and event_name = 'Order Completed'
     union all
+    {# a login to an account on a household email may be any member: no edge then #}
     select distinct 'web_events:anonymous_ids:' || anonymous_id, 'shopify:customers:' || user_id, 'web_user_id'
-    from web_events where user_id is not null
+    from web_events
+    where user_id is not null and 'shopify:customers:' || user_id not in (select node_id from shared_values)
     union all
     select 'bluesky:posts:' || post_uri,
            'bluesky:posts:' || min(post_uri) over (partition by author_did), 'bluesky_same_author'
@@ -50,7 +70,7 @@ reference_edges as (
 ),
 
 identifiers as (
-    select identifiers.*, value_classes.value_class, nodes.first_name_key
+    select identifiers.*, value_classes.value_class, nodes.first_name_key, nodes.last_name_key
     from {{ ref('int_identity_identifiers') }} as identifiers
     inner join {{ ref('int_identity_identifier_values') }} as value_classes using (identifier_type, identifier_value)
     inner join nodes using (node_id)
@@ -72,7 +92,7 @@ shared_value_edges as (
         on left_node.identifier_type = right_node.identifier_type
         and left_node.identifier_value = right_node.identifier_value
         and left_node.node_id < right_node.node_id
-        and {{ first_names_compatible('left_node.first_name_key', 'right_node.first_name_key') }}
+        and {{ names_compatible('left_node', 'right_node') }}
     where left_node.value_class = 'shared'
 ),
 

@@ -1,27 +1,31 @@
 {#- Guardrails against over-merging, from value frequencies. Each email/phone/card value is
     - placeholder: a known junk pattern (test@..., 0000000000) -> never links;
-    - junk:        carried by more than `identity_max_names_per_shared_value` incompatible first
-                   names (a store kiosk, a shared inbox) -> never links;
-    - shared:      2..max incompatible first names (a family email or phone) -> links only records
-                   whose first names agree;
+    - junk:        carried by more than `identity_max_names_per_shared_value` incompatible names
+                   (a store kiosk, a shared inbox) -> never links;
+    - shared:      2..max incompatible names (a family email or phone; two namesakes' look-alike
+                   addresses) -> links only records whose names agree;
+    Names are incompatible when the first names are (not equal, not nicknames, not a typo apart) or
+    when both last names are known and differ.
     - personal:    otherwise -> links every record carrying it.
     A record without a name (a web identify) lends the value the names found on its other values:
     a family phone typed next to the daughter's email is seen as shared, not as the mother's. -#}
 
 with identifiers as (
-    select identifiers.identifier_type, identifiers.identifier_value, identifiers.node_id, nodes.first_name_key
+    select identifiers.identifier_type, identifiers.identifier_value, identifiers.node_id, nodes.first_name_key,
+        nodes.last_name_key
     from {{ ref('int_identity_identifiers') }} as identifiers
     inner join {{ ref('int_identity_nodes') }} as nodes using (node_id)
 ),
 
 direct_names as (
-    select distinct identifier_type, identifier_value, first_name_key
+    select distinct identifier_type, identifier_value, first_name_key, last_name_key
     from identifiers
     where first_name_key is not null
 ),
 
 borrowed_names as (
-    select distinct nameless.identifier_type, nameless.identifier_value, direct_names.first_name_key
+    select distinct
+        nameless.identifier_type, nameless.identifier_value, direct_names.first_name_key, direct_names.last_name_key
     from identifiers as nameless
     inner join identifiers as sibling
         on nameless.node_id = sibling.node_id
@@ -39,17 +43,19 @@ names as (
 ),
 
 conflicting_names as (
-    select left_name.identifier_type, left_name.identifier_value, left_name.first_name_key
+    select left_name.identifier_type, left_name.identifier_value, left_name.first_name_key, left_name.last_name_key
     from names as left_name
     inner join names as right_name
         on left_name.identifier_type = right_name.identifier_type
         and left_name.identifier_value = right_name.identifier_value
-        and left_name.first_name_key <> right_name.first_name_key
-        and not {{ first_names_compatible('left_name.first_name_key', 'right_name.first_name_key') }}
+        and not {{ names_compatible('left_name', 'right_name') }}
 ),
 
 name_counts as (
-    select identifier_type, identifier_value, count(distinct first_name_key) as incompatible_first_names
+    select
+        identifier_type,
+        identifier_value,
+        count(distinct first_name_key || '|' || coalesce(last_name_key, '')) as incompatible_first_names
     from conflicting_names
     group by all
 ),

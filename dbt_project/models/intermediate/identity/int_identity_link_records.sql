@@ -95,7 +95,7 @@ reviews as (
         nodes.deterministic_cluster_id                                        as unique_id,
         'review'                                                              as record_kind,
         nodes.first_name_key,
-        {#- "Maria G." gives only an initial: no last name to compare, but the initial counts -#}
+        {# "Maria G." gives only an initial: no last name to compare, but the initial counts #}
         case when length(nodes.last_name_key) > 1 then nodes.last_name_key end as last_name_key,
         left(nodes.last_name_key, 1)                                          as last_initial,
         cast([] as varchar[])                                                 as email_local_keys,

@@ -88,10 +88,10 @@ select
     all_nodes.record_id,
     all_nodes.first_name_normalised,
     all_nodes.last_name_normalised,
-    {#- first token only: "mary ann" matches "mary"; a nickname maps to its formal name -#}
+    {# first token only: "mary ann" matches "mary"; a nickname maps to its formal name #}
     coalesce(nicknames.canonical_first_name, split_part(all_nodes.first_name_normalised, ' ', 1))
                                                                               as first_name_key,
-    {#- last token only ("de la cruz" -> "cruz" is too lossy, so keep the letters of the whole name) -#}
+    {# last token only ("de la cruz" -> "cruz" is too lossy, so keep the letters of the whole name) #}
     nullif(replace(all_nodes.last_name_normalised, ' ', ''), '')              as last_name_key,
     all_nodes.postal_code,
     all_nodes.first_seen_at

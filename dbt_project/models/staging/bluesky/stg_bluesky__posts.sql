@@ -28,7 +28,7 @@ select
     {{ normalise_name("split_part(author_display_name, ' ', 1)") }}           as author_first_name_normalised,
     {{ normalise_name("nullif(regexp_replace(author_display_name, '^\\S+\\s*', ''), '')") }}
                                                                               as author_last_name_normalised,
-    {#- the handle's first label, letters only: "jane-doe88.bsky.social" -> "janedoe" -#}
+    {# the handle's first label, letters only: "jane-doe88.bsky.social" -> "janedoe" #}
     nullif(regexp_replace(split_part(author_handle, '.', 1), '[^a-z]', '', 'g'), '') as author_handle_key,
     regexp_extract(post_text, 'utm_campaign=([A-Za-z0-9_\-]+)', 1)            as campaign
 from renamed

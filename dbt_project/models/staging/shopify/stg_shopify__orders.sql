@@ -15,10 +15,16 @@ renamed as (
         {{ normalise_email(col_or_null(cols, 'email', 'varchar')) }}          as email,
         {{ col_or_null(cols, 'phone', 'varchar') }}                           as phone_raw,
         {{ normalise_phone(col_or_null(cols, 'phone', 'varchar')) }}          as phone,
-        {{ col_or_null(cols, 'customer__first_name', 'varchar') }}            as first_name,
-        {{ col_or_null(cols, 'customer__last_name', 'varchar') }}             as last_name,
-        {{ normalise_name(col_or_null(cols, 'customer__first_name', 'varchar')) }} as first_name_normalised,
-        {{ normalise_name(col_or_null(cols, 'customer__last_name', 'varchar')) }}  as last_name_normalised,
+        {# the buyer is who the order ships to; the nested customer is the account, which a family
+            member may share, so the account's name only stands in when nothing ships #}
+        coalesce({{ col_or_null(cols, 'shipping_address__first_name', 'varchar') }},
+                 {{ col_or_null(cols, 'customer__first_name', 'varchar') }})  as first_name,
+        coalesce({{ col_or_null(cols, 'shipping_address__last_name', 'varchar') }},
+                 {{ col_or_null(cols, 'customer__last_name', 'varchar') }})   as last_name,
+        {{ normalise_name("coalesce(" ~ col_or_null(cols, 'shipping_address__first_name', 'varchar') ~ ", "
+                          ~ col_or_null(cols, 'customer__first_name', 'varchar') ~ ")") }} as first_name_normalised,
+        {{ normalise_name("coalesce(" ~ col_or_null(cols, 'shipping_address__last_name', 'varchar') ~ ", "
+                          ~ col_or_null(cols, 'customer__last_name', 'varchar') ~ ")") }}  as last_name_normalised,
         lower({{ col_or_null(cols, 'source_name', 'varchar') }})              as source_name,
         cast({{ col_or_null(cols, 'location_id', 'bigint') }} as varchar)     as shopify_location_id,
         {{ col_or_null(cols, 'cart_token', 'varchar') }}                      as cart_token,

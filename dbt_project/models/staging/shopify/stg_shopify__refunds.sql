@@ -22,7 +22,7 @@ refund_lines as (
         cast({{ col_or_null(line_cols, 'line_item_id', 'bigint') }} as varchar) as shopify_line_item_id,
         {{ col_or_null(line_cols, 'quantity', 'integer') }}                   as quantity,
         cast({{ col_or_null(line_cols, 'subtotal', 'double') }} as decimal(18, 2)) as refund_amount,
-        {#- where the goods were restocked: a store's location for a return at the counter -#}
+        {# where the goods were restocked: a store's location for a return at the counter #}
         cast({{ col_or_null(line_cols, 'location_id', 'bigint') }} as varchar) as restock_shopify_location_id
     from {{ refund_lines }}
 ),
