@@ -57,7 +57,8 @@ POST_COLUMNS = nullable_columns(author__display_name="text", feed="text", record
 
 
 def _cursor() -> JSONResponseCursorPaginator:
-    return JSONResponseCursorPaginator(cursor_path="cursor", cursor_param="cursor")
+    """Cursor paging that also ends on an empty page: search may hand out a cursor past the last hit."""
+    return JSONResponseCursorPaginator(cursor_path="cursor", cursor_param="cursor", stop_after_empty_page=True)
 
 
 class RecentPosts:
