@@ -106,3 +106,18 @@ def test_price_violations_are_exactly_the_planted_gaps_where_both_prices_were_se
     assert all(row[5] for row in violations), f"violations outside the planted gaps: {violations}"
     assert all(row[4] for row in compared if row[5]), "a planted gap with both prices seen was missed"
     assert all((row[2], row[3]) == (row[6], row[7]) for row in violations)
+
+
+def test_funnel_stages_agree_with_the_customer_journey_stage(warehouse):
+    funnel = dict(warehouse.execute("""
+        select stage, sum(customers_reached) from marts.rpt_dropoff_funnel
+        where stage in ('purchase', 'repeat', 'advocate') group by stage""").fetchall())
+    customers = dict(warehouse.execute("""
+        select 'purchase', count(case when journey_stage in ('customer', 'repeat', 'advocate') then 1 end)
+        from marts.dim_customers
+        union all select 'repeat', count(case when journey_stage in ('repeat', 'advocate') then 1 end)
+        from marts.dim_customers
+        union all select 'advocate', count(case when journey_stage = 'advocate' then 1 end) from marts.dim_customers
+        """).fetchall())
+    assert funnel["purchase"] > 0
+    assert funnel == customers

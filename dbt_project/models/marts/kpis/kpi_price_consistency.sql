@@ -1,4 +1,6 @@
-{#- Web vs store unit price of the same SKU on the same UTC day (prices change at midnight UTC).
+{#- Web vs store unit price of the same SKU on the same shop day. Prices change at midnight shop
+    time: the web shop's day is the stores' time zone (the most common one of the Square
+    locations, UTC when none is known), a store sale's day is its own store's time zone.
     The web price is observed in web-shop order lines and in the price shown by Product Viewed /
     Product Added events; the store price in POS order lines (base price before discounts). Each
     store day of a SKU is compared with the web price of the same day; when the web shop showed no
@@ -6,24 +8,44 @@
     `bracket_days`) if both agree and neither changed within its day (web_price_basis bracketed).
     A violation is a difference of a cent or more between the medians of the day. -#}
 {%- set bracket_days = 2 -%}
-with web_observations as (
-    select cast(orders.created_at as date) as day, lines.sku, lines.unit_price as price
+with locations as (
+    select square_location_id, timezone from {{ ref('stg_square__locations') }}
+),
+
+shop as (
+    select coalesce(mode(timezone), 'UTC') as timezone from locations
+),
+
+web_observations as (
+    select cast(timezone(shop.timezone, cast(orders.created_at as timestamptz)) as date) as day,
+           lines.sku, lines.unit_price as price
     from {{ ref('stg_shopify__order_line_items') }} as lines
     inner join {{ ref('stg_shopify__orders') }} as orders on lines.shopify_order_id = orders.shopify_order_id
+    cross join shop
     where coalesce(orders.source_name, 'web') <> 'pos'
         and lines.sku is not null and lines.unit_price is not null
 
     union all
 
-    select cast(occurred_at as date) as day, sku, price
-    from {{ ref('stg_web_events__events') }}
-    where event_name in ('Product Viewed', 'Product Added') and sku is not null and price is not null
+    select cast(timezone(shop.timezone, cast(events.occurred_at as timestamptz)) as date) as day,
+           events.sku, events.price
+    from {{ ref('stg_web_events__events') }} as events
+    cross join shop
+    where events.event_name in ('Product Viewed', 'Product Added')
+        and events.sku is not null and events.price is not null
 ),
 
 store_observations as (
-    select cast(orders.created_at as date) as day, lines.sku, lines.unit_price as price, lines.quantity
+    select
+        cast(timezone(coalesce(locations.timezone, shop.timezone), cast(orders.created_at as timestamptz)) as date)
+                                                                              as day,
+        lines.sku,
+        lines.unit_price                                                      as price,
+        lines.quantity
     from {{ ref('stg_square__order_line_items') }} as lines
     inner join {{ ref('stg_square__orders') }} as orders on lines.square_order_id = orders.square_order_id
+    left join locations on orders.square_location_id = locations.square_location_id
+    cross join shop
     where lines.sku is not null and lines.unit_price is not null
 ),
 
