@@ -133,7 +133,8 @@ def run_source(
         if root is not None:
             raise root from None
         raise
-    row_counts = pipeline.last_trace.last_normalize_info.row_counts if pipeline.last_trace else {}
+    normalize_info = pipeline.last_trace.last_normalize_info if pipeline.last_trace else None
+    row_counts = normalize_info.row_counts if normalize_info else {}
     rows = {t: n for t, n in row_counts.items() if not t.startswith("_dlt") and t != QUARANTINE_TABLE}
     result = RunResult(name, load_info, rows, _quarantined_by_resource(pipeline, load_info.loads_ids))
     logger.info("%s: loaded %d rows %s; quarantined %s", name, result.total_rows, rows, result.quarantined)

@@ -142,3 +142,42 @@ def test_sigkill_mid_load_then_rerun_equals_an_uninterrupted_run(tiny_world: Pat
         assert raw_db().exists() is False or query("select 1") == [(1,)]
         run_all(config, names)
     assert table_fingerprints() == expected
+
+
+KILL_BEFORE_LOAD = """
+import sys, time
+from ingestion.pipelines import SOURCES, make_pipeline
+name = sys.argv[1]
+pipeline = make_pipeline(name)
+pipeline.extract(SOURCES[name](), loader_file_format="parquet")
+pipeline.normalize()
+print("normalized", flush=True)
+time.sleep(60)
+"""
+
+
+def test_sigkill_between_normalize_and_load_then_rerun_equals_an_uninterrupted_run(
+    tiny_world: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    names = ("google_reviews", "web_events")
+    use_data_dir(monkeypatch, tmp_path / "clean")
+    expected = clean_fingerprints(tiny_world, names)
+    killed_dir = tmp_path / "killed"
+    use_data_dir(monkeypatch, killed_dir)
+    with start_sandboxes(tiny_world) as sandboxes:
+        config = source_config(sandboxes, tiny_world)
+        for name in names:
+            env = {**os.environ, "SEAMLINE_DATA_DIR": str(killed_dir), "RUNTIME__DLTHUB_TELEMETRY": "false"}
+            for key, value in config[name].items():
+                env[f"SOURCES__{name.upper()}__{key.upper()}"] = str(value)
+            child = subprocess.Popen([sys.executable, "-u", "-c", KILL_BEFORE_LOAD, name], env=env,
+                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+            assert child.stdout is not None
+            assert "normalized" in child.stdout.readline()
+            child.send_signal(signal.SIGKILL)
+            assert child.wait(timeout=60) == -signal.SIGKILL
+        finishing = run_all(config, names)  # loads the pending packages the killed runs left
+        assert finishing["web_events"].rows_loaded["events"] == manifest(tiny_world)["counts"]["web_events/events"]
+        settled = run_all(config, names)
+    assert all(result.rows_loaded == {} for result in settled.values())
+    assert table_fingerprints() == expected
