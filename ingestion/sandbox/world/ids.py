@@ -17,7 +17,7 @@ def digest(seed: int, kind: str, key: object, size: int = 16) -> bytes:
     return hashlib.blake2b(f"{seed}|{kind}|{key}".encode(), digest_size=size).digest()
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 18)  # renderers ask for the same order/payment ids several times
 def square_id(seed: int, kind: str, key: object, length: int = 26) -> str:
     """An upper-case base32 id like Square's (`CB7Y5WJ3GQ5QH7GDG7RJZPXB8C`)."""
     raw = base64.b32encode(digest(seed, kind, key, 20)).decode().rstrip("=")

@@ -36,6 +36,7 @@ class SquareRenderer:
         self.world, self.activity, self.people, self.cut, self.ledger = world, activity, people, cut, ledger
         self.seed = world.seed
         self.products = {p.sku: p for p in world.products}
+        self._cards: dict[int, dict] = {}
 
     def ts(self, t: int, key: object) -> str:
         return utc_millis(t, ids.digest(self.seed, "millis", key, 2)[0] * 4)
@@ -108,7 +109,12 @@ class SquareRenderer:
         return order.refund is not None and order.refund.created < self.cut
 
     def card(self, order: StoreOrder) -> dict:
-        person = order.person
+        """The person's card (one per person), shared by their sales' tenders and payments."""
+        if order.person not in self._cards:
+            self._cards[order.person] = self._card_of(order.person)
+        return self._cards[order.person]
+
+    def _card_of(self, person: int) -> dict:
         brand = _CARD_BRANDS[ids.digest(self.seed, "card-brand", person, 1)[0] % len(_CARD_BRANDS)]
         return {"card_brand": brand, "last_4": ids.numeric_id(self.seed, "card-last4", person, 4),
                 "exp_month": 1 + ids.digest(self.seed, "card-exp", person, 1)[0] % 12, "exp_year": 2029,

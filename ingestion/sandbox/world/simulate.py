@@ -12,6 +12,7 @@ import bisect
 import random
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from itertools import accumulate
 
 from ingestion.sandbox.world import ids, noise, text
@@ -99,7 +100,13 @@ def day_of(ts: int) -> date:
 
 def shop_day(ts: int) -> date:
     """The shop-local calendar day of a moment: prices, promotions and store hours follow it."""
-    return datetime.fromtimestamp(ts, SHOP_TIMEZONE).date()
+    return _shop_day_of_hour(ts // 3600)
+
+
+@lru_cache(maxsize=1 << 16)
+def _shop_day_of_hour(hour: int) -> date:
+    # Local midnight always falls on a whole UTC hour (UTC-7/-8), so the hour decides the day.
+    return datetime.fromtimestamp(hour * 3600, SHOP_TIMEZONE).date()
 
 
 def local_time(day: date, hour: float) -> int:
