@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
+
 # One colour per channel on every chart, so "web" looks the same on each page.
 CHANNEL_COLOURS = {"web": "#1f77b4", "store": "#ff7f0e", "review": "#2ca02c", "social": "#9467bd"}
 
@@ -22,6 +24,11 @@ def share(value: float | None) -> str:
 
 def rating(value: float | None) -> str:
     return "–" if _missing(value) else f"{value:.2f} ★"
+
+
+def moment(value: object) -> str:
+    """A timestamp to the minute (UTC, as the marts hold it)."""
+    return "–" if pd.isna(value) else f"{pd.Timestamp(value):%Y-%m-%d %H:%M}"
 
 
 def change(current: float | None, previous: float | None, is_share: bool = False) -> str | None:

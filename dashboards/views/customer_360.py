@@ -53,7 +53,8 @@ record = {
     "Channels": customer["channels"], "Omnichannel": "yes" if customer["is_omnichannel"] else "no",
     "Journey stage": customer["journey_stage"], "Phone": customer["phone_masked"] or "–",
     "Email (hashed)": (customer["email_hash"] or "–")[:12] + "…",
-    "First seen": str(customer["first_seen_at"]), "Last seen": str(customer["last_seen_at"]),
+    "First seen": formatting.moment(customer["first_seen_at"]),
+    "Last seen": formatting.moment(customer["last_seen_at"]),
     "Reviews": formatting.count(customer["review_count"]),
     "Average rating": formatting.rating(customer["avg_rating"]),
 }
