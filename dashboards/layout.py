@@ -97,7 +97,7 @@ def _filters_sidebar(snapshot: Snapshot) -> Filters:
     sidebar = st.sidebar
     sidebar.header("Filters")
     picked = sidebar.date_input("Date range", min_value=first_day, max_value=last_day, key="filter_dates")
-    start, end = _date_pair(picked, last_day)
+    start, end = _date_pair(picked, first_day, last_day)
     channels = sidebar.multiselect("Channels", CHANNELS, key="filter_channels")
     if not channels:
         sidebar.caption("No channel picked: showing all channels.")
@@ -122,13 +122,16 @@ def _keep_inside_snapshot(first_day: dt.date, last_day: dt.date, location_ids: l
         st.session_state["filter_location"] = ALL_LOCATIONS
 
 
-def _date_pair(picked: object, last_day: dt.date) -> tuple[dt.date, dt.date]:
-    """The date widget returns one date while the user is still choosing the end of the range."""
-    if isinstance(picked, (tuple, list)) and len(picked) == 2:
-        return picked[0], picked[1]
-    start = picked[0] if isinstance(picked, (tuple, list)) and picked else picked
-    st.sidebar.caption("Pick an end date; showing up to the last day meanwhile.")
-    return start, last_day
+def _date_pair(picked: object, first_day: dt.date, last_day: dt.date) -> tuple[dt.date, dt.date]:
+    """The date widget returns one date while the user picks the range's end, none when cleared."""
+    dates = list(picked) if isinstance(picked, (tuple, list)) else [picked] if picked else []
+    if len(dates) == 2:
+        return dates[0], dates[1]
+    if dates:
+        st.sidebar.caption("Pick an end date; showing up to the last day meanwhile.")
+        return dates[0], last_day
+    st.sidebar.caption("No dates picked: showing all the data.")
+    return first_day, last_day
 
 
 def _seed_from_address(first_day: dt.date, last_day: dt.date, location_ids: list[str]) -> None:

@@ -144,3 +144,17 @@ con.execute("create or replace table marts.pipeline_in_progress as select 1 as s
 print("holding the write lock", flush=True)
 time.sleep(60)
 """
+
+
+def test_half_picked_or_cleared_date_range_still_shows_data(open_page, warehouse, default_period):
+    (first_day,) = warehouse.execute("select min(occurred_at)::date from marts.fct_touchpoints").fetchone()
+    start, end = default_period
+    app = open_page("overview")
+
+    app.date_input(key="filter_dates").set_value((start,)).run()
+    assert not app.exception and app.query_params["to"] == end.isoformat()
+    assert any("Pick an end date" in caption.value for caption in app.sidebar.caption)
+
+    app.date_input(key="filter_dates").set_value(()).run()
+    assert not app.exception and app.query_params["from"] == first_day.isoformat()
+    assert any("No dates picked" in caption.value for caption in app.sidebar.caption)
