@@ -1,2 +1,7 @@
-select cast(null as varchar) as shopify_order_id, cast(null as varchar) as source_name, cast(null as timestamp) as created_at
-where false
+{#- Stand-in for staging: the world's web-shop orders, timestamps to UTC. -#}
+select
+    cast(id as varchar)                                                       as shopify_order_id,
+    source_name,
+    timezone('UTC', cast(created_at as timestamptz))                          as created_at
+from read_json('{{ env_var("STUB_WORLD_DIR") }}/shopify/orders.jsonl',
+               columns = {id: 'bigint', source_name: 'varchar', created_at: 'varchar'})

@@ -1,2 +1,3 @@
-select cast(null as varchar) as square_location_id, cast(null as varchar) as timezone
-where false
+{#- Stand-in for staging: the stores and their time zones. -#}
+select id as square_location_id, timezone
+from read_json('{{ env_var("STUB_WORLD_DIR") }}/square/locations.jsonl', columns = {id: 'varchar', timezone: 'varchar'})

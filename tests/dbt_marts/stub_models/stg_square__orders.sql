@@ -1,3 +1,7 @@
-select cast(null as varchar) as square_order_id, cast(null as varchar) as square_location_id,
-       cast(null as timestamp) as created_at
-where false
+{#- Stand-in for staging: the world's POS orders. -#}
+select
+    id                                                                        as square_order_id,
+    location_id                                                               as square_location_id,
+    timezone('UTC', cast(created_at as timestamptz))                          as created_at
+from read_json('{{ env_var("STUB_WORLD_DIR") }}/square/orders.jsonl',
+               columns = {id: 'varchar', location_id: 'varchar', created_at: 'varchar'})
