@@ -81,6 +81,19 @@ def _visit_comparison() -> cl.CustomComparison:
     )
 
 
+def _purchase_comparison() -> cl.CustomComparison:
+    """A purchase (web or store) in the days before the author's posts: people post about what they bought."""
+    return cl.CustomComparison(
+        output_column_name="purchase_before_post",
+        comparison_levels=[
+            _level("len(purchase_days_l) = 0 or len(purchase_days_r) = 0", "no purchases known", 0, 0,
+                   is_null=True),
+            _level("list_has_any(purchase_days_l, purchase_days_r)", "bought shortly before posting", 0.60, 0.03),
+            _level("ELSE", "no purchase near the posts", 0.40, 0.97),
+        ],
+    )
+
+
 def _handle_comparison() -> cl.CustomComparison:
     handle_is_email = "list_contains(email_local_keys{a}, handle_key{b})"
     handle_has_last_name = "length(last_name_key{a}) > 2 and contains(handle_key{b}, last_name_key{a})"
@@ -177,7 +190,7 @@ def model(dbt, session):
         [*_name_comparisons(), _visit_comparison()], by_name, settings,
     )
     authors = _link(
-        records, "author", [*_name_comparisons(), _handle_comparison()],
+        records, "author", [*_name_comparisons(), _handle_comparison(), _purchase_comparison()],
         [*by_name, "list_contains(l.email_local_keys, r.handle_key) or list_contains(r.email_local_keys, l.handle_key)"],
         settings,
     )

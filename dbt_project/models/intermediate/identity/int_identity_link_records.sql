@@ -71,6 +71,17 @@ person_visits as (
     group by all
 ),
 
+person_purchases as (
+    select nodes.deterministic_cluster_id, list(distinct cast(cast(orders.created_at as date) as varchar)) as purchase_days
+    from (
+        select 'shopify:orders:' || shopify_order_id as node_id, created_at from {{ ref('stg_shopify__orders') }}
+        union all
+        select 'square:orders:' || square_order_id, created_at from {{ ref('stg_square__orders') }}
+    ) as orders
+    inner join nodes using (node_id)
+    group by all
+),
+
 persons as (
     select
         person_names.deterministic_cluster_id                                 as unique_id,
@@ -83,10 +94,12 @@ persons as (
         cast(null as varchar)                                                 as location_id,
         cast(null as timestamp)                                               as event_at,
         coalesce(person_visits.visit_locations, [])                           as visit_locations,
-        coalesce(person_visits.visit_days, [])                                as visit_days
+        coalesce(person_visits.visit_days, [])                                as visit_days,
+        coalesce(person_purchases.purchase_days, [])                          as purchase_days
     from person_names
     left join person_email_keys using (deterministic_cluster_id)
     left join person_visits using (deterministic_cluster_id)
+    left join person_purchases using (deterministic_cluster_id)
     where person_names.first_name_key is not null
 ),
 
@@ -124,8 +137,12 @@ authors as (
         cast(null as varchar)                                                 as location_id,
         min(posts.created_at)                                                 as event_at,
         cast([] as varchar[])                                                 as visit_locations,
-        cast([] as varchar[])                                                 as visit_days
+        cast([] as varchar[])                                                 as visit_days,
+        {# people post about a purchase within days: the days before each post #}
+        list(distinct cast(cast(posts.created_at as date) - cast(window_offset as integer) as varchar))
+                                                                              as purchase_days
     from {{ ref('stg_bluesky__posts') }} as posts
+    cross join unnest(range(0, {{ var('identity_post_window_days') }} + 1)) as offsets (window_offset)
     inner join nodes as posts_nodes on posts_nodes.node_id = 'bluesky:posts:' || posts.post_uri
     group by posts_nodes.deterministic_cluster_id
 ),
@@ -149,7 +166,8 @@ select
     reviews.* exclude (review_id),
     case when reviews.location_id is not null then [reviews.location_id] else cast([] as varchar[]) end
                                                                               as visit_locations,
-    coalesce(review_windows.visit_days, cast([] as varchar[]))                as visit_days
+    coalesce(review_windows.visit_days, cast([] as varchar[]))                as visit_days,
+    cast([] as varchar[])                                                     as purchase_days
 from reviews
 left join review_windows using (unique_id)
 union all by name
