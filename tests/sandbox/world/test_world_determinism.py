@@ -1,5 +1,8 @@
 """Same seed and scale give byte-identical worlds; another seed gives another world."""
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from world_files import seed_of, tree_digests
@@ -7,8 +10,15 @@ from world_files import seed_of, tree_digests
 from ingestion.sandbox.world import generate_world
 
 
-def test_same_seed_gives_identical_files(tiny_world: Path, tmp_path: Path) -> None:
-    again = generate_world("tiny", seed_of(tiny_world), tmp_path / "again")
+def test_same_seed_gives_identical_files_from_the_command_line(tiny_world: Path, tmp_path: Path) -> None:
+    """Another process with another string-hash seed (set/dict-order traps) writes the same bytes."""
+    again = tmp_path / "again"
+    command = [sys.executable, "-m", "ingestion.sandbox.world", "generate", "--scale", "tiny",
+               "--seed", str(seed_of(tiny_world)), "--out", str(again)]
+    done = subprocess.run(command, env={**os.environ, "PYTHONHASHSEED": "12345"}, capture_output=True, text=True,
+                          timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "generated tiny world" in done.stdout
     first, second = tree_digests(tiny_world), tree_digests(again)
     assert len(first) > 50
     assert first == second
