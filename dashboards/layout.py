@@ -105,6 +105,9 @@ def _filters_sidebar(snapshot: Snapshot) -> Filters:
         "Location", [ALL_LOCATIONS, *location_names], key="filter_location",
         format_func=lambda value: location_names.get(value, "All locations"),
     )
+    if location_id:
+        sidebar.caption("A location keeps only what happened there (store visits, reviews, fulfilment); "
+                        "web activity has no location.")
     filters = Filters(start, end, tuple(channels) or CHANNELS, location_id)
     st.query_params.from_dict({"from": start.isoformat(), "to": end.isoformat(),
                                "channel": list(filters.channels), "location": location_id})

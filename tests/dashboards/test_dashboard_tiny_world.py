@@ -1,4 +1,4 @@
-"""The page and Customer 360 tests again, on the real tiny-world snapshot of the shared pipeline run.
+"""The page, Customer 360 and browser tests again, on the tiny-world snapshot of the shared pipeline run.
 
 The assertions are the same functions (imported, so pytest collects them again here); only the
 snapshot differs: `snapshot_data_dir` below is the shared run's data dir instead of the small snapshot
@@ -10,10 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from test_dashboard_browser import *
 from test_dashboard_customer_360 import *
 from test_dashboard_pages import *
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 
 @pytest.fixture(scope="module")
