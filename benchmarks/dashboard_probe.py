@@ -88,19 +88,19 @@ def _wait_for_server(url: str, seconds: float) -> None:
     raise TimeoutError(f"the dashboard did not answer on {url} within {seconds:.0f} s")
 
 
+# Resolves window.__benchDone once a script run that started after arming has finished. Mutation
+# records carry the old value, so a run that starts and ends between two callbacks is still seen.
 ARM_WATCH = """() => {
   const app = document.querySelector('[data-testid="stApp"]');
   window.__benchDone = new Promise(resolve => {
-    let sawRunning = false;
-    const watch = new MutationObserver(() => {
-      const state = app.getAttribute('data-test-script-state');
-      if (state === 'running') sawRunning = true;
-      if (sawRunning && state === 'notRunning') {
+    const watch = new MutationObserver(records => {
+      const finished = records.some(r => r.oldValue === 'running');
+      if (finished && app.getAttribute('data-test-script-state') === 'notRunning') {
         watch.disconnect();
         requestAnimationFrame(() => requestAnimationFrame(() => resolve(true)));
       }
     });
-    watch.observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+    watch.observe(app, {attributes: true, attributeOldValue: true, attributeFilter: ['data-test-script-state']});
   });
 }"""
 
@@ -119,6 +119,7 @@ def browser_render_times(reloads: int, navigations: int) -> dict[str, Any]:
       (what a reader does after the first load): from the click until Streamlit's script run for
       the page has finished and two frames were painted.
     """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
 
     from dashboards import streamlit_command
@@ -152,7 +153,13 @@ def browser_render_times(reloads: int, navigations: int) -> dict[str, Any]:
                     page.evaluate(ARM_WATCH)
                     started = time.perf_counter()
                     link.click()
-                    page.wait_for_function("() => window.__benchDone", timeout=120_000)
+                    try:
+                        page.wait_for_function("() => window.__benchDone", timeout=60_000)
+                    except PlaywrightTimeout:
+                        results[name]["navigation_timeouts"] = results[name].get("navigation_timeouts", 0) + 1
+                        page.goto(f"{url}/{'' if name == 'overview' else name}", wait_until="commit")
+                        _settle(page)
+                        continue
                     results[name]["navigate_s"].append(time.perf_counter() - started)
             browser.close()
     finally:
