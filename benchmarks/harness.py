@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 import time
 import traceback
 from pathlib import Path
@@ -67,7 +68,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--quick", action="store_true",
                         help="small world only, no scaling curve (target: under 10 minutes)")
-    parser.add_argument("--out", type=Path, default=Path("BENCHMARKS.md"),
+    parser.add_argument("--out", type=Path, default=REPO_ROOT / "BENCHMARKS.md",
                         help="report path; the JSON results go beside it with a .json suffix")
     parser.add_argument("--repeats", type=int, default=3, help="runs per timing (the median is reported)")
     parser.add_argument("--pipeline-repeats", type=int, default=None,
@@ -132,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.update(TELEMETRY_OFF)
     ctx = build_context(args)
     started = time.perf_counter()
-    conditions = describe(list(argv) if argv is not None else [], REPO_ROOT)
+    conditions = describe(list(argv) if argv is not None else sys.argv[1:], REPO_ROOT)
     selected = [m for m in MEASUREMENTS if not args.only or m.KEY in args.only.split(",")]
     sections = [run_measurement(module, ctx) for module in selected]
     run = {

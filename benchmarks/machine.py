@@ -82,12 +82,23 @@ def versions() -> dict[str, str]:
     return found
 
 
+def command_line(argv: list[str]) -> str:
+    """The command as typed: `seamline bench ...` when the console script ran, else `python -m benchmarks ...`."""
+    import shlex
+
+    program = Path(sys.argv[0]).name if sys.argv else ""
+    prefix = "python -m benchmarks"
+    if program == "seamline" and sys.argv[1:2] == ["bench"] and sys.argv[2:] == argv:
+        prefix = "seamline bench"
+    return " ".join([prefix, *(shlex.quote(arg) for arg in argv)])
+
+
 def describe(argv: list[str], repo_root: Path) -> dict[str, Any]:
     """Everything BENCHMARKS.md states about the conditions of the run."""
     load = os.getloadavg()
     return {
         "date_utc": datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC"),
-        "command": " ".join(["python -m benchmarks", *argv]) if argv else "python -m benchmarks",
+        "command": command_line(argv),
         "interpreter": sys.executable,
         "git_commit": _git_commit(repo_root),
         "machine": {
