@@ -47,8 +47,9 @@ def fetch(snapshot: Snapshot, sql: str, params: tuple[Any, ...] = ()) -> pd.Data
     return _cached_fetch(str(snapshot.path), sql, hashable)
 
 
-def _filtered(filters: Filters) -> tuple[Any, ...]:
-    return filters.params()
+def _numbers(frame: pd.DataFrame) -> dict[str, float | None]:
+    """The single row of an aggregate query as floats, None where SQL returned null."""
+    return {key: (None if pd.isna(value) else float(value)) for key, value in frame.iloc[0].items()}
 
 
 # --- snapshot-wide facts -------------------------------------------------------------------------
@@ -109,14 +110,13 @@ order by week, channel
 
 def headline_kpis(snapshot: Snapshot, filters: Filters) -> dict[str, float | None]:
     """Revenue, orders, AOV, active customers, omnichannel share and LTV split for one period."""
-    row = fetch(snapshot, HEADLINE_KPIS, _filtered(filters)).iloc[0].to_dict()
-    kpis = {key: (None if pd.isna(value) else float(value)) for key, value in row.items()}
+    kpis = _numbers(fetch(snapshot, HEADLINE_KPIS, filters.params()))
     kpis["aov"] = kpis["revenue"] / kpis["orders"] if kpis["orders"] else None
     return kpis
 
 
 def revenue_by_channel_weekly(snapshot: Snapshot, filters: Filters) -> pd.DataFrame:
-    return fetch(snapshot, REVENUE_BY_CHANNEL_WEEKLY, _filtered(filters))
+    return fetch(snapshot, REVENUE_BY_CHANNEL_WEEKLY, filters.params())
 
 
 # --- data health (also feeds the banner on every page) --------------------------------------------
@@ -379,8 +379,7 @@ def reviews_weekly(snapshot: Snapshot, filters: Filters) -> pd.DataFrame:
 
 
 def reviews_totals(snapshot: Snapshot, filters: Filters) -> dict[str, float | None]:
-    row = fetch(snapshot, REVIEWS_TOTALS, _location_params(filters)).iloc[0].to_dict()
-    return {key: (None if pd.isna(value) else float(value)) for key, value in row.items()}
+    return _numbers(fetch(snapshot, REVIEWS_TOTALS, _location_params(filters)))
 
 
 def negative_reviews(snapshot: Snapshot, filters: Filters) -> pd.DataFrame:
@@ -423,9 +422,8 @@ def price_violations(snapshot: Snapshot, filters: Filters) -> pd.DataFrame:
     return fetch(snapshot, PRICE_VIOLATIONS, (start, end))
 
 
-def fulfilment_totals(snapshot: Snapshot, filters: Filters) -> dict[str, float]:
-    row = fetch(snapshot, FULFILMENT_TOTALS, _location_params(filters)).iloc[0].to_dict()
-    return {key: (0.0 if pd.isna(value) else float(value)) for key, value in row.items()}
+def fulfilment_totals(snapshot: Snapshot, filters: Filters) -> dict[str, float | None]:
+    return _numbers(fetch(snapshot, FULFILMENT_TOTALS, _location_params(filters)))
 
 
 def fulfilment_weekly(snapshot: Snapshot, filters: Filters) -> pd.DataFrame:

@@ -12,8 +12,8 @@ totals = queries.fulfilment_totals(snapshot, filters)
 violations = queries.price_violations(snapshot, filters)
 
 
-def _share(part: float, whole: float) -> float | None:
-    return part / whole if whole else None
+def _share(part: float | None, whole: float | None) -> float | None:
+    return part / whole if part is not None and whole else None
 
 
 st.title("Prices and fulfilment")
