@@ -22,12 +22,16 @@ def main(argv: list[str] | None = None) -> int:
     advance.add_argument("--world", type=Path, required=True)
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    if args.command == "generate":
-        path = generate_world(args.scale, args.seed, args.out, as_of=args.as_of)
-        print(f"generated {args.scale} world (seed {args.seed}) in {path} in {time.perf_counter() - started:.1f} s")
-    else:
-        advance_world(args.world, args.days)
-        print(f"advanced {args.world} by {args.days} days in {time.perf_counter() - started:.1f} s")
+    try:
+        if args.command == "generate":
+            path = generate_world(args.scale, args.seed, args.out, as_of=args.as_of)
+            print(f"generated {args.scale} world (seed {args.seed}) in {path} in {time.perf_counter() - started:.1f} s")
+        else:
+            advance_world(args.world, args.days)
+            print(f"advanced {args.world} by {args.days} days in {time.perf_counter() - started:.1f} s")
+    except (FileNotFoundError, ValueError) as error:  # a wrong argument or directory: say so, no traceback
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -41,12 +41,16 @@ def generate_world(scale: str, seed: int, out: Path, *, as_of: date | None = Non
 
     Existing source and truth files in `out` are replaced; the directory itself is kept.
     """
+    world = build_world(seed, scale_named(scale))
+    as_of = as_of or world.end
+    if as_of <= world.start:
+        raise ValueError(f"generate_world: as_of {as_of} is before the world's start {world.start} "
+                         f"(scale {scale}); pick a later date")
     out = Path(out).absolute()
     (out / "manifest.json").unlink(missing_ok=True)  # written last: absent until the new world is complete
     for name in _SOURCE_DIRS + ("web_events",):
         shutil.rmtree(out / name, ignore_errors=True)
-    world = build_world(seed, scale_named(scale))
-    _materialise(world, out, as_of or world.end)
+    _materialise(world, out, as_of)
     return out
 
 

@@ -8,6 +8,7 @@ import pyarrow.parquet as pq
 from world_files import read_jsonl, seed_of, tree_digests
 
 from ingestion.sandbox.world import advance_world, generate_world
+from ingestion.sandbox.world.__main__ import main
 
 
 def updated(world: Path, path: str, key: str, stamp: str) -> dict:
@@ -44,3 +45,10 @@ def test_advance_past_the_window_brings_newcomers(tiny_world: Path, tmp_path: Pa
     assert any(name.startswith("web_events/events-202611") for name in new_files)
     newest = max(o["created_at"] for o in read_jsonl(world / "shopify" / "orders.jsonl"))
     assert "2026-11-01" <= newest[:10] < "2026-11-16"
+
+
+def test_advance_without_a_world_names_the_missing_manifest(tmp_path: Path, capsys) -> None:
+    assert main(["advance", "--days", "1", "--world", str(tmp_path)]) == 2
+    assert f"{tmp_path}/manifest.json not found" in capsys.readouterr().err
+    assert main(["generate", "--scale", "tiny", "--seed", "1", "--out", str(tmp_path), "--as-of", "2026-01-01"]) == 2
+    assert "before the world's start" in capsys.readouterr().err
