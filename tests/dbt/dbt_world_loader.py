@@ -2,7 +2,8 @@
 
 The raw tables are loaded under the connectors' dataset/table names with dlt's own normalisation
 (snake_case, nested lists as child tables), adding only what the connectors add (`location_name` on
-reviews, `feed` on posts), so the dbt project sees what it sees in production without HTTP.
+reviews, `feed` on posts) and leaving out what they do not load (Google's locations list), so the
+dbt project sees what it sees in production without HTTP.
 """
 
 import gzip
@@ -30,7 +31,6 @@ WORLD_TABLES = [
     ("square", "refunds", "square/refunds.jsonl", "id"),
     ("square", "loyalty_accounts", "square/loyalty_accounts.jsonl", "id"),
     ("google_reviews", "reviews", "google/reviews.jsonl", "reviewId"),
-    ("google_reviews", "locations", "google/locations.jsonl", "name"),
     ("bluesky", "posts", "bluesky/posts.jsonl", "uri"),
 ]
 

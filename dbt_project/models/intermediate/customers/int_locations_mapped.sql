@@ -2,7 +2,8 @@
     Shopify has no locations endpoint in the contract: a store's Shopify location id is read off
     local-pickup orders, whose shipping line is titled with the store's name and whose fulfilment
     carries the store's Shopify location id. Google locations map by storeCode (= Square location
-    id) when the connector loads them. -#}
+    id) when the locations list is loaded, otherwise by the reviewers' votes
+    (int_google_locations_inferred). -#}
 
 with square_locations as (
     select * from {{ ref('stg_square__locations') }}
@@ -31,7 +32,7 @@ select
     square_locations.city,
     square_locations.postal_code,
     square_locations.square_location_id,
-    google_locations.google_location_name,
+    coalesce(google_locations.google_location_name, inferred.google_location_name) as google_location_name,
     shopify_pickup_locations.shopify_location_id
 from square_locations
 left join shopify_pickup_locations
@@ -39,3 +40,6 @@ left join shopify_pickup_locations
     on lower(trim(square_locations.location_name)) = shopify_pickup_locations.location_name_key
     or ends_with(lower(trim(square_locations.location_name)), ' ' || shopify_pickup_locations.location_name_key)
 left join google_locations using (square_location_id)
+left join {{ ref('int_google_locations_inferred') }} as inferred
+    on square_locations.square_location_id = inferred.square_location_id
+    and inferred.google_location_name not in (select google_location_name from google_locations)
