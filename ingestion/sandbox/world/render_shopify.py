@@ -72,8 +72,9 @@ def assign_ids(world: World, activity: Activity, people: dict[int, Person]) -> S
                 person = people[record.person]
                 key = (record.created, record.person, record.key[2], "account")
                 phone = person.phone if digest(world.seed, "acct-phone", email, 1)[0] < 128 else None
-                first = getattr(record, "first_name", person.first_name)
-                last = getattr(record, "last_name", person.last_name)
+                # An order carries the names as typed; a checkout-created account takes the person's.
+                first, last = ((record.first_name, record.last_name) if isinstance(record, WebOrder)
+                               else (person.first_name, person.last_name))
                 customers[key] = _Customer(key, record.person, email, first, last, phone, True, [])
                 account_customer[email] = key
             customer_key = account_customer[email]
