@@ -413,7 +413,7 @@ class ShopifyRenderer:
             "device_id": None,
             "phone": checkout.phone,
             "customer_locale": "en-US",
-            "line_items": [self.checkout_line(line, i) for i, line in enumerate(checkout.lines)],
+            "line_items": [self.checkout_line(checkout, i) for i in range(len(checkout.lines))],
             "name": f"#{checkout_id}",
             "source": None,
             "abandoned_checkout_url": f"https://{SHOP_DOMAIN}/checkouts/{token}/recover?key={token[:12]}",
@@ -432,9 +432,10 @@ class ShopifyRenderer:
             "customer": customer,
         }
 
-    def checkout_line(self, line, index: int) -> dict:
+    def checkout_line(self, checkout: AbandonedCheckout, index: int) -> dict:
+        line = checkout.lines[index]
         product: Product = self.products[line.sku]
-        return {"key": digest(self.world.seed, "checkout-line", (line.sku, index), 16).hex(),
+        return {"key": f"{product.shopify_variant_id}:{digest(self.world.seed, 'cart-line', (checkout.key, index)).hex()}",
                 "fulfillment_service": "manual", "gift_card": False, "grams": 450, "presentment_title": product.title,
                 "presentment_variant_title": None, "product_id": product.shopify_product_id,
                 "quantity": line.quantity, "requires_shipping": True, "sku": line.sku, "taxable": True,
