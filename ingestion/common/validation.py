@@ -165,7 +165,7 @@ def find_problem(record: Any, spec: RecordSpec) -> Problem | None:
             if number is None:
                 return Problem(concrete, f"wrong type: expected a number, got {json_type(value)} {value!r:.60}")
             if number < 0:
-                return Problem(concrete, f"negative quantity {value}")
+                return Problem(concrete, f"negative value {value}")
     return None
 
 

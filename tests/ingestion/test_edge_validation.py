@@ -39,7 +39,7 @@ def order(**changes: object) -> dict:
      Problem("updated_at", "wrong type: expected an ISO 8601 string, got number 1700000000")),
     ({"updated_at": None}, Problem("updated_at", "missing timestamp")),
     ({"refunds": [{"created_at": "yesterday"}]}, Problem("refunds[0].created_at", "unparseable timestamp 'yesterday'")),
-    ({"line_items": [{"quantity": 1}, {"quantity": -3}]}, Problem("line_items[1].quantity", "negative quantity -3")),
+    ({"line_items": [{"quantity": 1}, {"quantity": -3}]}, Problem("line_items[1].quantity", "negative value -3")),
     ({"total_price": 10.0}, Problem("total_price", "wrong type: expected decimal_string, got number 10.0")),
     ({"total_price": "ten"}, Problem("total_price", "wrong type: expected decimal_string, got string 'ten'")),
     ({"note": "x" * 31}, Problem("note", "text of 31 characters exceeds the limit of 30")),

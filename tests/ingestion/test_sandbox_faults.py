@@ -118,7 +118,7 @@ def test_new_fields_are_added_and_type_changes_quarantined(tiny_world: Path) -> 
         (counts["shopify/orders"],)]
 
 
-def test_sigkill_mid_load_then_rerun_equals_an_uninterrupted_run(tiny_world: Path, tmp_path: Path,
+def test_sigkill_mid_extract_then_rerun_equals_an_uninterrupted_run(tiny_world: Path, tmp_path: Path,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     names = ("shopify", "square")
     use_data_dir(monkeypatch, tmp_path / "clean")

@@ -104,7 +104,7 @@ def test_bad_records_are_quarantined_while_the_rest_of_the_page_loads() -> None:
     rows = table("select record_id, field, reason, source, resource, raw_payload from shopify._quarantine order by field")
     found = {(record_id, field): reason for record_id, field, reason, *_ in rows}
     assert found == {
-        ("4", "orders_count"): "negative quantity -1",
+        ("4", "orders_count"): "negative value -1",
         ("6", "last_name"): "text of 40000 characters exceeds the limit of 32768",
         (None, "id"): "missing id",
         ("3", "total_spent"): "wrong type: expected decimal_string, got number 12.5",
