@@ -115,3 +115,15 @@ def test_price_violations_are_exactly_the_planted_gaps_where_both_prices_were_se
     assert all(row[5] for row in violations), f"violations outside the planted gaps: {violations}"
     assert all(row[4] for row in compared if row[5]), "a planted gap with both prices seen was missed"
     assert all((row[2], row[3]) == (row[6], row[7]) for row in violations)
+
+
+def test_every_abandoned_cart_is_counted_once_with_its_recovery(marts_db, tiny_world):
+    kpis = json.loads((tiny_world / "truth" / "kpis.json").read_text())
+    carts, recovered, shares_ok = marts_db.execute("""
+        select sum(carts), sum(case when recovery_channel <> 'not_recovered' then carts else 0 end),
+               bool_and(abs(week_total - 1) < 1e-9)
+        from (select *, sum(share_of_abandoned_carts) over (partition by week_start) as week_total
+              from marts.kpi_cart_recovery)""").fetchone()
+    assert carts == kpis["abandoned_checkouts"]
+    assert 0 < recovered < carts
+    assert shares_ok
