@@ -26,8 +26,10 @@ TELEMETRY_OFF = {
     "DAGSTER_DISABLE_TELEMETRY": "true",
 }
 
-for _name, _value in TELEMETRY_OFF.items():
-    os.environ.setdefault(_name, _value)
+def pytest_configure(config: pytest.Config) -> None:
+    """Telemetry and version checks off for every test process (nothing may reach the internet)."""
+    for name, value in TELEMETRY_OFF.items():
+        os.environ.setdefault(name, value)
 
 
 @pytest.fixture(scope="session")
