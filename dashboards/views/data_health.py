@@ -5,17 +5,21 @@ import streamlit as st
 
 from dashboards import components, queries
 from dashboards.layout import page_context
+from dashboards.snapshot import last_run_status
 
 snapshot = page_context().snapshot
 st.title("Data health")
 publish = queries.last_publish(snapshot)
-left, middle, right = st.columns(3)
+run = last_run_status()
 published_at = pd.Timestamp(publish["published_at"]).tz_convert("UTC") if publish else None
-left.metric("Last publish (UTC)", f"{published_at:%Y-%m-%d %H:%M}" if published_at else "unknown")
-middle.metric("Run", publish["run_id"] if publish else "unknown")
 checks = queries.quality_results(snapshot)
 failing = int((checks["status"] != "pass").sum()) if not checks.empty else 0
-right.metric("Checks not passing", f"{failing} of {len(checks)}")
+columns = st.columns(4)
+columns[0].metric("Last publish (UTC)", f"{published_at:%Y-%m-%d %H:%M}" if published_at else "unknown")
+columns[1].metric("Run", publish["run_id"] if publish else "unknown")
+columns[2].metric("Last pipeline run", run.status if run else "unknown",
+                  help=f"Run {run.run_id}, finished {run.finished_at}" if run else "No run status file yet.")
+columns[3].metric("Checks not passing", f"{failing} of {len(checks)}")
 
 st.subheader("Source freshness")
 components.table(queries.source_freshness(snapshot), "source_freshness")

@@ -158,3 +158,16 @@ def test_half_picked_or_cleared_date_range_still_shows_data(open_page, warehouse
     app.date_input(key="filter_dates").set_value(()).run()
     assert not app.exception and app.query_params["from"] == first_day.isoformat()
     assert any("No dates picked" in caption.value for caption in app.sidebar.caption)
+
+
+def test_data_health_shows_the_last_run_even_when_it_did_not_publish(tmp_path, monkeypatch):
+    build_small_snapshot(tmp_path)
+    write_run_status("run-later", "failed", [], directory=tmp_path / "serving")
+    monkeypatch.setenv("SEAMLINE_DATA_DIR", str(tmp_path))
+
+    app = AppTest.from_file(str(APP), default_timeout=30).run()
+    app.switch_page("views/data_health.py").run()
+
+    shown = {metric.label: metric.value for metric in app.metric}
+    assert shown["Last pipeline run"] == "failed"
+    assert shown["Run"] == "test-run"  # the snapshot still shown is the last good one
