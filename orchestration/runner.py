@@ -79,6 +79,7 @@ class PipelineOutcome:
     failing_checks: list[dict[str, Any]] = field(default_factory=list)
     snapshot: Path | None = None
     seconds: float = 0.0
+    step_failures: list[str] = field(default_factory=list)
 
 
 def run_job(job_name: str = "seamline_job", reparse_dbt: bool = True) -> PipelineOutcome:
@@ -107,6 +108,10 @@ def run_job(job_name: str = "seamline_job", reparse_dbt: bool = True) -> Pipelin
         if not published:
             record_run_outcome(instance, result.run_id, run_failed=not result.success)
         audit = audit_run(instance, result.run_id)
+        step_failures = [
+            f"{event.step_key}: {event.event_specific_data.error.message.strip().splitlines()[0]}"
+            for event in result.all_events if event.is_step_failure
+        ]
     snapshot = serving.current_snapshot()
     checks = {
         "passed": sum(row["status"] == "passed" for row in audit.evaluations),
@@ -123,6 +128,7 @@ def run_job(job_name: str = "seamline_job", reparse_dbt: bool = True) -> Pipelin
         failing_checks=audit.failing,
         snapshot=snapshot,
         seconds=round(time.perf_counter() - started, 1),
+        step_failures=step_failures,
     )
 
 
@@ -133,8 +139,13 @@ def summary(outcome: PipelineOutcome) -> str:
     lines.append(f"checks: {outcome.checks.get('passed', 0)} passed, "
                  f"{outcome.checks.get('failed_blocking', 0)} blocking failed, "
                  f"{outcome.checks.get('failed_warning', 0)} warnings")
-    for check in outcome.failing_checks[:15]:
+    lines += [f"  STEP FAILED {failure}" for failure in outcome.step_failures]
+    failed = [check for check in outcome.failing_checks if check["status"] == "failed"]
+    for check in failed[:15]:
         lines.append(f"  FAILED {check['asset']} {check['check_name']}: {check.get('description') or ''}")
+    not_run = len(outcome.failing_checks) - len(failed)
+    if not_run:
+        lines.append(f"  {not_run} planned check(s) never reported (their step failed or was skipped; see the run log)")
     if outcome.rows_per_mart:
         lines.append("rows per mart (current snapshot):")
         lines += [f"  {name:<32} {rows:>10,}" for name, rows in outcome.rows_per_mart.items()]
