@@ -29,7 +29,6 @@ class RuleOutcome:
     rule: Rule
     passed: bool
     description: str
-    observed_value: Any
     metadata: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -72,7 +71,7 @@ def validate_suite(
     """
     if not _relation_exists(con, suite.relation):
         message = f"{suite.label} does not exist: the source never loaded it or the model was not built"
-        return [RuleOutcome(suite, rule, False, message, None, {"table": suite.label}) for rule in rules]
+        return [RuleOutcome(suite, rule, False, message, {"table": suite.label}) for rule in rules]
     started = time.perf_counter()
     select = ", ".join(f"{expression} as {alias}" for alias, expression in suite.columns.items())
     frame = con.execute(f"select {select} from {suite.relation} t").df()
@@ -83,7 +82,7 @@ def validate_suite(
     outcomes = []
     for rule in rules:
         if expectations[rule.name] is None:
-            outcomes.append(RuleOutcome(suite, rule, True, f"{suite.label}: skipped, no reference yet", None,
+            outcomes.append(RuleOutcome(suite, rule, True, f"{suite.label}: skipped, no reference yet",
                                         {"table": suite.label, "skipped": True}))
             continue
         outcomes.append(_outcome(suite, rule, results[rule.name], len(frame), elapsed))
@@ -149,7 +148,7 @@ def _outcome(suite: TableSuite, rule: Rule, result: Any, rows: int, elapsed: flo
         metadata["unexpected_count"] = int(unexpected)
         metadata["unexpected_percent"] = round(float(details.get("unexpected_percent") or 0.0), 4)
         metadata["sample_unexpected"] = [str(v) for v in details.get("partial_unexpected_list", [])[:_PARTIAL_LIST]]
-    return RuleOutcome(suite, rule, bool(result.success) and not exception, description, observed, metadata)
+    return RuleOutcome(suite, rule, bool(result.success) and not exception, description, metadata)
 
 
 def _bounds(kwargs: dict[str, Any]) -> str:
