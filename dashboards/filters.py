@@ -31,7 +31,8 @@ class Filters:
     def previous_period(self) -> Filters:
         """The same number of days immediately before, for "change against the previous period"."""
         length = dt.timedelta(days=self.period_days)
-        return Filters(self.start - length, self.start - dt.timedelta(days=1), self.channels, self.location_id)
+        start, end = self.start - length, self.start - dt.timedelta(days=1)
+        return Filters(start, end, self.channels, self.location_id)
 
     def params(self) -> tuple[dt.datetime, dt.datetime, list[str], str | None, str | None]:
         """Bound parameters for `queries.TOUCHPOINT_FILTER`: [start, end) timestamps, channels, location."""
@@ -75,7 +76,8 @@ def validate_location(value: str, known_location_ids: list[str]) -> str:
     raise FilterError(f"location: {value[:MAX_FILTER_TEXT]!r} is not a known location id")
 
 
-def validate_range(start: dt.date, end: dt.date, first_day: dt.date, last_day: dt.date) -> tuple[dt.date, dt.date]:
+def validate_range(start: dt.date, end: dt.date, first_day: dt.date,
+                   last_day: dt.date) -> tuple[dt.date, dt.date]:
     """Dates inside the snapshot's data, start before end."""
     if start > end:
         raise FilterError(f"date range: start {start} is after end {end}")

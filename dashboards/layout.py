@@ -152,7 +152,8 @@ def _seed_from_address(first_day: dt.date, last_day: dt.date, location_ids: list
         if "location" in params:
             location = validate_location(params["location"], location_ids)
     except FilterError as error:
-        st.warning(f"Ignored the filters in the address: {error}. Showing the defaults.", icon=":material/warning:")
+        st.warning(f"Ignored the filters in the address: {error}. Showing the defaults.",
+                   icon=":material/warning:")
         start, end, channels, location = default_start, last_day, list(CHANNELS), ALL_LOCATIONS
     st.session_state["filter_dates"] = (start, end)
     st.session_state["filter_channels"] = channels

@@ -399,7 +399,8 @@ order by abs(price_gap) desc, day desc, sku
 
 FULFILMENT_TOTALS = """
 select (sum(orders) filter (where purchase_channel = 'web'))::bigint as web_orders,
-       sum(bopis_orders)::bigint as bopis_orders, sum(ship_from_store_orders)::bigint as ship_from_store_orders,
+       sum(bopis_orders)::bigint as bopis_orders,
+       sum(ship_from_store_orders)::bigint as ship_from_store_orders,
        sum(returns)::bigint as returns, sum(cross_channel_returns)::bigint as cross_channel_returns
 from marts.kpi_fulfilment_returns
 where day >= ?::date and day < ?::date and (?::varchar is null or location_id = ?)
@@ -407,7 +408,8 @@ where day >= ?::date and day < ?::date and (?::varchar is null or location_id = 
 
 FULFILMENT_WEEKLY = """
 select date_trunc('week', day)::date as week, sum(ship_to_home_orders)::bigint as ship_to_home_orders,
-       sum(bopis_orders)::bigint as bopis_orders, sum(ship_from_store_orders)::bigint as ship_from_store_orders,
+       sum(bopis_orders)::bigint as bopis_orders,
+       sum(ship_from_store_orders)::bigint as ship_from_store_orders,
        sum(in_store_orders)::bigint as in_store_orders, sum(returns)::bigint as returns,
        sum(cross_channel_returns)::bigint as cross_channel_returns
 from marts.kpi_fulfilment_returns

@@ -9,7 +9,8 @@ from dashboards.layout import page_context
 DATA_DRIVEN = "markov"
 BASELINE = "last_touch"
 MODEL_LABELS = {"first_touch": "first touch", "last_touch": "last touch", "linear": "linear",
-                "time_decay": "time decay", "position_based": "position based", "markov": "data-driven (Markov)"}
+                "time_decay": "time decay", "position_based": "position based",
+                "markov": "data-driven (Markov)"}
 
 context = page_context()
 snapshot, filters = context.snapshot, context.filters

@@ -34,7 +34,8 @@ if matches.empty:
 if len(matches) > 1:
     st.caption(f"{len(matches)} customers match (names and phones are compared masked, so several can fit).")
     options = matches["customer_id"].tolist()
-    labels = dict(zip(options, matches["name_masked"].fillna("(no name)") + " · " + matches["channels"], strict=True))
+    descriptions = matches["name_masked"].fillna("(no name)") + " · " + matches["channels"]
+    labels = dict(zip(options, descriptions, strict=True))
     customer_id = st.selectbox("Customer", options, key="customer_pick",
                                format_func=lambda value: f"{value} — {labels[value]}")
 else:

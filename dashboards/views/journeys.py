@@ -16,7 +16,8 @@ st.caption("Customers reaching each stage, by the channel of their first touchpo
 funnel = queries.stage_funnel(snapshot, filters)
 if not funnel.empty:
     figure = px.funnel(funnel, x="customers_reached", y="stage", color="entry_channel",
-                       color_discrete_map=formatting.CHANNEL_COLOURS, labels={"entry_channel": "entry channel"})
+                       color_discrete_map=formatting.CHANNEL_COLOURS,
+                       labels={"entry_channel": "entry channel"})
     figure.update_layout(margin={"t": 10}, height=360)
     st.plotly_chart(figure, key="stage_funnel")
 components.table(funnel, "stage_funnel")

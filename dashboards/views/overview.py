@@ -32,8 +32,8 @@ for column, label, key, formatter, is_share in tiles:
 st.subheader("Revenue by channel, weekly")
 weekly = queries.revenue_by_channel_weekly(snapshot, filters)
 if not weekly.empty:
-    figure = px.bar(weekly, x="week", y="revenue", color="channel", color_discrete_map=formatting.CHANNEL_COLOURS,
-                    labels={"revenue": "Revenue (USD)"})
+    figure = px.bar(weekly, x="week", y="revenue", color="channel",
+                    color_discrete_map=formatting.CHANNEL_COLOURS, labels={"revenue": "Revenue (USD)"})
     figure.update_layout(legend_title_text="Channel", margin={"t": 10})
     st.plotly_chart(figure)
 components.table(weekly, "revenue_by_channel_weekly")

@@ -19,7 +19,8 @@ def _share(part: float | None, whole: float | None) -> float | None:
 st.title("Prices and fulfilment")
 columns = st.columns(4)
 columns[0].metric("Price-consistency violations", formatting.count(len(violations)))
-columns[1].metric("BOPIS share of web orders", formatting.share(_share(totals["bopis_orders"], totals["web_orders"])))
+columns[1].metric("BOPIS share of web orders",
+                  formatting.share(_share(totals["bopis_orders"], totals["web_orders"])))
 columns[2].metric("Ship-from-store share of web orders",
                   formatting.share(_share(totals["ship_from_store_orders"], totals["web_orders"])))
 columns[3].metric("Cross-channel share of returns",

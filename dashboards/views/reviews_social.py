@@ -23,7 +23,8 @@ if not weekly.empty:
     with left:
         st.subheader("Average rating by week")
         rating = px.line(weekly, x="week_start", y="avg_rating", color="location_name", markers=True,
-                         labels={"week_start": "week", "location_name": "location", "avg_rating": "average rating"})
+                         labels={"week_start": "week", "location_name": "location",
+                                 "avg_rating": "average rating"})
         rating.update_layout(margin={"t": 10}, height=320)
         st.plotly_chart(rating, key="rating_weekly")
     with right:
