@@ -3,8 +3,8 @@
     probabilistic pass, to the person cluster it was linked to. The customer_id is derived from the
     person's anchor node (the oldest record, ties by node id): adding unrelated data never changes it,
     a merge keeps the older person's id, a split leaves the id with the part holding the anchor.
-    Clusters of anonymous web sessions that never identified themselves stay unresolved
-    (customer_id null). -#}
+    Clusters of anonymous web sessions that never identified themselves and of cash sales without a
+    profile stay unresolved (customer_id null); a card swipe is a person (its card fingerprint). -#}
 
 with nodes as (
     select nodes.*, clusters.deterministic_cluster_id, clusters.oversized_component_id
@@ -27,7 +27,9 @@ assigned as (
         nodes.*,
         coalesce(accepted_links.person_cluster_id, nodes.deterministic_cluster_id) as person_cluster_id,
         accepted_links.match_probability                                      as link_probability,
-        nodes.entity <> 'anonymous_ids' or identified_nodes.node_id is not null as is_identifying
+        {# a web session or a cash sale says nothing about who it was unless it carries an identifier #}
+        nodes.entity not in ('anonymous_ids', 'orders') or nodes.source = 'shopify'
+            or identified_nodes.node_id is not null                           as is_identifying
     from nodes
     left join accepted_links on nodes.deterministic_cluster_id = accepted_links.candidate_cluster_id
     left join identified_nodes using (node_id)
