@@ -127,3 +127,16 @@ def test_a_table_that_collapses_fails_the_volume_check(data_dir: Path) -> None:
         assert failing["check_name"] == "fct_orders__row_count_vs_previous_run"
         assert failing["observed_value"] == "2"
         assert "min_value=5" in failing["description"]
+
+
+def test_a_run_that_breaks_before_its_checks_is_recorded_as_failed(data_dir: Path) -> None:
+    with dg.instance_for_test() as instance:
+        _load_source(data_dir, [(1, 1.0)])
+        assert _run(instance).success
+        (data_dir / "source.duckdb").unlink()  # the "model" cannot read its source any more
+        broken = _run(instance)
+        assert not broken.success
+        status = serving.read_run_status()
+        assert (status.run_id, status.status) == (broken.run_id, "failed")
+        assert {row["status"] for row in status.failing_checks} == {"not run"}
+        assert len(status.failing_checks) == len(SUITE.rules)
