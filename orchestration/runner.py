@@ -18,9 +18,14 @@ from typing import Any
 from orchestration import paths, serving
 from orchestration.resources import TELEMETRY_OFF
 
+# Telemetry off; one run at a time, because every run writes raw.duckdb or warehouse.duckdb and
+# DuckDB allows one writing process per file (a sensor-started run queues behind a scheduled one).
 DAGSTER_YAML = """\
 telemetry:
   enabled: false
+concurrency:
+  runs:
+    max_concurrent_runs: 1
 """
 
 
