@@ -90,3 +90,13 @@ def test_run_status_keeps_failing_since_across_a_failing_streak(tmp_path: Path) 
     recovered = serving.write_run_status("r3", "published", [], directory=tmp_path)
     assert recovered.failing_since is None
     assert serving.write_run_status("r4", "failed", [], directory=tmp_path).failing_since > first.failing_since
+
+
+def test_a_reader_holding_the_current_snapshot_does_not_block_the_next_publish(tmp_path: Path) -> None:
+    directory = tmp_path / "s"
+    first = serving.publish_snapshot(_warehouse(tmp_path / "wh1.duckdb", 2), "r1", {}, directory=directory)
+    with duckdb.connect(str(first), read_only=True) as dashboard:
+        second = serving.publish_snapshot(_warehouse(tmp_path / "wh2.duckdb", 5), "r2", {}, directory=directory)
+        assert dashboard.execute("select count(*) from marts.fct_orders").fetchone()[0] == 2
+    assert serving.current_snapshot(directory) == second
+    assert _count(second, "marts.fct_orders") == 5
