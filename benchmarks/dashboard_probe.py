@@ -9,6 +9,7 @@ import os
 import socket
 import subprocess
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -88,21 +89,21 @@ def _wait_for_server(url: str, seconds: float) -> None:
     raise TimeoutError(f"the dashboard did not answer on {url} within {seconds:.0f} s")
 
 
-# Resolves window.__benchDone once a script run that started after arming has finished. Mutation
-# records carry the old value, so a run that starts and ends between two callbacks is still seen.
+# Before a click: remember when it happened and the time of every later DOM change in the app.
 ARM_WATCH = """() => {
   const app = document.querySelector('[data-testid="stApp"]');
-  window.__benchDone = new Promise(resolve => {
-    const watch = new MutationObserver(records => {
-      const finished = records.some(r => r.oldValue === 'running');
-      if (finished && app.getAttribute('data-test-script-state') === 'notRunning') {
-        watch.disconnect();
-        requestAnimationFrame(() => requestAnimationFrame(() => resolve(true)));
-      }
-    });
-    watch.observe(app, {attributes: true, attributeOldValue: true, attributeFilter: ['data-test-script-state']});
-  });
+  if (window.__benchWatch) window.__benchWatch.disconnect();
+  window.__bench = {start: performance.now(), last: performance.now()};
+  window.__benchWatch = new MutationObserver(() => { window.__bench.last = performance.now(); });
+  window.__benchWatch.observe(app, {subtree: true, childList: true, attributes: true, characterData: true});
 }"""
+# The page is rendered when the URL is the target's, Streamlit's script run is over and the DOM has
+# been quiet for QUIET_MS. (A script run can finish before React ever paints the "running" state,
+# so the state attribute alone cannot tell that a run happened.)
+QUIET_MS = 500
+RENDERED = """(path) => location.pathname.replace(/\\/$/, '') === path
+  && document.querySelector('[data-testid="stApp"]').getAttribute('data-test-script-state') === 'notRunning'
+  && performance.now() - window.__bench.last > """ + str(QUIET_MS)
 
 
 def _settle(page: Any) -> None:
@@ -116,8 +117,8 @@ def browser_render_times(reloads: int, navigations: int) -> dict[str, Any]:
     - `first_s`: the first full load of the page (cold: the server's first run of it);
     - `reload_s`: `reloads` further full page loads (new session each time);
     - `navigate_s`: `navigations` in-app navigations to the page from another page through the sidebar
-      (what a reader does after the first load): from the click until Streamlit's script run for
-      the page has finished and two frames were painted.
+      (what a reader does after the first load): from the click to the last change of the page's
+      DOM, once the script run is over and the page has been quiet for QUIET_MS.
     """
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
@@ -151,16 +152,17 @@ def browser_render_times(reloads: int, navigations: int) -> dict[str, Any]:
                 for name in [*names[1:], names[0]]:
                     link = page.locator(f'[data-testid="stSidebarNav"] a[href="{url}/{"" if name == "overview" else name}"]')
                     page.evaluate(ARM_WATCH)
-                    started = time.perf_counter()
                     link.click()
+                    path = urllib.parse.urlparse(url).path.rstrip("/") + ("" if name == "overview" else f"/{name}")
                     try:
-                        page.wait_for_function("() => window.__benchDone", timeout=60_000)
+                        page.wait_for_function(RENDERED, arg=path, timeout=60_000)
                     except PlaywrightTimeout:
                         results[name]["navigation_timeouts"] = results[name].get("navigation_timeouts", 0) + 1
                         page.goto(f"{url}/{'' if name == 'overview' else name}", wait_until="commit")
                         _settle(page)
                         continue
-                    results[name]["navigate_s"].append(time.perf_counter() - started)
+                    elapsed_ms = page.evaluate("() => window.__bench.last - window.__bench.start")
+                    results[name]["navigate_s"].append(elapsed_ms / 1000)
             browser.close()
     finally:
         server.terminate()
