@@ -89,8 +89,9 @@ def measure(ctx: BenchContext) -> Section:
         ("Query time = the sum of the page's `dashboards.queries.fetch` calls with Streamlit's cache cleared, "
         "so every statement runs on the snapshot; page run = the whole script run in AppTest (queries, "
         "pandas, Plotly figure building)."),
-        ("Render: reload = from `page.goto` to the app reporting script state notRunning and connected; "
-        "navigate = from a sidebar click to the end of that page's script run; both plus two animation "
-        "frames. Server and browser share the 2-core machine."),
+        ("Render: reload = from `page.goto` to the app reporting script state notRunning and connected, "
+         "plus two animation frames; navigate = from a sidebar click to the last DOM change of the page "
+         "(read once the script run is over and the page has been quiet for 0.5 s). Server and browser "
+         "share the 2-core machine."),
     ]
     return section
