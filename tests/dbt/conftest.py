@@ -36,7 +36,7 @@ def guardrail_records() -> dict[tuple[str, str], list[dict]]:
         ("shopify", "customers"): [
             *(shopify_customer(9_900_000_001 + i, first, last, " Test@Example.com", "000-000-0000")
               for i, (first, last) in enumerate(generic)),
-            shopify_customer(9_900_000_101, "John", "Famil", "TheFamily@gmail.com", "+1 (503) 201-1001"),
+            shopify_customer(9_900_000_101, "John", "Famil", "TheFamily@gmail.com", None),
             shopify_customer(9_900_000_102, "Jane", "Famil", "jane.famil@gmail.com", "503-201-7788"),
         ],
         ("square", "customers"): [
@@ -44,6 +44,9 @@ def guardrail_records() -> dict[tuple[str, str], list[dict]]:
               for i, (first, last) in enumerate(kiosk)),
             square_customer("PLANTEDFAMILYJOHN000000000", "Johnny", "Famil", "thefamily@gmail.com", "5032017788"),
             square_customer("PLANTEDFAMILYJANE000000000", "Jane", "Famil", "the.family@gmail.com", "(503) 201-7788"),
+            # two namesakes behind one address, told apart by their phones
+            square_customer("PLANTEDNAMESAKEA000000000", "Arjun", "Pricewell", "arjunpricewell@gmail.com", "503-201-4401"),
+            square_customer("PLANTEDNAMESAKEB000000000", "Arjun", "Pricewell", "ArjunPricewell@gmail.com", "503-201-4402"),
         ],
     }
 

@@ -77,6 +77,17 @@ def test_family_email_and_phone_keep_two_people_apart(warehouse):
     assert classes == {"thefamily@gmail.com": "shared", "+15032017788": "shared"}
 
 
+def test_namesakes_sharing_an_address_but_not_a_phone_stay_apart(warehouse):
+    first, second = customer_ids(warehouse, "square:customers:PLANTEDNAMESAKEA000000000",
+                                 "square:customers:PLANTEDNAMESAKEB000000000")
+    assert first != second
+    value_class = warehouse.execute(
+        "select value_class from intermediate.int_identity_identifier_values "
+        "where identifier_value = 'arjunpricewell@gmail.com'"
+    ).fetchone()[0]
+    assert value_class == "ambiguous"
+
+
 def test_no_resolved_person_is_a_giant_cluster(warehouse):
     largest = warehouse.execute(
         "select max(n) from (select count(*) filter (where entity = 'customers') as n "

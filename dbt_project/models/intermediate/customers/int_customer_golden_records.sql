@@ -33,7 +33,7 @@ identifier_candidates as (
     inner join {{ ref('int_identity_identifiers') }} as identifiers using (node_id)
     inner join {{ ref('int_identity_identifier_values') }} as value_classes using (identifier_type, identifier_value)
     inner join source_tiers using (source, entity)
-    where value_classes.value_class in ('personal', 'shared') and identifiers.identifier_type in ('email', 'phone')
+    where value_classes.value_class in ('personal', 'shared', 'ambiguous') and identifiers.identifier_type in ('email', 'phone')
     group by all
 ),
 

@@ -14,7 +14,7 @@ shared_values as (
     select identifiers.node_id
     from {{ ref('int_identity_identifiers') }} as identifiers
     inner join {{ ref('int_identity_identifier_values') }} as value_classes using (identifier_type, identifier_value)
-    where value_classes.value_class in ('shared', 'junk')
+    where value_classes.value_class in ('shared', 'ambiguous', 'junk')
 ),
 
 web_events as (

@@ -4,6 +4,8 @@
                    (a store kiosk, a shared inbox) -> never links;
     - shared:      2..max incompatible names (a family email or phone; two namesakes' look-alike
                    addresses) -> links only records whose names agree;
+    - ambiguous:   an email on records whose names agree (or are unknown) but whose phones differ:
+                   two namesakes behind one address -> never links (their phones still do);
     Names are incompatible when the first names are (not equal, not nicknames, not a typo apart) or
     when both last names are known and differ.
     - personal:    otherwise -> links every record carrying it.
@@ -60,6 +62,24 @@ name_counts as (
     group by all
 ),
 
+email_records as (
+    select emails.identifier_value as email, emails.node_id, emails.first_name_key, emails.last_name_key,
+        phones.identifier_value as phone
+    from identifiers as emails
+    inner join identifiers as phones on emails.node_id = phones.node_id and phones.identifier_type = 'phone'
+    where emails.identifier_type = 'email'
+),
+
+phone_conflicts as (
+    select distinct left_record.email
+    from email_records as left_record
+    inner join email_records as right_record
+        on left_record.email = right_record.email
+        and left_record.phone <> right_record.phone
+        and (left_record.first_name_key is null or right_record.first_name_key is null
+             or {{ names_compatible('left_record', 'right_record') }})
+),
+
 value_stats as (
     select
         identifier_type,
@@ -81,8 +101,11 @@ select
             then 'placeholder'
         when coalesce(name_counts.incompatible_first_names, 0) > {{ var('identity_max_names_per_shared_value') }}
             then 'junk'
+        when phone_conflicts.email is not null then 'ambiguous'
         when coalesce(name_counts.incompatible_first_names, 0) >= 2 then 'shared'
         else 'personal'
     end                                                                       as value_class
 from value_stats
 left join name_counts using (identifier_type, identifier_value)
+left join phone_conflicts
+    on value_stats.identifier_type = 'email' and value_stats.identifier_value = phone_conflicts.email
