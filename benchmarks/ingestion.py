@@ -1,7 +1,7 @@
 """Ingestion: records per second per source through the dlt connectors vs the bare baseline.
 
 Both sides read the same world from the same sandboxes in the same run; each side of each source
-runs `repeats` times in fresh processes into a fresh database, and the ratio of the medians is
+runs `pipeline_repeats` times, alternating, in fresh processes into a fresh database, and the ratio of the medians is
 reported (target: the connector at least half as fast as the baseline). Records are the API's
 top-level records (orders, not order line items) so both sides count the same thing.
 """
@@ -9,7 +9,6 @@ top-level records (orders, not order line items) so both sides count the same th
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 from benchmarks.context import BenchContext, Section, Table, require
 from benchmarks.measure import Timing, mib, run_child
@@ -28,28 +27,6 @@ def top_level_records(rows_loaded: dict[str, int]) -> int:
     return sum(rows for table, rows in rows_loaded.items() if "__" not in table and not table.startswith("_"))
 
 
-def _connector_samples(ctx: BenchContext, scale: str, sources: list[str], sources_env: dict[str, str],
-                       scratch: Path) -> dict[str, list[dict]]:
-    """Per source and run: the connector's seconds and rows loaded.
-
-    Taken from the end-to-end runs of this harness run when there are any (each of their ingest stages
-    timed every `run_source` call on a fresh raw.duckdb), otherwise measured here, one fresh process
-    and database per source and run.
-    """
-    runs = ctx.artifacts.get("pipeline_runs", {}).get(scale)
-    if runs:
-        return {s: [run.stages["ingest"].result[s] for run in runs] for s in sources}
-    samples: dict[str, list[dict]] = {s: [] for s in sources}
-    for source in sources:
-        for i in range(ctx.repeats):
-            data_dir = scratch / f"{source}-{i}"
-            run = run_child("benchmarks.stages:ingest", {"sources": [source]},
-                            env=child_env(data_dir, sources_env), preload=CONNECTOR_IMPORTS)
-            samples[source].append(run.result[source])
-            shutil.rmtree(data_dir, ignore_errors=True)
-    return samples
-
-
 def measure(ctx: BenchContext) -> Section:
     sources = list(require("ingestion.pipelines", "SOURCES"))
     scale = ctx.scales[-1]
@@ -59,15 +36,20 @@ def measure(ctx: BenchContext) -> Section:
     with serving_world(world_dir) as sources_env:
         base_urls = {s: sources_env.get(f"SOURCES__{s.upper()}__BASE_URL", "") for s in sources}
         token = sources_env.get("SOURCES__SHOPIFY__ACCESS_TOKEN", "")
-        connector = _connector_samples(ctx, scale, sources, sources_env, scratch)
         for source in sources:
-            baseline_runs = [run_child("benchmarks.baseline:fetch_and_load", {
-                "source": source, "base_url": base_urls[source], "token": token, "world_dir": str(world_dir),
-                "database": str(scratch / f"baseline-{source}-{i}.duckdb")}, preload=BASELINE_IMPORTS)
-                for i in range(ctx.repeats)]
-            connector_records = top_level_records(connector[source][-1]["rows_loaded"])
+            connector_runs, baseline_runs = [], []
+            for i in range(ctx.pipeline_repeats):  # alternating, so machine load hits both sides alike
+                data_dir = scratch / f"{source}-{i}"
+                connector_runs.append(run_child("benchmarks.stages:ingest", {"sources": [source]},
+                                                env=child_env(data_dir, sources_env), preload=CONNECTOR_IMPORTS))
+                baseline_runs.append(run_child("benchmarks.baseline:fetch_and_load", {
+                    "source": source, "base_url": base_urls[source], "token": token, "world_dir": str(world_dir),
+                    "database": str(data_dir / "baseline.duckdb")}, preload=BASELINE_IMPORTS))
+                shutil.rmtree(data_dir, ignore_errors=True)
+            connector = [run.result[source] for run in connector_runs]
+            connector_records = top_level_records(connector[-1]["rows_loaded"])
             baseline_records = sum(baseline_runs[-1].result.values())
-            connector_time = Timing([sample["seconds"] for sample in connector[source]])
+            connector_time = Timing([sample["seconds"] for sample in connector])
             baseline_time = Timing([r.seconds for r in baseline_runs])
             connector_rate = connector_records / connector_time.median
             baseline_rate = baseline_records / baseline_time.median
@@ -75,7 +57,8 @@ def measure(ctx: BenchContext) -> Section:
             figures[source] = {
                 "connector": {"records": connector_records, "time": connector_time.to_dict(),
                               "records_per_s": round(connector_rate, 1),
-                              "rows_loaded_per_table": connector[source][-1]["rows_loaded"]},
+                              "peak_rss_mib": mib(max(r.peak_rss_bytes for r in connector_runs)),
+                              "rows_loaded_per_table": connector[-1]["rows_loaded"]},
                 "baseline": {"records": baseline_records, "time": baseline_time.to_dict(),
                              "records_per_s": round(baseline_rate, 1),
                              "peak_rss_mib": mib(max(r.peak_rss_bytes for r in baseline_runs)),
@@ -91,7 +74,7 @@ def measure(ctx: BenchContext) -> Section:
                        "headline": ", ".join(f"{s} {f['ratio']:.2f}x" for s, f in figures.items()
                                              if f["ratio"] is not None) + " of baseline"}
     section.tables.append(Table(
-        f"{scale} world, {ctx.repeats} runs per side (medians)",
+        f"{scale} world, {ctx.pipeline_repeats} runs per side, alternating (medians)",
         ["source", "connector records", "baseline records", "connector rec/s", "baseline rec/s",
          "ratio", f">= {TARGET_RATIO}?"], rows))
     mismatched = [s for s, f in figures.items() if f["connector"]["records"] != f["baseline"]["records"]]
@@ -103,7 +86,7 @@ def measure(ctx: BenchContext) -> Section:
         "parquet loader, state) into a fresh raw.duckdb. Baseline = `benchmarks/baseline.py`: requests + "
         "pagination + `pyarrow.Table.from_pylist` + one DuckDB `CREATE TABLE AS` per table, nested objects "
         "kept as structs."),
-        ("Time = the load itself in a fresh process; the libraries (duckdb, pyarrow, dlt / requests) are "
-        "imported before the clock starts on both sides."),
+        ("Time = the load itself, one fresh process and database per source, side and run; the libraries "
+         "(duckdb, pyarrow, dlt / requests) are imported before the clock starts on both sides."),
     ]
     return section
