@@ -2,7 +2,7 @@
 peak memory is read from the kernel.
 
 Every measured step runs in a fresh child process (`python -m benchmarks.child`), so its peak
-resident memory is its own (wait4's ru_maxrss: the largest single process in the child's tree, not
+resident memory is its own (the child's VmHWM, or the largest process it waited for: a maximum, not
 a sum) and one step's imports or caches do not flatter the next. The child times the function
 itself; the parent also records the process wall time including interpreter start-up.
 """
@@ -114,12 +114,14 @@ def run_child(
         result_file = Path(tmp) / "result.json"
         argv = [sys.executable, "-m", "benchmarks.child", target, json.dumps(kwargs), str(result_file),
                 json.dumps(list(preload))]
-        wall, peak, code, tail, cpu = run_command(argv, env=env, cwd=cwd)
+        # Peak memory comes from the child's own reading: wait4's ru_maxrss carries this process's
+        # high-water mark too (see child.py).
+        wall, _, code, tail, cpu = run_command(argv, env=env, cwd=cwd)
         if code != 0 or not result_file.exists():
             last = next((line for line in reversed(tail.splitlines()) if line.strip()), "")
             raise ChildFailed(f"{target} exited with code {code}: {last.strip()[:600]}", tail)
         payload = json.loads(result_file.read_text())
-    return ChildRun(payload["seconds"], wall, peak, payload["result"], cpu)
+    return ChildRun(payload["seconds"], wall, payload["peak_rss_bytes"], payload["result"], cpu)
 
 
 def mib(n_bytes: int) -> float:

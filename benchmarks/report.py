@@ -43,7 +43,7 @@ def render_markdown(run: dict[str, Any], sections: list[Section]) -> str:
         "",
         "Every timing is the median of the runs stated next to it; every ratio is measured in the same",
         "run against its baseline. Peak memory is the largest resident set of a single process of the",
-        "measured step (kernel `ru_maxrss` of the step's child process and its children).",
+        "measured step (the step process's VmHWM, or the largest process it waited for).",
         "",
         "## Conditions",
         "",
