@@ -129,3 +129,12 @@ def test_scaling_exponent_recovers_known_powers():
     assert loglog_exponent(sizes, [1e-6 * s**1.5 for s in sizes]) == pytest.approx(1.5)
     with pytest.raises(ValueError, match="same size"):
         loglog_exponent([10.0, 10.0], [1.0, 2.0])
+
+
+def test_child_peak_memory_is_not_the_parents():
+    """Linux folds the parent's high-water mark into a vforked child's ru_maxrss; the harness must not."""
+    ballast = bytearray(400 * 2**20)
+    ballast[:: 4096] = b"\x01" * len(ballast[:: 4096])  # touch every page so it is resident
+    run = run_child("benchmarks.measure:percentile", {"values": [1.0], "q": 50})
+    assert run.peak_rss_bytes < 200 * 2**20
+    del ballast
