@@ -14,6 +14,15 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 
 
+def shared_dir() -> Path:
+    """The steering folder beside the repository (design notes, vendor contracts, labelled benchmark data).
+
+    ``$SEAMLINE_SHARED_DIR`` or ``../shared`` next to the repository root, as in every checkout and in CI.
+    """
+    configured = os.environ.get("SEAMLINE_SHARED_DIR")
+    return Path(configured).expanduser().resolve() if configured else REPO_ROOT.parent / "shared"
+
+
 def data_dir() -> Path:
     """The data directory: ``$SEAMLINE_DATA_DIR`` or ``<repo>/data``, always absolute."""
     configured = os.environ.get("SEAMLINE_DATA_DIR")

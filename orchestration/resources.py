@@ -17,14 +17,7 @@ from dagster_dlt import DagsterDltResource
 from packaging import version
 
 from orchestration import paths
-
-TELEMETRY_OFF = {
-    "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-    "DBT_VERSION_CHECK": "false",
-    "RUNTIME__DLTHUB_TELEMETRY": "false",
-    "GX_ANALYTICS_ENABLED": "false",
-    "DAGSTER_DISABLE_TELEMETRY": "true",
-}
+from orchestration.offline import switch_off_telemetry
 
 
 class OfflineDbtCliResource(DbtCliResource):
@@ -43,8 +36,7 @@ class OfflineDbtCliResource(DbtCliResource):
 def dbt_environment() -> None:
     """Set what the dbt profile and every tool expect: an absolute data dir and telemetry off."""
     os.environ["SEAMLINE_DATA_DIR"] = str(paths.data_dir())
-    for name, value in TELEMETRY_OFF.items():
-        os.environ.setdefault(name, value)
+    switch_off_telemetry()
 
 
 def dbt_project() -> DbtProject:

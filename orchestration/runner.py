@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from orchestration import paths, serving
-from orchestration.resources import TELEMETRY_OFF
+from orchestration.offline import switch_off_telemetry
 
 # Telemetry off; one run at a time, because every run writes raw.duckdb or warehouse.duckdb and
 # DuckDB allows one writing process per file (a sensor-started run queues behind a scheduled one).
@@ -51,8 +51,7 @@ def prepare_dagster_home() -> Path:
     if not config.exists():
         config.write_text(DAGSTER_YAML)
     os.environ["DAGSTER_HOME"] = str(home)
-    for name, value in TELEMETRY_OFF.items():
-        os.environ.setdefault(name, value)
+    switch_off_telemetry()
     return home
 
 

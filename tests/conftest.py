@@ -8,7 +8,6 @@ treat its data dir as read-only; to change something, copy it (``copy_data_dir``
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -16,20 +15,14 @@ from pathlib import Path
 
 import pytest
 
+from orchestration.offline import switch_off_telemetry
+
 TINY_SCALE = "tiny"
 TINY_SEED = 7
-TELEMETRY_OFF = {
-    "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-    "DBT_VERSION_CHECK": "false",
-    "RUNTIME__DLTHUB_TELEMETRY": "false",
-    "GX_ANALYTICS_ENABLED": "false",
-    "DAGSTER_DISABLE_TELEMETRY": "true",
-}
 
 def pytest_configure(config: pytest.Config) -> None:
     """Telemetry and version checks off for every test process (nothing may reach the internet)."""
-    for name, value in TELEMETRY_OFF.items():
-        os.environ.setdefault(name, value)
+    switch_off_telemetry()
 
 
 @pytest.fixture(scope="session")

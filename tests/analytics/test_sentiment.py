@@ -1,13 +1,13 @@
 """VADER scoring: labels, blank text, and the accuracy on the shared labelled review sentences."""
 
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from analytics.sentiment import benchmark_accuracy, read_labelled_sentences, score_frame, sentiment_label
+from orchestration.paths import shared_dir
 
-BENCHMARK_DIR = Path(__file__).resolve().parents[3] / "shared" / "benchmarks" / "sentiment"
+BENCHMARK_DIR = shared_dir() / "benchmarks" / "sentiment"
 
 
 def test_score_frame_labels_and_blank_text():

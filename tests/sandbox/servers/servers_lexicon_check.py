@@ -16,7 +16,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-CONTRACTS = Path("/work/shared/contracts/bluesky")
+from orchestration.paths import shared_dir
+
+CONTRACTS = shared_dir() / "contracts" / "bluesky"
 _FORMATS = {
     "datetime": re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$"),
     "at-uri": re.compile(r"^at://[^/\s]+(/[a-zA-Z0-9.\-]+(/[A-Za-z0-9._~:@!$&')(*+,;=-]+)?)?$"),

@@ -23,8 +23,9 @@ from servers_http import VendorHttp, items
 from servers_lexicon_check import LexiconChecker
 
 from ingestion.sandbox.servers import Sandboxes
+from orchestration.paths import shared_dir
 
-SHARED = Path(__file__).resolve().parents[3].parent / "shared" / "contracts"
+SHARED = shared_dir() / "contracts"
 SHOP_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$")
 DECIMAL = re.compile(r"^-?\d+\.\d{2}$")
 GOOGLE_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{3}|\.\d{6}|\.\d{9})?Z$")

@@ -6,13 +6,12 @@ record carries that the vendor's schema does not declare, so misspelt fields can
 
 import json
 from functools import cache
-from pathlib import Path
 
 import jsonschema
 
-CONTRACTS = Path(__file__).resolve().parents[4] / "shared" / "contracts"
-if not CONTRACTS.exists():  # the shared folder sits beside the repository
-    CONTRACTS = Path("/work/shared/contracts")
+from orchestration.paths import shared_dir
+
+CONTRACTS = shared_dir() / "contracts"
 
 
 @cache
