@@ -88,6 +88,7 @@ def _rollback(_args: argparse.Namespace) -> int:
 
 def _ui(args: argparse.Namespace) -> int:
     """Start both UIs (and the sandboxes, when a demo world exists) and stop them all on Ctrl-C."""
+    from dashboards import streamlit_command
     from orchestration.runner import prepare_dagster_home, sandbox_env
 
     prepare_dagster_home()
@@ -104,9 +105,7 @@ def _ui(args: argparse.Namespace) -> int:
         commands = {
             "Dagster UI": ["env", "--default-signal=INT", str(bin_dir / "dagster"), "dev", "-m",
                            "orchestration.definitions", "-h", "127.0.0.1", "-p", str(args.dagster_port)],
-            "dashboard": [str(bin_dir / "streamlit"), "run", str(paths.REPO_ROOT / "dashboards" / "app.py"),
-                          "--server.address", "127.0.0.1", "--server.port", str(args.dashboard_port),
-                          "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+            "dashboard": streamlit_command(args.dashboard_port, "127.0.0.1"),
         }
         for signum in (signal.SIGINT, signal.SIGTERM):  # also when started in the background (SIGINT ignored)
             signal.signal(signum, _interrupt)
