@@ -15,7 +15,7 @@ export DAGSTER_DISABLE_TELEMETRY := true
 export SEAMLINE_DATA_DIR ?= $(CURDIR)/data
 export DAGSTER_HOME ?= $(CURDIR)/data/dagster_home
 
-.PHONY: install demo test test-all ui lint lock bench clean browser
+.PHONY: install demo test test-fast ui lint lock bench bench-quick clean browser
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,11 +38,13 @@ browser:
 demo: install
 	$(BIN)/seamline demo
 
+# The whole suite, slow end-to-end tests included (about 9 minutes on 2 cores); CI runs exactly this.
 test: install browser
-	$(BIN)/python -m pytest -m "not slow" -q
-
-test-all: install browser
 	$(BIN)/python -m pytest -q
+
+# The fast subset for the edit-test loop (about 4 minutes).
+test-fast: install browser
+	$(BIN)/python -m pytest -m "not slow" -q
 
 ui: install
 	$(BIN)/seamline ui
@@ -50,8 +52,13 @@ ui: install
 lint: install
 	$(BIN)/ruff check .
 
+# `make bench` (small world, plus medium and the scaling curve) and `make bench-quick` (small world only).
+# Extra options go through ARGS, e.g. `make bench ARGS="--scale medium"` (make itself owns `--flags`).
 bench: install
 	$(BIN)/seamline bench $(ARGS)
+
+bench-quick: install
+	$(BIN)/seamline bench --quick $(ARGS)
 
 clean:
 	rm -rf data dbt_project/target dbt_project/logs
