@@ -30,6 +30,7 @@ from benchmarks import (
 from benchmarks.context import SCALE_LADDER, BenchContext, NotMeasured, Section
 from benchmarks.machine import describe
 from benchmarks.report import write_results
+from orchestration.offline import TELEMETRY_OFF
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -45,16 +46,6 @@ MEASUREMENTS: tuple[ModuleType, ...] = (
     identity_febrl,
     sentiment,
 )
-
-TELEMETRY_OFF = {
-    "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-    "DBT_VERSION_CHECK": "false",
-    "RUNTIME__DLTHUB_TELEMETRY": "false",
-    "GX_ANALYTICS_ENABLED": "false",
-    "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
-    "DAGSTER_DISABLE_TELEMETRY": "true",
-}
-
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
