@@ -70,6 +70,10 @@ def environment(overrides: Mapping[str, str]) -> Iterator[None]:
                 os.environ[name] = value
 
 
+# The terminal shows progress and problems, not every engine event (those stay in the Dagster UI).
+CONSOLE_AT_INFO = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
+
+
 @dataclass(frozen=True)
 class PipelineOutcome:
     """What one run did: its id, whether it published, and what the summary prints."""
@@ -104,7 +108,7 @@ def run_job(job_name: str = "seamline_job", reparse_dbt: bool = True) -> Pipelin
 
     job = build_definitions().get_job_def(job_name)
     with dg.DagsterInstance.get() as instance:
-        result = job.execute_in_process(instance=instance, raise_on_error=False)
+        result = job.execute_in_process(instance=instance, raise_on_error=False, run_config=CONSOLE_AT_INFO)
         published = any(
             event.asset_key == SNAPSHOT_KEY for event in result.get_asset_materialization_events()
             if event.asset_key is not None
