@@ -4,6 +4,8 @@ The public marts hold `email_hash` (salted SHA-256 of the normalised email), `ph
 `name_masked`. To find a customer by email, phone or name, the dashboard normalises and hashes or
 masks the user's input with the very same dbt macros (rendered from `dbt_project/macros/`), so the
 two sides cannot drift apart. The input is always the bound parameter `$search`; the salt is `$salt`.
+
+The `service` role also searches the restricted PII file by raw values, normalised by the same macros.
 """
 
 from __future__ import annotations
@@ -17,8 +19,8 @@ import jinja2
 MACROS_DIR = Path(__file__).resolve().parents[1] / "dbt_project" / "macros"
 MAX_SEARCH_LENGTH = 254  # the longest valid email address
 SEARCH_PARAMETER = "$search"
-_FIRST_WORD = "split_part(trim($search), ' ', 1)"
-_LAST_WORD = "nullif(regexp_extract(trim($search), '\\s(\\S+)$', 1), '')"
+FIRST_WORD_SQL = "split_part(trim($search), ' ', 1)"
+LAST_WORD_SQL = "nullif(regexp_extract(trim($search), '\\s(\\S+)$', 1), '')"
 
 
 @cache
@@ -28,20 +30,29 @@ def _macros(file_name: str) -> object:
     return jinja2.Environment(autoescape=False).from_string(source).module
 
 
+def normalised_email_sql() -> str:
+    """SQL for the searched email normalised as the golden record (and `restricted` schema) holds it."""
+    return str(_macros("normalise_identifiers.sql").normalise_email(SEARCH_PARAMETER))
+
+
+def normalised_phone_sql() -> str:
+    """SQL for the searched phone number in E.164, as the golden record holds it."""
+    return str(_macros("normalise_identifiers.sql").normalise_phone(SEARCH_PARAMETER))
+
+
 def email_hash_sql() -> str:
     """SQL for the `email_hash` the marts would hold for the searched email."""
-    return f"sha256($salt || ({_macros('normalise_identifiers.sql').normalise_email(SEARCH_PARAMETER)}))"
+    return f"sha256($salt || ({normalised_email_sql()}))"
 
 
 def phone_masked_sql() -> str:
     """SQL for the `phone_masked` the marts would hold for the searched phone number."""
-    normalised = _macros("normalise_identifiers.sql").normalise_phone(SEARCH_PARAMETER)
-    return str(_macros("pii.sql").mask_phone(f"({normalised})"))
+    return str(_macros("pii.sql").mask_phone(f"({normalised_phone_sql()})"))
 
 
 def name_masked_sql() -> str:
     """SQL for the `name_masked` the marts would hold for a searched "first last" name."""
-    return str(_macros("pii.sql").mask_name(_FIRST_WORD, _LAST_WORD))
+    return str(_macros("pii.sql").mask_name(FIRST_WORD_SQL, LAST_WORD_SQL))
 
 
 def search_kind(text: str) -> str:

@@ -9,6 +9,7 @@ snapshot's file name (part of every cache key) is a complete invalidation rule (
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -306,11 +307,13 @@ CUSTOMER_SEARCH_LIMIT = 50
 
 
 def customer_search_sql() -> str:
-    """The customer search: an exact id, or the hashed email / masked phone / masked name."""
+    """The customer search: an exact id, the hashed email / masked phone / masked name, or one of the
+    ids `$ids` found by raw values in the restricted file (an empty list for other roles)."""
     return f"""
 select {CUSTOMER_FIELDS}
 from marts.dim_customers
 where customer_id = $search
+   or list_contains($ids::varchar[], customer_id)
    or ($kind = 'email' and email_hash = {pii.email_hash_sql()})
    or ($kind = 'phone' and phone_masked = {pii.phone_masked_sql()})
    or ($kind = 'name' and name_masked = {pii.name_masked_sql()})
@@ -319,14 +322,60 @@ limit {CUSTOMER_SEARCH_LIMIT}
 """
 
 
-def find_customers(snapshot: Snapshot, text: str, kind: str, salt: str) -> pd.DataFrame:
-    """Customers matching the searched text (at most `CUSTOMER_SEARCH_LIMIT`)."""
-    sql = customer_search_sql()
-    cursor = _connection(str(snapshot.path)).cursor()
+def find_customers(snapshot: Snapshot, text: str, kind: str, salt: str,
+                   ids_by_raw_pii: list[str] | None = None) -> pd.DataFrame:
+    """Customers matching the searched text (at most `CUSTOMER_SEARCH_LIMIT`), plus `ids_by_raw_pii`."""
+    return _run_named(snapshot.path, customer_search_sql(),
+                      {"search": text, "kind": kind, "salt": salt, "ids": ids_by_raw_pii or []})
+
+
+def _run_named(database: Path, sql: str, params: dict[str, Any]) -> pd.DataFrame:
+    """Run a statement with named parameters on a read-only file (uncached: the typed text varies)."""
+    cursor = _connection(str(database)).cursor()
     try:
-        return cursor.execute(sql, {"search": text, "kind": kind, "salt": salt}).df()
+        return cursor.execute(sql, params).df()
     finally:
         cursor.close()
+
+
+# Raw PII: only on the restricted file (`orchestration.serving.restricted_snapshot`), and only for
+# roles that may see it (`DashboardSettings.shows_raw_pii`); callers check the role first.
+
+def restricted_customer_search_sql() -> str:
+    """Customer ids whose raw email, phone or "first last" name equals the normalised search text."""
+    return f"""
+select customer_id
+from restricted.dim_customers_pii
+where ($kind = 'email' and email = {pii.normalised_email_sql()})
+   or ($kind = 'phone' and phone = {pii.normalised_phone_sql()})
+   or ($kind = 'name' and lower(first_name) = lower({pii.FIRST_WORD_SQL})
+       and lower(last_name) = lower({pii.LAST_WORD_SQL}))
+order by customer_id
+limit {CUSTOMER_SEARCH_LIMIT}
+"""
+
+
+RESTRICTED_CUSTOMER_PII = """
+select customer_id, email, phone, first_name, last_name
+from restricted.dim_customers_pii
+where list_contains(?::varchar[], customer_id)
+order by customer_id
+"""
+
+
+def customer_ids_by_raw_pii(restricted: Path, text: str, kind: str) -> list[str]:
+    """Ids of customers whose raw email, phone or name matches (restricted file, service role only)."""
+    found = _run_named(restricted, restricted_customer_search_sql(), {"search": text, "kind": kind})
+    return found["customer_id"].tolist()
+
+
+def customer_raw_pii(restricted: Path, customer_ids: list[str]) -> pd.DataFrame:
+    """Raw email, phone and name of the given customers, indexed by customer_id (service role only).
+
+    Cached per restricted file, whose name carries the run id like its public snapshot's.
+    """
+    frame = _cached_fetch(str(restricted), RESTRICTED_CUSTOMER_PII, (tuple(customer_ids),))
+    return frame.set_index("customer_id")
 
 
 def customer_timeline(snapshot: Snapshot, customer_id: str) -> pd.DataFrame:

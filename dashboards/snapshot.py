@@ -33,6 +33,14 @@ def current_snapshot() -> Snapshot | None:
     return Snapshot(path) if path is not None and path.is_file() else None
 
 
+def restricted_pii_file(snapshot: Snapshot) -> Path | None:
+    """The raw-PII companion file published with this snapshot, None when none was published.
+
+    Only for roles that may see raw PII: the caller checks `DashboardSettings.shows_raw_pii` first.
+    """
+    return serving.restricted_snapshot(snapshot.path)
+
+
 def last_run_status() -> RunStatus | None:
     """The latest pipeline run's outcome (`last_run.json`), including runs that published nothing."""
     return serving.read_run_status()

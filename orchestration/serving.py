@@ -12,6 +12,11 @@ Layout (docs/INTERFACES.md, section 6) under ``$SEAMLINE_DATA_DIR/serving/``:
 - ``history.json``: the published file names, oldest first; ``rollback`` walks it backwards.
 - ``last_run.json``: the outcome of the latest pipeline run, including failed ones that published
   nothing, so the dashboard can say "showing the last good data; check X failing since T".
+- ``restricted/pii-<run_id>.duckdb``: the restricted companion of ``warehouse-<run_id>.duckdb``, only
+  ``restricted.dim_customers_pii`` (raw email, phone, name), file mode 0600 in a 0700 directory. Only
+  the dashboard's ``service`` role opens it. It follows its public snapshot: written before the
+  pointer moves, pruned with it, and ``rollback`` needs no extra step because the companion's name is
+  derived from the current snapshot's name. The public snapshot never carries raw PII.
 
 Why a copy rather than reading the warehouse: DuckDB allows one writer or many readers per file,
 never both, so a dashboard on the live warehouse would block the pipeline and vice versa.
@@ -36,6 +41,9 @@ HISTORY_FILE = "history.json"
 LAST_RUN_FILE = "last_run.json"
 DEFAULT_KEEP = 5
 PUBLISHED_SCHEMA = "marts"
+RESTRICTED_DIR = "restricted"  # under the serving directory
+RESTRICTED_SCHEMA = "restricted"
+RESTRICTED_TABLE = "dim_customers_pii"  # the one table the companion file carries
 
 # The ops tables every snapshot carries (column order is the contract).
 OPS_TABLES: dict[str, str] = {
@@ -82,6 +90,25 @@ def snapshot_history(directory: Path | None = None) -> list[str]:
 def snapshot_file_name(run_id: str) -> str:
     """The file name of the snapshot published by ``run_id``."""
     return f"warehouse-{run_id}.duckdb"
+
+
+def restricted_snapshot(snapshot: Path | None = None, directory: Path | None = None) -> Path | None:
+    """The restricted PII companion of ``snapshot`` (default: the current one), None when absent.
+
+    Readers pass the snapshot they already hold, so public and restricted data come from the same run.
+    Open it ``read_only=True``; only roles allowed raw PII may call this.
+    """
+    directory = directory or serving_dir()
+    snapshot = snapshot or current_snapshot(directory)
+    if snapshot is None:
+        return None
+    companion = snapshot.parent / RESTRICTED_DIR / _restricted_file_name(snapshot.name)
+    return companion if companion.is_file() else None
+
+
+def _restricted_file_name(snapshot_name: str) -> str:
+    """``warehouse-<run_id>.duckdb`` -> ``pii-<run_id>.duckdb``."""
+    return "pii-" + snapshot_name.removeprefix("warehouse-")
 
 
 def read_ops_table(snapshot: Path, table: str) -> list[dict[str, Any]]:
@@ -133,6 +160,7 @@ def publish_snapshot(
             rows = log if table == "publish_log" else ops_rows.get(table, [])
             _insert_rows(con, table, rows)
         con.execute("checkpoint")
+    _publish_restricted(warehouse, directory, final.name)
     os.replace(staging, final)
 
     history = [name for name in snapshot_history(directory) if name != final.name] + [final.name]
@@ -213,6 +241,36 @@ def read_run_status(directory: Path | None = None) -> RunStatus | None:
     return RunStatus(**json.loads(status_file.read_text()))
 
 
+def _publish_restricted(warehouse: Path, directory: Path, snapshot_name: str) -> None:
+    """Write the restricted companion (0600) of ``snapshot_name`` when the warehouse has raw PII.
+
+    Written before the public file is renamed into place and before the pointer moves, so a reader
+    never finds a current snapshot whose companion is still being written.
+    """
+    restricted = directory / RESTRICTED_DIR
+    restricted.mkdir(mode=0o700, exist_ok=True)
+    final = restricted / _restricted_file_name(snapshot_name)
+    staging = restricted / f".{final.name}.tmp"
+    staging.unlink(missing_ok=True)
+    with duckdb.connect(str(staging)) as con:
+        os.chmod(staging, 0o600)  # before any row is written
+        con.execute("attach ? as wh (read_only)", [str(warehouse)])
+        (present,) = con.execute(
+            "select count(*) from information_schema.tables "
+            "where table_catalog = 'wh' and table_schema = ? and table_name = ?",
+            [RESTRICTED_SCHEMA, RESTRICTED_TABLE],
+        ).fetchone()
+        if present:
+            con.execute(f"create schema {RESTRICTED_SCHEMA}")
+            con.execute(f"create table {RESTRICTED_SCHEMA}.{RESTRICTED_TABLE} as "
+                        f"select * from wh.{RESTRICTED_SCHEMA}.{RESTRICTED_TABLE}")
+            con.execute("checkpoint")
+    if present:
+        os.replace(staging, final)
+    else:
+        staging.unlink()
+
+
 def _public_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
     rows = con.execute(
         "select table_name from information_schema.tables "
@@ -259,4 +317,5 @@ def _prune(directory: Path, history: list[str], keep: int) -> None:
     for name in history[:-keep] if keep > 0 else []:
         if current is None or name != current.name:
             (directory / name).unlink(missing_ok=True)
+            (directory / RESTRICTED_DIR / _restricted_file_name(name)).unlink(missing_ok=True)
     _write_json_atomically(directory / HISTORY_FILE, [name for name in history if (directory / name).exists()])

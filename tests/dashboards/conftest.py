@@ -34,7 +34,7 @@ def snapshot_path(snapshot_data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> P
 
 @pytest.fixture
 def restricted_pii(snapshot_data_dir: Path) -> Callable[[str], dict[str, str]]:
-    """Raw PII of a customer from the warehouse's `restricted` schema (never in the snapshot)."""
+    """Raw PII of a customer from the warehouse's `restricted` schema (never in the public snapshot)."""
 
     def lookup(customer_id: str) -> dict[str, str]:
         with duckdb.connect(str(snapshot_data_dir / "warehouse.duckdb"), read_only=True) as con:

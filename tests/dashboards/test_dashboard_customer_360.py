@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import streamlit as st
 
 
 @pytest.fixture
@@ -70,3 +71,56 @@ def test_masked_values_only_and_no_raw_pii_on_the_page(open_page, person):
     for raw in (person["email"], person["phone"], person["last_name"]):
         assert raw not in page_text and raw not in table_text
     assert "*" in table_text  # masked phone
+
+
+def test_viewer_never_opens_the_restricted_file(open_page, person, snapshot_path, monkeypatch):
+    """The companion is swapped for a file DuckDB cannot open: the viewer's search still works, the
+    service role's breaks (so the trap is live)."""
+    st.cache_resource.clear()  # no connection to the real companion left over from another test
+    st.cache_data.clear()
+    restricted = snapshot_path.parent / "restricted"
+    hidden = restricted.with_name("restricted-hidden")
+    restricted.rename(hidden)
+    try:
+        restricted.mkdir()
+        (restricted / snapshot_path.name.replace("warehouse-", "pii-")).write_bytes(b"not a database" * 512)
+        monkeypatch.setenv("SEAMLINE_DASHBOARD_ROLE", "viewer")
+        app = _search(open_page, person["email"])
+        monkeypatch.setenv("SEAMLINE_DASHBOARD_ROLE", "service")
+        trapped = open_page("customer_360")
+        trapped.text_input(key="customer_search").set_value(person["email"]).run()
+    finally:
+        for trap in restricted.iterdir():
+            trap.unlink()
+        restricted.rmdir()
+        hidden.rename(restricted)
+
+    assert person["customer_id"] in app.subheader[0].value
+    assert "Email (hashed)" in app.table[0].value.to_string()
+    assert trapped.exception
+
+
+def test_service_role_shows_raw_pii_from_the_restricted_file(open_page, person, monkeypatch):
+    monkeypatch.setenv("SEAMLINE_DASHBOARD_ROLE", "service")
+    full_name = f"{person['first_name']} {person['last_name']}"
+
+    app = _search(open_page, person["email"])
+
+    assert app.subheader[0].value == f"{full_name} · {person['customer_id']}"
+    table_text = app.table[0].value.to_string()
+    assert person["email"] in table_text
+    assert person["phone"] in table_text
+
+
+def test_service_role_search_matches_raw_values(open_page, person, monkeypatch):
+    monkeypatch.setenv("SEAMLINE_PII_SALT", "not-the-marts-salt")  # the hashed-email match cannot hit
+    monkeypatch.setenv("SEAMLINE_DASHBOARD_ROLE", "viewer")
+    assert not _search(open_page, person["email"]).subheader
+    monkeypatch.setenv("SEAMLINE_DASHBOARD_ROLE", "service")
+    assert person["customer_id"] in _search(open_page, person["email"]).subheader[0].value
+
+    for typed in (person["phone"], f"{person['first_name'].upper()} {person['last_name']}"):
+        app = _search(open_page, typed)
+        picks = [box for box in app.selectbox if box.key == "customer_pick"]
+        shown = [header.value for header in app.subheader] + (list(picks[0].options) if picks else [])
+        assert any(person["customer_id"] in text for text in shown), (typed, shown)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import stat
 from pathlib import Path
 
 import duckdb
@@ -11,12 +12,26 @@ import pytest
 from orchestration import serving
 
 
-def _warehouse(path: Path, orders: int) -> Path:
+def _warehouse(path: Path, orders: int, with_pii: bool = True) -> Path:
+    """A warehouse with `orders` rows in marts and, if asked, one customer whose email names `orders`."""
     with duckdb.connect(str(path)) as con:
         con.execute("create schema marts; create schema restricted")
-        con.execute(f"create table marts.fct_orders as select range as order_id from range({orders})")
-        con.execute("create table restricted.customer_pii as select 'a@b.c' as email")
+        con.execute(f"create table marts.fct_orders as select range as order_id, 'c1' as customer_id "
+                    f"from range({orders})")
+        if with_pii:
+            con.execute("create table restricted.dim_customers_pii as select 'c1' as customer_id, "
+                        "? as email, '+15551230000' as phone, 'Ana' as first_name, 'Ng' as last_name",
+                        [_email(orders)])
     return path
+
+
+def _email(orders: int) -> str:
+    return f"ana.{orders}@example.com"
+
+
+def _restricted_email(companion: Path) -> str:
+    with duckdb.connect(str(companion), read_only=True) as con:
+        return con.execute("select email from restricted.dim_customers_pii").fetchone()[0]
 
 
 def _count(snapshot: Path, table: str) -> int:
@@ -66,6 +81,61 @@ def test_publish_log_accumulates_keep_prunes_and_rollback_walks_back(tmp_path: P
     assert serving.rollback(directory).name == "warehouse-r2.duckdb"
     with pytest.raises(serving.ServingError, match="oldest snapshot"):
         serving.rollback(directory)
+
+
+def test_restricted_companions_are_pruned_and_rolled_back_with_their_snapshots(tmp_path: Path) -> None:
+    directory = tmp_path / "s"
+    for run, orders in enumerate([1, 2, 3, 4], start=1):
+        serving.publish_snapshot(_warehouse(tmp_path / f"wh{run}.duckdb", orders), f"r{run}", {},
+                                 keep=3, directory=directory)
+
+    assert sorted(p.name for p in (directory / "restricted").iterdir()) == [
+        "pii-r2.duckdb", "pii-r3.duckdb", "pii-r4.duckdb"]
+    assert _restricted_email(serving.restricted_snapshot(directory=directory)) == _email(4)
+    serving.rollback(directory)
+    companion = serving.restricted_snapshot(directory=directory)
+    assert companion == directory / "restricted" / "pii-r3.duckdb"
+    assert _restricted_email(companion) == _email(3)
+    assert serving.restricted_snapshot(directory / "warehouse-r2.duckdb") == directory / "restricted" / "pii-r2.duckdb"
+
+
+def test_publish_writes_raw_pii_only_to_the_0600_restricted_companion(tmp_path: Path) -> None:
+    directory = tmp_path / "s"
+    snapshot = serving.publish_snapshot(_warehouse(tmp_path / "wh.duckdb", 7), "r1", {}, directory=directory)
+
+    companion = serving.restricted_snapshot(directory=directory)
+    assert companion == directory / "restricted" / "pii-r1.duckdb"
+    assert stat.S_IMODE(companion.stat().st_mode) == 0o600
+    assert stat.S_IMODE(companion.parent.stat().st_mode) & 0o077 == 0
+    with duckdb.connect(str(companion), read_only=True) as con:
+        tables = con.execute("select table_schema || '.' || table_name from information_schema.tables "
+                             "where table_catalog = current_database()").fetchall()
+        row = con.execute("select customer_id, email, phone, first_name, last_name "
+                          "from restricted.dim_customers_pii").fetchall()
+    assert tables == [("restricted.dim_customers_pii",)]
+    assert row == [("c1", _email(7), "+15551230000", "Ana", "Ng")]
+    assert _public_text(snapshot).count("c1") > 0  # the scan below reads real values
+    assert _email(7) not in _public_text(snapshot)
+    assert "+15551230000" not in _public_text(snapshot)
+    assert not list(companion.parent.glob(".*tmp"))
+
+
+def test_a_warehouse_without_raw_pii_publishes_no_companion(tmp_path: Path) -> None:
+    directory = tmp_path / "s"
+    serving.publish_snapshot(_warehouse(tmp_path / "wh.duckdb", 2, with_pii=False), "r1", {}, directory=directory)
+
+    assert serving.current_snapshot(directory).name == "warehouse-r1.duckdb"
+    assert serving.restricted_snapshot(directory=directory) is None
+    assert list((directory / "restricted").iterdir()) == []
+
+
+def _public_text(snapshot: Path) -> str:
+    """Every value of every table in the public snapshot, as text."""
+    with duckdb.connect(str(snapshot), read_only=True) as con:
+        tables = con.execute("select table_schema, table_name from information_schema.tables "
+                             "where table_catalog = current_database()").fetchall()
+        return " ".join(str(row) for schema, table in tables
+                        for row in con.execute(f'select * from {schema}."{table}"').fetchall())
 
 
 def test_rollback_without_publish_names_the_directory(tmp_path: Path) -> None:
