@@ -17,7 +17,8 @@ reviewers as (
 ),
 
 persons as (
-    select deterministic_cluster_id, mode(first_name_key) as first_name_key, mode(left(last_name_key, 1)) as last_initial
+    select deterministic_cluster_id, mode() within group (order by first_name_key) as first_name_key,
+        mode() within group (order by left(last_name_key, 1)) as last_initial
     from nodes
     where source in ('shopify', 'square') and first_name_key is not null
     group by all

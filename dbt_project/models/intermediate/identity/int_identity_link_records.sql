@@ -22,8 +22,8 @@ person_clusters as (
 person_names as (
     select
         deterministic_cluster_id,
-        mode(first_name_key)                                                  as first_name_key,
-        mode(last_name_key)                                                   as last_name_key
+        mode() within group (order by first_name_key)                         as first_name_key,
+        mode() within group (order by last_name_key)                          as last_name_key
     from nodes
     inner join person_clusters using (deterministic_cluster_id)
     where source in ('shopify', 'square')

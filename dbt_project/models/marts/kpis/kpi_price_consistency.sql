@@ -13,7 +13,7 @@ with locations as (
 ),
 
 shop as (
-    select coalesce(mode(timezone), 'UTC') as timezone from locations
+    select coalesce(mode() within group (order by timezone), 'UTC') as timezone from locations
 ),
 
 web_observations as (
