@@ -1,0 +1,43 @@
+"""Planted identity records for the dbt tests: the traps the guardrails must not fall into.
+
+A family sharing an email and a phone, placeholder values typed by many people, a store kiosk email and
+two namesakes behind one address. They belong to nobody in the truth, so they do not move the scores.
+(A module of its own, not conftest.py: two test folders have a conftest, and importing "conftest" by
+name picks whichever pytest loaded last.)
+"""
+
+PLANTED_TIME = "2026-08-01T10:00:00-07:00"
+
+
+def shopify_customer(customer_id: int, first: str, last: str, email: str | None, phone: str | None) -> dict:
+    return {"id": customer_id, "email": email, "phone": phone, "first_name": first, "last_name": last,
+            "created_at": PLANTED_TIME, "updated_at": PLANTED_TIME, "state": "enabled"}
+
+
+def square_customer(customer_id: str, first: str, last: str, email: str | None, phone: str | None) -> dict:
+    return {"id": customer_id, "given_name": first, "family_name": last, "email_address": email,
+            "phone_number": phone, "created_at": "2026-08-01T17:00:00Z", "updated_at": "2026-08-01T17:00:00Z"}
+
+
+def guardrail_records() -> dict[tuple[str, str], list[dict]]:
+    """Records that would chain unrelated people together without the guardrails."""
+    generic = [("Olivia", "Quill"), ("Marcus", "Vane"), ("Priya", "Sol"), ("Tomas", "Reyk"), ("Ines", "Valo"),
+               ("Kenji", "Maro")]
+    kiosk = [("Ada", "Brisk"), ("Ben", "Corral"), ("Cleo", "Dunmore"), ("Dov", "Ember"), ("Eva", "Fjord")]
+    return {
+        ("shopify", "customers"): [
+            *(shopify_customer(9_900_000_001 + i, first, last, " Test@Example.com", "000-000-0000")
+              for i, (first, last) in enumerate(generic)),
+            shopify_customer(9_900_000_101, "John", "Famil", "TheFamily@gmail.com", None),
+            shopify_customer(9_900_000_102, "Jane", "Famil", "jane.famil@gmail.com", "503-201-7788"),
+        ],
+        ("square", "customers"): [
+            *(square_customer(f"PLANTEDKIOSK{i:014d}", first, last, "frontdesk@larkspur-kiosk.com", None)
+              for i, (first, last) in enumerate(kiosk)),
+            square_customer("PLANTEDFAMILYJOHN000000000", "Johnny", "Famil", "thefamily@gmail.com", "5032017788"),
+            square_customer("PLANTEDFAMILYJANE000000000", "Jane", "Famil", "the.family@gmail.com", "(503) 201-7788"),
+            # two namesakes behind one address, told apart by their phones
+            square_customer("PLANTEDNAMESAKEA000000000", "Arjun", "Pricewell", "arjunpricewell@gmail.com", "503-201-4401"),
+            square_customer("PLANTEDNAMESAKEB000000000", "Arjun", "Pricewell", "ArjunPricewell@gmail.com", "503-201-4402"),
+        ],
+    }
