@@ -4,6 +4,7 @@ written from the vendors' documentation (the SDK tests use the vendors' own clie
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -88,28 +89,26 @@ class VendorHttp:
         return pages
 
     def walk_google(self, path: str, **params: Any) -> list[dict[str, Any]]:
-        pages: list[dict[str, Any]] = []
-        token = None
-        while len(pages) <= MAX_PAGES:
-            response = self.google(path, **params, **({"pageToken": token} if token else {}))
-            assert response.status_code == 200, response.text
-            pages.append(response.json())
-            token = pages[-1].get("nextPageToken")
-            if not token:
-                break
-        return pages
+        return _walk_token_pages(lambda **token: self.google(path, **params, **token), "pageToken", "nextPageToken")
 
     def walk_bluesky(self, method: str, **params: Any) -> list[dict[str, Any]]:
-        pages: list[dict[str, Any]] = []
-        cursor = None
-        while len(pages) <= MAX_PAGES:
-            response = self.bluesky(method, **params, **({"cursor": cursor} if cursor else {}))
-            assert response.status_code == 200, response.text
-            pages.append(response.json())
-            cursor = pages[-1].get("cursor")
-            if not cursor:
-                break
-        return pages
+        return _walk_token_pages(lambda **token: self.bluesky(method, **params, **token), "cursor", "cursor")
+
+
+def _walk_token_pages(
+    request: Callable[..., requests.Response], query_name: str, response_field: str
+) -> list[dict[str, Any]]:
+    """Follow a page token (sent as `query_name`, returned in `response_field`) until it is absent."""
+    pages: list[dict[str, Any]] = []
+    token = None
+    while len(pages) <= MAX_PAGES:
+        response = request(**({query_name: token} if token else {}))
+        assert response.status_code == 200, response.text
+        pages.append(response.json())
+        token = pages[-1].get(response_field)
+        if not token:
+            break
+    return pages
 
 
 def items(pages: list[dict[str, Any]], key: str) -> list[Any]:
