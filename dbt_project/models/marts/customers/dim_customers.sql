@@ -2,6 +2,8 @@
     restricted.dim_customers_pii). Rules:
     - is_omnichannel: seen in both the web shop and a store;
     - revenue: non-cancelled sales; lifetime_value: revenue minus refunds;
+    - predicted_ltv: 12-month predicted value (BG/NBD + Gamma-Gamma, int_customer_lifetime_value); null for
+      people who never bought and when the models could not be fitted;
     - rfm_segment: recency/frequency/monetary scores (1-5, quintiles among buyers) mapped to
       champions, loyal, new, at_risk, hibernating, promising; people who never bought: prospect;
     - journey_stage: advocate (bought and reviewed 4+ stars or posted), repeat (2+ orders),
@@ -71,6 +73,10 @@ reviews as (
     group by all
 ),
 
+predicted_value as (
+    select customer_id, predicted_ltv_12m from {{ ref('int_customer_lifetime_value') }}
+),
+
 rfm_scores as (
     select
         orders.customer_id,
@@ -104,7 +110,7 @@ select
     coalesce(activity.web_returns, 0)                                         as web_returns,
     coalesce(activity.store_returns, 0)                                       as store_returns,
     cast(coalesce(orders.revenue, 0) - coalesce(orders.refunded_amount, 0) as decimal(18, 2)) as lifetime_value,
-    cast(null as decimal(18, 2))                                              as predicted_ltv,
+    cast(predicted_value.predicted_ltv_12m as decimal(18, 2))                 as predicted_ltv,
     case
         when orders.customer_id is null then 'prospect'
         when rfm_scores.recency_score >= 4 and rfm_scores.frequency_score >= 4 then 'champions'
@@ -130,3 +136,4 @@ left join activity using (customer_id)
 left join orders using (customer_id)
 left join reviews using (customer_id)
 left join rfm_scores using (customer_id)
+left join predicted_value using (customer_id)
