@@ -29,6 +29,7 @@ import logging
 from dataclasses import dataclass
 from datetime import date
 
+import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -73,6 +74,9 @@ class LifetimeValueSettings:
         return self.horizon_months * DAYS_PER_MONTH
 
 
+DEFAULT_SETTINGS = LifetimeValueSettings()
+
+
 @dataclass
 class FittedModels:
     """The outcome of fitting both models on one RFM summary; a model is None when it could not be fitted."""
@@ -89,7 +93,24 @@ class FittedModels:
                 for name, model in fitted.items() if model is not None}
 
 
-def _validated(transactions: pd.DataFrame) -> pd.DataFrame:
+def order_transactions(orders: duckdb.DuckDBPyRelation) -> tuple[pd.DataFrame, date | None]:
+    """Transactions and the observation end from a relation shaped like marts.fct_orders.
+
+    Every non-cancelled sale with a resolved customer; value = merchandise revenue net of refunds, never
+    below 0 (a fully refunded order still counts as a visit). The observation end is the latest order
+    date (UTC) of all non-cancelled sales, so it follows the data, not the wall clock. One definition
+    for the dbt model and the holdout evaluation.
+    """
+    sales = orders.filter("not is_cancelled")
+    latest_order_on = sales.aggregate("max(ordered_at)::date").fetchall()[0][0]  # ordered_at is UTC
+    transactions = sales.filter("customer_id is not null").project(
+        "customer_id, ordered_at as ordered_on, greatest(revenue_amount - refunded_amount, 0)::double as order_value"
+    ).df()
+    return transactions, latest_order_on
+
+
+def validated_transactions(transactions: pd.DataFrame) -> pd.DataFrame:
+    """The three transaction columns checked (errors name the bad row), ordered_on cut to the UTC day."""
     missing = [column for column in TRANSACTION_COLUMNS if column not in transactions.columns]
     if missing:
         raise ValueError(f"lifetime value: transactions lack column(s) {missing}; got {list(transactions.columns)}")
@@ -112,7 +133,7 @@ def rfm_summary(transactions: pd.DataFrame, observation_end: date) -> pd.DataFra
     `transactions` has customer_id, ordered_on (date or timestamp) and order_value (net, >= 0); purchases
     after `observation_end` are ignored. Sorted by customer_id (lifetimes keeps input order otherwise).
     """
-    frame = _validated(transactions)
+    frame = validated_transactions(transactions)
     end = pd.Timestamp(observation_end)
     frame = frame[frame["ordered_on"] <= end]
     if frame.empty:
@@ -160,7 +181,7 @@ def _fit_order_value(repeaters: pd.DataFrame, penalizer: float) -> GammaGammaFit
     return model
 
 
-def fit_models(summary: pd.DataFrame, settings: LifetimeValueSettings = LifetimeValueSettings()) -> FittedModels:
+def fit_models(summary: pd.DataFrame, settings: LifetimeValueSettings = DEFAULT_SETTINGS) -> FittedModels:
     """Fit BG/NBD on every customer and Gamma-Gamma on repeat buyers with a positive value.
 
     Never raises for data that cannot support a fit: the status says what is missing, and a warning
@@ -214,14 +235,14 @@ def _finite_or_nan(values: pd.Series) -> pd.Series:
 def predict_lifetime_value(
     transactions: pd.DataFrame,
     observation_end: date | None = None,
-    settings: LifetimeValueSettings = LifetimeValueSettings(),
+    settings: LifetimeValueSettings = DEFAULT_SETTINGS,
 ) -> pd.DataFrame:
     """One row per customer who bought up to `observation_end` (default: the latest purchase date).
 
     Columns: OUTPUT_COLUMNS. Predictions are null where a model could not be fitted (fit_status says
     which) and, row by row, where the model's formula is not finite for that customer's history.
     """
-    frame = _validated(transactions)
+    frame = validated_transactions(transactions)
     if observation_end is None and frame.empty:
         LOGGER.warning("lifetime value not predicted (%s): no transactions", NO_TRANSACTIONS)
         return _typed(pd.DataFrame(columns=OUTPUT_COLUMNS))
