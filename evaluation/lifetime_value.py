@@ -23,6 +23,7 @@ import pandas as pd
 from analytics.lifetime_value import (
     DEFAULT_SETTINGS,
     LifetimeValueSettings,
+    expected_purchases,
     fit_models,
     order_transactions,
     rfm_summary,
@@ -107,11 +108,10 @@ def holdout_scores(
         "spend": {"naive": _errors(naive_spend, actual["spend"]), "bg_nbd_gamma_gamma": None},
     }
     if fitted.purchases is not None:
-        predicted = fitted.purchases.conditional_expected_number_of_purchases_up_to_time(
-            holdout_days, calibration["frequency"], calibration["recency"], calibration["T"])
+        predicted = pd.Series(expected_purchases(fitted.purchases, holdout_days, calibration), index=calibration.index)
         scores["purchases"]["bg_nbd"] = _errors(predicted, actual["purchases"])
         if fitted.order_value is not None:
             order_value = fitted.order_value.conditional_expected_average_profit(
-                calibration["frequency"], calibration["monetary_value"])
+                calibration["frequency"], calibration["monetary_value"]).to_numpy()
             scores["spend"]["bg_nbd_gamma_gamma"] = _errors(predicted * order_value, actual["spend"])
     return scores
