@@ -139,11 +139,20 @@ def _allocate_cents(credits: pd.DataFrame) -> pd.Series:
 
 
 def attribute(touches: pd.DataFrame, paths: pd.DataFrame,
-              half_life_days: float = DEFAULT_HALF_LIFE_DAYS) -> pd.DataFrame:
-    """Credit per (order, channel, model); see the module docstring for the models and inputs."""
+              half_life_days: float = DEFAULT_HALF_LIFE_DAYS, models: Sequence[str] = MODELS) -> pd.DataFrame:
+    """Credit per (order, channel, model); see the module docstring for the models and inputs.
+
+    `models` picks a subset (an incremental caller re-credits every order under `markov`, whose chain
+    moves with every new journey, but only changed orders under the others); `paths` is only read
+    for `markov`. An order's credits depend on its own touches only (and the chain), whatever else
+    is in `touches`.
+    """
     missing = [c for c in _TOUCH_COLUMNS if c not in touches.columns]
     if missing:
         raise ValueError(f"attribution touches are missing columns {missing}")
+    unknown = [m for m in models if m not in MODELS]
+    if unknown:
+        raise ValueError(f"unknown attribution models {unknown}; expected some of {MODELS}")
     if touches.empty:
         return pd.DataFrame(columns=OUTPUT_COLUMNS)
     touches = touches.reset_index(drop=True)
@@ -151,9 +160,9 @@ def attribute(touches: pd.DataFrame, paths: pd.DataFrame,
     touches["occurred_at"] = pd.to_datetime(touches["occurred_at"])
     removal_effects = markov_removal_effects(
         (list(path), bool(converted)) for path, converted in zip(paths["channel_path"], paths["is_converted"],
-                                                                  strict=True))
+                                                                  strict=True)) if "markov" in models else {}
     frames = []
-    for model in MODELS:
+    for model in models:
         weighted = touches.assign(weight=_touch_weights(touches, model, half_life_days, removal_effects))
         per_channel = (weighted.groupby(["order_id", "customer_id", "order_value", "channel"], dropna=False)
                        ["weight"].sum().reset_index())

@@ -1,9 +1,18 @@
-{#- Segment-style events. Re-delivered files repeat a messageId: the first copy wins. -#}
+{#- Segment-style events. Re-delivered files repeat a messageId: the first copy wins.
+    An incremental table, not a view: the events are the largest source and several models read
+    them. Each run takes the rows of loads it has not seen yet (macro unseen_loads: late files and
+    re-deliveries included, whatever their timestamps) and replaces those messages. dlt merges the
+    raw table on messageId, so it holds one row per message and this equals a full rebuild. -#}
+{{ config(materialized='incremental', unique_key='message_id', incremental_strategy='delete+insert',
+          on_schema_change='append_new_columns') }}
 {%- set src = source('web_events', 'events') -%}
 {%- set cols = source_columns('web_events', 'events') -%}
 
 with source as (
     select * from {{ src }}
+    {% if is_incremental() %}
+    where {{ unseen_loads('_dlt_load_id') }}
+    {% endif %}
 ),
 
 renamed as (
