@@ -2,10 +2,13 @@
 
 Each person is drawn from their own random stream (seeded by world seed and person index), so adding
 people or advancing time never changes anyone already drawn. A small share join the previous
-person's household and share that person's e-mail or phone, as families do.
+person's household and share that person's e-mail or phone, as families do. Apart from that sharing,
+every address, phone number and Bluesky handle belongs to one person, as providers and carriers
+hand each out once (`ContactRegistry`).
 """
 
 import random
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from ingestion.sandbox.world import ids
@@ -49,22 +52,90 @@ class Person:
     bluesky: bool
     poster_p: float
     reviewer_p: float
-    handle_from_email: bool
     shares_email: bool
+    bluesky_handle: str | None  # unique on the network; None without a Bluesky account
+
+
+HANDLE_MAX = 18  # bsky.social refuses longer first segments
+
+
+class ContactRegistry:
+    """The e-mail addresses, phone numbers and handles already given out, so nobody gets another's.
+
+    A mail provider offers the second Zoe Nelson zoenelson84@ instead of zoenelson@; a carrier never
+    issues a live number twice. Filled in person-index order, so a world generated later and a world
+    advanced to the same day give every person the same contacts.
+    """
+
+    def __init__(self, reserved: tuple[str, ...] = ()):
+        self._taken: set[str] = set(reserved)
+
+    def claim(self, candidates: Iterator[str], same_as: Callable[[str], str] = str) -> str:
+        """The first candidate nobody holds yet, now held; `same_as` maps a value to what it delivers to."""
+        for candidate in candidates:
+            key = same_as(candidate)
+            if key not in self._taken:
+                self._taken.add(key)
+                return candidate
+        raise ValueError("contact candidates ran out before a free one was found")
+
+
+def mailbox_of(address: str) -> str:
+    """The mailbox an address delivers to: "+tags" dropped, and Gmail ignores dots (maria.g@ is mariag@)."""
+    local, _, domain = address.lower().partition("@")
+    local = local.split("+", 1)[0]
+    if domain in ("gmail.com", "googlemail.com"):
+        return f"{local.replace('.', '')}@gmail.com"
+    return f"{local}@{domain}"
+
+
+def _clean_last(last: str) -> str:
+    return last.lower().replace("'", "").replace(" ", "")
 
 
 def email_for(rng: random.Random, first: str, last: str) -> str:
     """A plausible personal address: maria.garcia@, mgarcia84@, maria_g@ ..."""
-    f, last_clean = first.lower(), last.lower().replace("'", "").replace(" ", "")
+    f, last_clean = first.lower(), _clean_last(last)
     style = rng.randrange(5)
     local = (f"{f}.{last_clean}", f"{f[0]}{last_clean}{rng.randrange(60, 100)}", f"{f}_{last_clean[0]}",
              f"{f}{last_clean}", f"{last_clean}.{f}{rng.randrange(1, 30)}")[style]
     return f"{local}@{rng.choice(EMAIL_DOMAINS)}"
 
 
+def _number_suffixes(rng: random.Random) -> Iterator[str]:
+    """Ever longer random numbers: what sign-up forms suggest when a name is taken."""
+    attempt = 0
+    while True:
+        digits = 2 + attempt // 4
+        yield str(rng.randrange(10 ** (digits - 1), 10 ** digits))
+        attempt += 1
+
+
+def numbered_variants(rng: random.Random, wanted: str) -> Iterator[str]:
+    """`wanted`, then its local part with a number appended (zoenelson@ -> zoenelson84@)."""
+    yield wanted
+    local, _, domain = wanted.partition("@")
+    for suffix in _number_suffixes(rng):
+        yield f"{local}{suffix}@{domain}"
+
+
 def phone_for(rng: random.Random) -> str:
     """A Portland-area mobile number in E.164."""
     return f"+1{rng.choice(('503', '971', '360', '541'))}{rng.randrange(2, 10)}{rng.randrange(0, 10**6):06d}"
+
+
+def phones(rng: random.Random, wanted: str) -> Iterator[str]:
+    """`wanted`, then further numbers: what a carrier would issue when `wanted` is in use."""
+    yield wanted
+    while True:
+        yield phone_for(rng)
+
+
+def handle_candidates(rng: random.Random, base: str) -> Iterator[str]:
+    """bsky.social handles from `base`, cut to the 18-character limit, numbered when taken."""
+    yield f"{base[:HANDLE_MAX]}.bsky.social"
+    for suffix in _number_suffixes(rng):
+        yield f"{base[:HANDLE_MAX - len(suffix)]}{suffix}.bsky.social"
 
 
 def arrival_for(index: int, rng: random.Random, people: int, start: int, end: int) -> int:
@@ -92,9 +163,14 @@ def people_arrived_by(people: int, end: int, start: int, horizon: int) -> int:
 
 
 def draw_person(seed: int, index: int, previous: Person | None, people: int, start: int, end: int,
-                location_count: int) -> Person:
-    """Person `index`; may join `previous`'s household (same surname, store, shared e-mail or phone)."""
+                location_count: int, registry: ContactRegistry) -> Person:
+    """Person `index`; may join `previous`'s household (same surname, store, shared e-mail or phone).
+
+    Contacts not shared with the household are claimed from `registry`; the retries draw from a
+    stream of their own, so a collision never shifts the person's other traits.
+    """
     rng = random.Random(f"{seed}:person:{index}")
+    retry_rng = random.Random(f"{seed}:contact-retry:{index}")
     first = rng.choice(FIRST_NAMES)
     joins_household = previous is not None and rng.random() < 0.07
     last = previous.last_name if joins_household and previous else rng.choice(LAST_NAMES)
@@ -110,13 +186,22 @@ def draw_person(seed: int, index: int, previous: Person | None, people: int, sta
         shares_phone = not shares_email or rng.random() < 0.5
         email = previous.email if shares_email else email
         phone = previous.phone if shares_phone else phone
+    if not shares_email:
+        email = registry.claim(numbered_variants(retry_rng, email), mailbox_of)
+    if not shares_phone:
+        phone = registry.claim(phones(retry_rng, phone))
     segment, _, web_research_p, channel_p = _pick_segment(rng)
     is_web = web_research_p >= 0.5
     arrival = arrival_for(index, rng, people, start, end)
     bluesky = segment == "social_fan" or rng.random() < 0.07
     alt_email = None
     if is_web and rng.random() < 0.05:
-        alt_email = f"{first.lower()}.{last.lower().replace(' ', '')}@{rng.choice(WORK_DOMAINS)}"
+        work_address = f"{first.lower()}.{_clean_last(last)}@{rng.choice(WORK_DOMAINS)}"
+        alt_email = registry.claim(numbered_variants(retry_rng, work_address), mailbox_of)
+    handle_from_email = rng.random() < 0.5
+    bluesky_handle = (registry.claim(handle_candidates(retry_rng, _handle_base(seed, index, first, email,
+                                                                              handle_from_email)))
+                      if bluesky else None)
     return Person(
         index=index,
         person_id=f"P{index:07d}",
@@ -141,8 +226,8 @@ def draw_person(seed: int, index: int, previous: Person | None, people: int, sta
         bluesky=bluesky,
         poster_p=0.5 if segment == "social_fan" else 0.25,
         reviewer_p=0.22 if segment == "social_fan" else 0.12,
-        handle_from_email=rng.random() < 0.5,
         shares_email=shares_email,
+        bluesky_handle=bluesky_handle,
     )
 
 
@@ -161,15 +246,21 @@ def nickname_or_name(rng: random.Random, first: str) -> str:
     return rng.choice(options) if options and rng.random() < 0.5 else first
 
 
+def _handle_base(seed: int, index: int, first: str, email: str, from_email: bool) -> str:
+    """What a person would type as their handle: often their e-mail's local part, else a nickname."""
+    if from_email:
+        return email.split("@")[0].replace(".", "").replace("_", "")
+    rng = random.Random(f"{seed}:bluesky-handle:{index}")
+    base = f"{nickname_or_name(rng, first).lower()}{rng.choice(('pdx', 'hikes', 'outside', ''))}"
+    return base + str(rng.randrange(10, 99))
+
+
 def bluesky_identity(seed: int, person: Person) -> tuple[str, str, str]:
     """(did, handle, displayName) of the person's Bluesky account; handles often echo the e-mail."""
+    if person.bluesky_handle is None:
+        raise ValueError(f"person {person.person_id} has no Bluesky account but authored a post")
     rng = random.Random(f"{seed}:bluesky:{person.index}")
-    if person.handle_from_email:
-        base = person.email.split("@")[0].replace(".", "").replace("_", "")
-    else:
-        base = f"{nickname_or_name(rng, person.first_name).lower()}{rng.choice(('pdx', 'hikes', 'outside', ''))}"
-        base += str(rng.randrange(10, 99))
-    handle = f"{base[:18]}.bsky.social"
+    handle = person.bluesky_handle
     style = rng.randrange(4)
     display = (f"{person.first_name} {person.last_name}", (f"{nickname_or_name(rng, person.first_name)} "
                f"{person.last_name[0]}."), nickname_or_name(rng, person.first_name), "")[style]

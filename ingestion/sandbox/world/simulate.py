@@ -39,8 +39,9 @@ from ingestion.sandbox.world.model import (
     WebEvent,
     WebOrder,
 )
-from ingestion.sandbox.world.people import DAY, Person, draw_person, people_arrived_by
+from ingestion.sandbox.world.people import DAY, ContactRegistry, Person, draw_person, people_arrived_by
 from ingestion.sandbox.world.settings import (
+    BRAND,
     SHOP_DOMAIN,
     SHOP_TIMEZONE,
     WORLD_END,
@@ -57,6 +58,7 @@ _PEAK = max(_MONTH_FACTOR) * _PROMO_FACTOR
 # What cashiers type when a shopper will not give a real value: shared by unrelated people.
 PLACEHOLDER_PHONE = "555-555-5555"
 PLACEHOLDER_EMAIL = "noemail@larkspur.example"
+PLACEHOLDER_SHARE = 0.05  # of profiles per field; at 3% a tiny world's ~80 profiles often held none
 
 
 @dataclass(frozen=True)
@@ -150,21 +152,28 @@ def brand_posts(world: World, horizon: int) -> list[Post]:
 
 
 def simulate(world: World, horizon: int) -> tuple[list[Person], Activity]:
-    """Every person who arrived before `horizon` and everything they did before it."""
+    """Everyone who arrived by a day past `horizon` and all they did up to then (see below).
+
+    An intent's browsing or store visit is placed earlier on its shop day, so an intent up to a day
+    past the horizon can leave records before it. Lives therefore run one day further (renderers cut
+    at the horizon); otherwise a world advanced past the horizon would gain records dated before it.
+    """
+    reach = horizon + DAY
     activity = Activity()
-    activity.posts.extend(brand_posts(world, horizon))
+    activity.posts.extend(brand_posts(world, reach))
     campaign_times = [post.created for post in activity.posts]
     people: list[Person] = []
     previous: Person | None = None
-    count = people_arrived_by(world.scale.people, world.end_ts, world.start_ts, horizon)
+    registry = ContactRegistry(reserved=(BRAND["bluesky_handle"], PLACEHOLDER_EMAIL))
+    count = people_arrived_by(world.scale.people, world.end_ts, world.start_ts, reach)
     for index in range(count):
         person = draw_person(world.seed, index, previous, world.scale.people, world.start_ts, world.end_ts,
-                             len(world.locations))
+                             len(world.locations), registry)
         previous = person
-        if person.arrival >= horizon:
+        if person.arrival >= reach:
             continue
         people.append(person)
-        _Life(world, person, activity, campaign_times).live(horizon)
+        _Life(world, person, activity, campaign_times).live(reach)
     return people, activity
 
 
@@ -434,9 +443,9 @@ class _Life:
         has_email = rng.random() < 0.5
         email = noise.email_as_typed(rng, person.email) if has_email else None
         phone = noise.phone_as_typed(rng, person.phone) if needs_phone or rng.random() < 0.8 else None
-        if not needs_phone and rng.random() < 0.03:
+        if not needs_phone and rng.random() < PLACEHOLDER_SHARE:
             phone = PLACEHOLDER_PHONE
-        if has_email and rng.random() < 0.03:
+        if has_email and rng.random() < PLACEHOLDER_SHARE:
             email = PLACEHOLDER_EMAIL
         self.out.square_profiles[person.index] = SquareProfile(
             person=person.index, created=t,
