@@ -22,6 +22,7 @@ from dlt.extract.source import DltSource
 from dlt.pipeline.exceptions import PipelineStepFailed
 
 from ingestion.bluesky import bluesky_source
+from ingestion.common.dlt_runtime import apply_dlt_runtime_defaults
 from ingestion.common.errors import SourceError
 from ingestion.common.quarantine import QUARANTINE_TABLE
 from ingestion.google_reviews import google_reviews_source
@@ -69,6 +70,7 @@ def make_pipeline(source: str, progress: Collector | None = None) -> dlt.Pipelin
     """
     if source not in SOURCES:
         raise ValueError(f"unknown source {source!r}; known sources: {', '.join(SOURCES)}")
+    apply_dlt_runtime_defaults()
     database = raw_db()
     database.parent.mkdir(parents=True, exist_ok=True)
     return dlt.pipeline(

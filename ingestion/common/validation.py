@@ -9,10 +9,12 @@ dlt resource state), so a later type change is caught instead of being coerced b
 
 from __future__ import annotations
 
+import json
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, MutableMapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
 from ingestion.common.timestamps import parse_timestamp
@@ -49,8 +51,18 @@ class Problem:
     reason: str
 
 
+# exact Python type -> JSON type name: one dict lookup per value on the hot path (subclasses fall through)
+_JSON_TYPE_NAMES: dict[type, str] = {
+    str: "string", int: "number", float: "number", bool: "boolean", dict: "object", list: "array",
+    type(None): "null",
+}
+
+
 def json_type(value: Any) -> str:
     """The JSON type name of a decoded value (ints and floats are both `number`)."""
+    known = _JSON_TYPE_NAMES.get(type(value))
+    if known is not None:
+        return known
     if isinstance(value, bool):
         return "boolean"
     if isinstance(value, int | float):
@@ -85,12 +97,16 @@ TYPE_CHECKS = {
 }
 
 
+@lru_cache(maxsize=1024)
+def _path_steps(path: str) -> tuple[tuple[str, bool], ...]:
+    """`a[].b` -> (("a", True), ("b", False)): parsed once per path, not once per record."""
+    return tuple((part[:-2], True) if part.endswith("[]") else (part, False) for part in path.split("."))
+
+
 def values_at(record: Any, path: str) -> list[tuple[str, Any]]:
     """(concrete path, value) for every place `path` reaches in `record`; absent keys are skipped."""
     found: list[tuple[str, Any]] = [("", record)]
-    for part in path.split("."):
-        each = part.endswith("[]")
-        key = part[:-2] if each else part
+    for key, each in _path_steps(path):
         reached: list[tuple[str, Any]] = []
         for prefix, node in found:
             if not isinstance(node, dict) or key not in node:
@@ -103,6 +119,26 @@ def values_at(record: Any, path: str) -> list[tuple[str, Any]]:
                 reached.append((here, value))
         found = reached
     return found
+
+
+def _text_is_clean(record: Any, max_length: int) -> bool:
+    """A C-speed screen for `_text_problem`: True when no text in `record` can be invalid or too long.
+
+    The record's JSON text is at least as long as its longest string and holds every string and key,
+    so a short text that encodes as UTF-8 proves the record clean; anything else (rare) is walked
+    by `_text_problem` to name the offending field.
+    """
+    try:
+        text = json.dumps(record, ensure_ascii=False, default=str)
+    except (TypeError, ValueError):
+        return False
+    if len(text) > max_length:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _text_problem(value: Any, path: str, max_length: int) -> Problem | None:
@@ -129,43 +165,102 @@ def _text_problem(value: Any, path: str, max_length: int) -> Problem | None:
     return None
 
 
+def _plain_values_at(record: Any, path: str) -> list[Any]:
+    """The values `values_at` finds, without their concrete paths: the per-record hot path.
+
+    Building a path string for every value cost more than checking it; paths are built only for a
+    record that has a problem to report.
+    """
+    found: list[Any] = [record]
+    for key, each in _path_steps(path):
+        reached: list[Any] = []
+        for node in found:
+            if isinstance(node, dict) and key in node:
+                value = node[key]
+                if each and isinstance(value, list):
+                    reached.extend(value)
+                elif not each or value is not None:
+                    reached.append(value)
+        found = reached
+    return found
+
+
+ReasonOf = Callable[[Any], "str | None"]
+
+
+def _first_problem(record: Any, path: str, reason_of: ReasonOf) -> Problem | None:
+    """The first value under `path` that `reason_of` objects to, named by its concrete path."""
+    if all(reason_of(value) is None for value in _plain_values_at(record, path)):
+        return None
+    for concrete, value in values_at(record, path):
+        reason = reason_of(value)
+        if reason is not None:
+            return Problem(concrete, reason)
+    return None
+
+
+def _type_reason(expected: str) -> ReasonOf:
+    check = TYPE_CHECKS[expected]
+
+    def reason_of(value: Any) -> str | None:
+        if value is None or check(value):
+            return None
+        return f"wrong type: expected {expected}, got {json_type(value)} {value!r:.60}"
+
+    return reason_of
+
+
+TYPE_REASONS = {expected: _type_reason(expected) for expected in TYPE_CHECKS}
+
+
+def _timestamp_reason(value: Any) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        return f"wrong type: expected an ISO 8601 string, got {json_type(value)} {value!r:.60}"
+    try:
+        parse_timestamp(value)
+    except (TypeError, ValueError):
+        return f"unparseable timestamp {value!r:.60}"
+    return None
+
+
+def _non_negative_reason(value: Any) -> str | None:
+    if value is None:
+        return None
+    try:
+        number = Decimal(str(value)) if not isinstance(value, bool) else None
+    except InvalidOperation:
+        number = None
+    if number is None:
+        return f"wrong type: expected a number, got {json_type(value)} {value!r:.60}"
+    return f"negative value {value}" if number < 0 else None
+
+
 def find_problem(record: Any, spec: RecordSpec) -> Problem | None:
     """The first reason `record` violates `spec`, or None when it may load."""
     if not isinstance(record, dict):
         return Problem("$", f"record is a JSON {json_type(record)}, not an object")
-    if not [v for _, v in values_at(record, spec.primary_key) if v not in (None, "")]:
+    if not [v for v in _plain_values_at(record, spec.primary_key) if v not in (None, "")]:
         return Problem(spec.primary_key, "missing id")
-    problem = _text_problem(record, "", spec.max_text_length)
-    if problem:
-        return problem
+    if not _text_is_clean(record, spec.max_text_length):
+        problem = _text_problem(record, "", spec.max_text_length)
+        if problem:
+            return problem
     for path, expected in spec.types.items():
-        for concrete, value in values_at(record, path):
-            if value is not None and not TYPE_CHECKS[expected](value):
-                return Problem(concrete, f"wrong type: expected {expected}, got {json_type(value)} {value!r:.60}")
-    if spec.cursor and not [v for _, v in values_at(record, spec.cursor) if v is not None]:
+        problem = _first_problem(record, path, TYPE_REASONS[expected])
+        if problem:
+            return problem
+    if spec.cursor and not [v for v in _plain_values_at(record, spec.cursor) if v is not None]:
         return Problem(spec.cursor, "missing timestamp")
     for path in (spec.cursor, *spec.timestamps) if spec.cursor else spec.timestamps:
-        for concrete, value in values_at(record, path):
-            if value is None:
-                continue
-            if not isinstance(value, str):
-                return Problem(concrete, f"wrong type: expected an ISO 8601 string, got {json_type(value)} {value!r:.60}")
-            try:
-                parse_timestamp(value)
-            except (TypeError, ValueError):
-                return Problem(concrete, f"unparseable timestamp {value!r:.60}")
+        problem = _first_problem(record, path, _timestamp_reason)
+        if problem:
+            return problem
     for path in spec.non_negative:
-        for concrete, value in values_at(record, path):
-            if value is None:
-                continue
-            try:
-                number = Decimal(str(value)) if not isinstance(value, bool) else None
-            except InvalidOperation:
-                number = None
-            if number is None:
-                return Problem(concrete, f"wrong type: expected a number, got {json_type(value)} {value!r:.60}")
-            if number < 0:
-                return Problem(concrete, f"negative value {value}")
+        problem = _first_problem(record, path, _non_negative_reason)
+        if problem:
+            return problem
     return None
 
 
@@ -180,19 +275,22 @@ class FieldTypeMemory:
     def __init__(self, state: MutableMapping[str, Any]) -> None:
         self.types: dict[str, str] = state.setdefault("field_types", {})
 
-    def learn(self, records: Iterable[dict[str, Any]]) -> None:
-        seen: dict[str, Counter[str]] = {}
+    def learn(self, records: list[dict[str, Any]]) -> None:
+        first_seen: dict[str, None] = {}
         for record in records:
-            for key, value in record.items():
-                if value is not None and key not in self.types:
-                    seen.setdefault(key, Counter())[json_type(value)] += 1
-        for key, counts in seen.items():
-            self.types[key] = counts.most_common(1)[0][0]
+            first_seen.update(dict.fromkeys(record))
+        for key in [key for key in first_seen if key not in self.types]:
+            counts = Counter(json_type(r[key]) for r in records if r.get(key) is not None)
+            if counts:
+                self.types[key] = counts.most_common(1)[0][0]
 
     def problem(self, record: dict[str, Any]) -> Problem | None:
+        types = self.types
         for key, value in record.items():
-            known = self.types.get(key)
-            if value is not None and known and json_type(value) != known:
+            if value is None:
+                continue
+            known = types.get(key)
+            if known is not None and _JSON_TYPE_NAMES.get(type(value)) != known and json_type(value) != known:
                 return Problem(key, f"type changed: was {known}, now {json_type(value)} {value!r:.60}")
         return None
 
@@ -218,7 +316,7 @@ def split_valid(
 
 def record_id_of(record: Any, spec: RecordSpec) -> Any:
     """The record's primary key value, or None when it has none (or is not an object)."""
-    ids = [v for _, v in values_at(record, spec.primary_key) if v not in (None, "")]
+    ids = [v for v in _plain_values_at(record, spec.primary_key) if v not in (None, "")]
     return ids[0] if ids and not isinstance(ids[0], dict | list) else None
 
 

@@ -73,3 +73,17 @@ def test_cursor_compares_instants_not_strings() -> None:
     assert latest_timestamp(["2024-01-10T10:00:00.5Z", "2024-01-10T10:00:00Z"]) == "2024-01-10T10:00:00.5Z"
     assert to_rfc3339("2024-01-10T11:00:00-05:00") == "2024-01-10T16:00:00Z"
     assert to_rfc3339("2024-01-10T11:00:00.250+00:00") == "2024-01-10T11:00:00.25Z"
+
+
+@pytest.mark.parametrize(("changes", "problem"), [
+    ({}, None),
+    ({"line_items": [{"quantity": 1, "name": "C\udcffascade"}]}, Problem("line_items[0].name", "invalid UTF-8 in text")),
+    ({"note": {"b\udcffd": 1}}, Problem("note.<key>", "invalid UTF-8 in text")),
+    ({"note": "x" * 40_000}, Problem("note", "text of 40000 characters exceeds the limit of 32768")),
+    ({"line_items": [{"quantity": 1}, {"quantity": "2"}]},
+     Problem("line_items[1].quantity", "wrong type: expected integer, got string '2'")),
+])
+def test_whole_record_screen_still_names_the_exact_field(changes: dict, problem: Problem | None) -> None:
+    """Records under the default text limit are screened as one JSON text; a failure is walked to its field."""
+    spec = RecordSpec(primary_key="id", cursor="updated_at", types={"line_items[].quantity": "integer"})
+    assert find_problem(order(**changes), spec) == problem
