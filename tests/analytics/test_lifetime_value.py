@@ -13,10 +13,13 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pytest
+from lifetimes.fitters.beta_geo_fitter import BetaGeoFitter
+from lifetimes.utils import ConvergenceError
 
 from analytics.lifetime_value import (
     FITTED,
     NO_VALUE_MODEL,
+    NOT_CONVERGED,
     TOO_FEW_REPEAT_BUYERS,
     order_transactions,
     predict_lifetime_value,
@@ -122,6 +125,19 @@ def test_no_value_model_when_repeat_purchases_were_all_refunded():
     assert frame["predicted_purchases_12m"].notna().all()
     assert frame["predicted_ltv_12m"].isna().all()
     assert "0 repeat buyers with a positive net order value" in frame["fit_detail"].iloc[0]
+
+
+def test_a_fit_that_does_not_converge_gives_nulls_and_a_warning(monkeypatch, caplog):
+    def no_convergence(*args, **kwargs):
+        raise ConvergenceError("\nThe model did not converge.\n")
+
+    monkeypatch.setattr(BetaGeoFitter, "fit", no_convergence)
+    with caplog.at_level(logging.WARNING, logger="analytics.lifetime_value"):
+        frame = predict_lifetime_value(synthetic_shop())
+    assert set(frame["fit_status"]) == {NOT_CONVERGED}
+    assert frame["predicted_purchases_12m"].isna().all() and frame["predicted_ltv_12m"].isna().all()
+    assert frame["fit_detail"].iloc[0] == "BG/NBD fit failed: The model did not converge."
+    assert "BG/NBD fit failed" in caplog.text
 
 
 def test_purchases_after_the_observation_end_are_ignored():
