@@ -2,9 +2,12 @@
     An incremental table, not a view: the events are the largest source and several models read
     them. Each run takes the rows of loads it has not seen yet (macro unseen_loads: late files and
     re-deliveries included, whatever their timestamps) and replaces those messages. dlt merges the
-    raw table on messageId, so it holds one row per message and this equals a full rebuild. -#}
+    raw table on messageId, so it holds one row per message and this equals a full rebuild; messages
+    deleted from raw (an erasure request) are deleted here by the post-hook. -#}
 {{ config(materialized='incremental', unique_key='message_id', incremental_strategy='delete+insert',
-          on_schema_change='append_new_columns') }}
+          on_schema_change='append_new_columns',
+          post_hook="delete from {{ this }} where message_id not in (select cast(message_id as varchar)
+                     from {{ source('web_events', 'events') }} where message_id is not null)") }}
 {%- set src = source('web_events', 'events') -%}
 {%- set cols = source_columns('web_events', 'events') -%}
 
