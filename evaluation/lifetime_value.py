@@ -110,6 +110,8 @@ def holdout_scores(
     if fitted.purchases is not None:
         predicted = pd.Series(expected_purchases(fitted.purchases, holdout_days, calibration), index=calibration.index)
         scores["purchases"]["bg_nbd"] = _errors(predicted, actual["purchases"])
+        # a customer whose formula is not finite is left out of the means: say how many
+        scores["customers_without_prediction"] = int(predicted.isna().sum())
         if fitted.order_value is not None:
             order_value = fitted.order_value.conditional_expected_average_profit(
                 calibration["frequency"], calibration["monetary_value"]).to_numpy()

@@ -180,7 +180,7 @@ def test_holdout_counts_purchase_days_and_scores_both_forecasters():
     days = pd.to_datetime(shop["ordered_on"])
     late = shop[(days > "2025-10-02") & ~shop["customer_id"].str.startswith("one_time_new")]
     assert scores["actual_purchases"] == len(late.drop_duplicates(["customer_id", "ordered_on"]))
-    assert scores["fit_status"] == FITTED
+    assert scores["fit_status"] == FITTED and scores["customers_without_prediction"] == 0
     model, naive = scores["purchases"]["bg_nbd"], scores["purchases"]["naive"]
     # lapsed buyers stopped long ago: BG/NBD knows they are probably gone, the naive rate does not
     assert model["mae"] < naive["mae"]
