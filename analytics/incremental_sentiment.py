@@ -41,5 +41,6 @@ def score_unscored_texts(dbt: Any, session: Any, texts: Any, id_column: str, tex
                 or scored.{TEXT_FINGERPRINT} is distinct from candidates.{TEXT_FINGERPRINT}""")
     frame = candidates.df()
     scored = score_frame(frame, id_column, text_column)
-    scored[TEXT_FINGERPRINT] = frame[TEXT_FINGERPRINT].astype("string").to_numpy()
-    return scored
+    # typed even when nothing is new: an empty object column would reach DuckDB as type NULL
+    scored[TEXT_FINGERPRINT] = frame[TEXT_FINGERPRINT].to_numpy()
+    return scored.astype({id_column: "string", TEXT_FINGERPRINT: "string"})

@@ -20,6 +20,9 @@ from analytics.attribution import MODELS, attribute
 
 RULE_BASED_MODELS = tuple(model for model in MODELS if model != "markov")
 TOUCH_ORDER = "order_id, touch_index, channel, occurred_at"
+# explicit, so an empty increment still has typed columns (an empty object column reaches DuckDB as NULL)
+OUTPUT_TYPES = {"order_id": "string", "customer_id": "string", "channel": "string", "model": "string",
+                "credit_share": "float64", "credit_amount": "float64", "touches_fingerprint": "string"}
 # order-independent (touch_index is in every term) and cheap: one 64-bit hash per touch, summed per order
 FINGERPRINT = """
     select
@@ -63,5 +66,5 @@ def model(dbt, session):
     computed = [frame for frame in (rule_based, markov) if not frame.empty]
     credits = pd.concat(computed, ignore_index=True) if computed else markov
     fingerprint_of = dict(fingerprints.fetchall())
-    credits["touches_fingerprint"] = credits["order_id"].map(fingerprint_of).astype("string")
-    return credits
+    credits["touches_fingerprint"] = credits["order_id"].map(fingerprint_of)
+    return credits.astype(OUTPUT_TYPES)
