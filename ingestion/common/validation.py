@@ -9,13 +9,14 @@ dlt resource state), so a later type change is caught instead of being coerced b
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
+
+from dlt.common.json import json as dlt_json
 
 from ingestion.common.timestamps import parse_timestamp
 
@@ -124,21 +125,15 @@ def values_at(record: Any, path: str) -> list[tuple[str, Any]]:
 def _text_is_clean(record: Any, max_length: int) -> bool:
     """A C-speed screen for `_text_problem`: True when no text in `record` can be invalid or too long.
 
-    The record's JSON text is at least as long as its longest string and holds every string and key,
-    so a short text that encodes as UTF-8 proves the record clean; anything else (rare) is walked
-    by `_text_problem` to name the offending field.
+    The record as UTF-8 JSON (orjson, through dlt) is at least as long in bytes as its longest string
+    or key in characters, and encoding refuses lone surrogates, so a short encoding proves the record
+    clean; anything else (rare) is walked by `_text_problem` to name the offending field.
     """
     try:
-        text = json.dumps(record, ensure_ascii=False, default=str)
-    except (TypeError, ValueError):
+        encoded = dlt_json.dumpb(record)
+    except (TypeError, ValueError):  # orjson's JSONEncodeError is a TypeError
         return False
-    if len(text) > max_length:
-        return False
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
+    return len(encoded) <= max_length
 
 
 def _text_problem(value: Any, path: str, max_length: int) -> Problem | None:
