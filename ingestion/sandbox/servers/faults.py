@@ -151,9 +151,29 @@ class RecordFaults:
         start = int(_unit_hash(faults.seed, "kind", self.vendor, resource, record_id) * len(kinds))
         for offset in range(len(kinds)):
             kind = kinds[(start + offset) % len(kinds)]
-            if kind != "negative_quantity" or _negatable(record, shape.amount):
+            if _breaks(kind, record, shape):
                 return kind
         return None
+
+
+_TARGET_FIELD = {
+    "bad_timestamp": "timestamp",
+    "wrong_type": "timestamp",
+    "oversized_text": "text",
+    "invalid_utf8": "text",
+}
+
+
+def _breaks(kind: str, record: Record, shape: RecordShape) -> bool:
+    """Whether `kind` changes this record; if not, the record gets another kind.
+
+    Negating 0 leaves a valid record, and a text cannot be written into a list the record lacks
+    (a Square return order has no line_items).
+    """
+    if kind == "negative_quantity":
+        return _negatable(record, shape.amount)
+    field = _TARGET_FIELD.get(kind)
+    return field is None or _parent(record, getattr(shape, field)) is not None
 
 
 def _negatable(record: Record, path: str | None) -> bool:
