@@ -7,6 +7,7 @@ handle vs email local part.
 
 import importlib.util
 import json
+import re
 from pathlib import Path
 
 import duckdb
@@ -29,21 +30,24 @@ def linking():
 
 def person(uid, first, last, visits=(), emails=(), purchases=()):
     return {"unique_id": uid, "record_kind": "person", "first_name_key": first, "last_name_key": last,
-            "last_initial": last[0], "email_local_keys": list(emails), "handle_key": None, "location_id": None,
+            "last_initial": last[0], "email_local_keys": sorted({re.sub("[^a-z]", "", e) for e in emails}),
+            "email_locals": list(emails), "handle_key": None, "handle_local": None, "location_id": None,
             "event_at": None, "visit_locations": sorted({loc for loc, _ in visits}),
             "visit_days": [f"{loc}|{day}" for loc, day in visits], "purchase_days": list(purchases)}
 
 
 def review(uid, first, initial, location, day, window_days):
     return {"unique_id": uid, "record_kind": "review", "first_name_key": first, "last_name_key": None,
-            "last_initial": initial, "email_local_keys": [], "handle_key": None, "location_id": location,
+            "last_initial": initial, "email_local_keys": [], "email_locals": [], "handle_key": None,
+            "handle_local": None, "location_id": location,
             "event_at": f"{day} 12:00:00", "visit_locations": [location],
             "visit_days": [f"{location}|{d}" for d in window_days], "purchase_days": []}
 
 
 def author(uid, first, last, handle, post_days):
     return {"unique_id": uid, "record_kind": "author", "first_name_key": first, "last_name_key": last,
-            "last_initial": last[0] if last else None, "email_local_keys": [], "handle_key": handle,
+            "last_initial": last[0] if last else None, "email_local_keys": [], "email_locals": [],
+            "handle_key": re.sub("[^a-z]", "", handle), "handle_local": handle,
             "location_id": None, "event_at": f"{post_days[-1]} 12:00:00", "visit_locations": [], "visit_days": [],
             "purchase_days": list(post_days)}
 
@@ -52,9 +56,10 @@ def relation(records):
     connection = duckdb.connect()
     connection.execute("""
         create table records (unique_id varchar, record_kind varchar, first_name_key varchar, last_name_key varchar,
-            last_initial varchar, email_local_keys varchar[], handle_key varchar, location_id varchar,
+            last_initial varchar, email_local_keys varchar[], email_locals varchar[], handle_key varchar,
+            handle_local varchar, location_id varchar,
             event_at timestamp, visit_locations varchar[], visit_days varchar[], purchase_days varchar[])""")
-    connection.executemany("insert into records values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    connection.executemany("insert into records values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                            [list(record.values()) for record in records])
     return connection.table("records")
 
@@ -108,4 +113,16 @@ def test_an_author_whose_handle_spells_an_email_and_who_just_bought_is_linked(li
     links = linking._link(relation(records), "author", comparisons, [linking.block_on("first_name_key")], SETTINGS)
     (link,) = links.to_dict("records")
     assert link["person_cluster_id"] == "dana-wu" and link["is_accepted"]
-    assert json.loads(link["evidence"])["gamma_handle"] == 2
+    assert json.loads(link["evidence"])["gamma_handle"] == 3  # the handle is an email local part
+
+
+def test_digits_in_a_handle_tell_namesakes_apart(linking):
+    records = [*crowd(),
+               person("mike-garcia-84", "michael", "garcia", emails=["mgarcia84"]),
+               person("mike-garcia-61", "michael", "garcia", emails=["mgarcia61"]),
+               author("author-1", "michael", None, "mgarcia84", ["2026-09-04"])]
+    comparisons = [*linking._name_comparisons(), linking._handle_comparison(), linking._purchase_comparison()]
+    links = linking._link(relation(records), "author", comparisons, [linking.block_on("first_name_key")], SETTINGS)
+    (link,) = links.to_dict("records")
+    assert link["candidate_pairs"] == 2
+    assert link["person_cluster_id"] == "mike-garcia-84" and link["is_accepted"], link

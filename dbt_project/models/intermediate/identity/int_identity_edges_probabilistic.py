@@ -95,16 +95,21 @@ def _purchase_comparison() -> cl.CustomComparison:
 
 
 def _handle_comparison() -> cl.CustomComparison:
-    handle_is_email = "list_contains(email_local_keys{a}, handle_key{b})"
+    """The handle against the person's email local parts: digits included, a handle tells namesakes
+    apart (mgarcia84 vs mgarcia61); letters only, it still matches a handle renumbered because its
+    first choice was taken on the network, but says less."""
+    handle_is_email = "list_contains(email_locals{a}, handle_local{b})"
+    handle_spells_email = "list_contains(email_local_keys{a}, handle_key{b})"
     handle_has_last_name = "length(last_name_key{a}) > 2 and contains(handle_key{b}, last_name_key{a})"
     return cl.CustomComparison(
         output_column_name="handle",
         comparison_levels=[
             _level("handle_key_l is null and handle_key_r is null", "no handle", 0, 0, is_null=True),
-            _level(_either_side(handle_is_email), "handle spells an email local part", 0.30, 0.0005),
+            _level(_either_side(handle_is_email), "handle is an email local part", 0.29, 0.0002),
+            _level(_either_side(handle_spells_email), "handle spells an email local part's letters", 0.01, 0.002),
             _level(_either_side(handle_has_last_name), "handle contains the last name", 0.15, 0.01),
             # most people pick a handle unrelated to their email: a mismatch is weak evidence
-            _level("ELSE", "unrelated handle", 0.55, 0.9895),
+            _level("ELSE", "unrelated handle", 0.55, 0.9878),
         ],
     )
 

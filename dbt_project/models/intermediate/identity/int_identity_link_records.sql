@@ -30,11 +30,15 @@ person_names as (
     group by all
 ),
 
+{#- local parts twice: letters and digits ("mgarcia84", which tells namesakes apart) and letters only
+    ("mgarcia", which survives a handle renumbered because its first choice was taken) -#}
 person_email_keys as (
     select
         nodes.deterministic_cluster_id,
         list(distinct regexp_replace(split_part(identifiers.identifier_value, '@', 1), '[^a-z]', '', 'g'))
-                                                                              as email_local_keys
+                                                                              as email_local_keys,
+        list(distinct regexp_replace(split_part(identifiers.identifier_value, '@', 1), '[^a-z0-9]', '', 'g'))
+                                                                              as email_locals
     from {{ ref('int_identity_identifiers') }} as identifiers
     inner join nodes using (node_id)
     where identifiers.identifier_type = 'email'
@@ -90,7 +94,9 @@ persons as (
         person_names.last_name_key,
         left(person_names.last_name_key, 1)                                   as last_initial,
         coalesce(person_email_keys.email_local_keys, [])                      as email_local_keys,
+        coalesce(person_email_keys.email_locals, [])                          as email_locals,
         cast(null as varchar)                                                 as handle_key,
+        cast(null as varchar)                                                 as handle_local,
         cast(null as varchar)                                                 as location_id,
         cast(null as timestamp)                                               as event_at,
         coalesce(person_visits.visit_locations, [])                           as visit_locations,
@@ -112,7 +118,9 @@ reviews as (
         case when length(nodes.last_name_key) > 1 then nodes.last_name_key end as last_name_key,
         left(nodes.last_name_key, 1)                                          as last_initial,
         cast([] as varchar[])                                                 as email_local_keys,
+        cast([] as varchar[])                                                 as email_locals,
         cast(null as varchar)                                                 as handle_key,
+        cast(null as varchar)                                                 as handle_local,
         coalesce(by_location.location_id, by_title.location_id)               as location_id,
         reviews.created_at                                                    as event_at,
         reviews.review_id
@@ -133,7 +141,11 @@ authors as (
         min(case when length(posts_nodes.last_name_key) > 1 then posts_nodes.last_name_key end) as last_name_key,
         min(left(posts_nodes.last_name_key, 1))                               as last_initial,
         cast([] as varchar[])                                                 as email_local_keys,
+        cast([] as varchar[])                                                 as email_locals,
         min(posts.author_handle_key)                                          as handle_key,
+        {# the handle's first label, letters and digits: "jane-doe88.bsky.social" -> "janedoe88" #}
+        min(nullif(regexp_replace(lower(split_part(posts.author_handle, '.', 1)), '[^a-z0-9]', '', 'g'), ''))
+                                                                              as handle_local,
         cast(null as varchar)                                                 as location_id,
         min(posts.created_at)                                                 as event_at,
         cast([] as varchar[])                                                 as visit_locations,
