@@ -35,9 +35,9 @@ person_names as (
 person_email_keys as (
     select
         nodes.deterministic_cluster_id,
-        list(distinct regexp_replace(split_part(identifiers.identifier_value, '@', 1), '[^a-z]', '', 'g'))
+        list_sort(list(distinct regexp_replace(split_part(identifiers.identifier_value, '@', 1), '[^a-z]', '', 'g')))
                                                                               as email_local_keys,
-        list(distinct regexp_replace(split_part(identifiers.identifier_value, '@', 1), '[^a-z0-9]', '', 'g'))
+        list_sort(list(distinct regexp_replace(split_part(identifiers.identifier_value, '@', 1), '[^a-z0-9]', '', 'g')))
                                                                               as email_locals
     from {{ ref('int_identity_identifiers') }} as identifiers
     inner join nodes using (node_id)
@@ -66,8 +66,8 @@ store_visits as (
 person_visits as (
     select
         nodes.deterministic_cluster_id,
-        list(distinct store_visits.location_id)                               as visit_locations,
-        list(distinct store_visits.location_id || '|' || cast(cast(store_visits.visited_at as date) as varchar))
+        list_sort(list(distinct store_visits.location_id))                               as visit_locations,
+        list_sort(list(distinct store_visits.location_id || '|' || cast(cast(store_visits.visited_at as date) as varchar)))
                                                                               as visit_days
     from store_visits
     inner join nodes using (node_id)
@@ -76,7 +76,7 @@ person_visits as (
 ),
 
 person_purchases as (
-    select nodes.deterministic_cluster_id, list(distinct cast(cast(orders.created_at as date) as varchar)) as purchase_days
+    select nodes.deterministic_cluster_id, list_sort(list(distinct cast(cast(orders.created_at as date) as varchar))) as purchase_days
     from (
         select 'shopify:orders:' || shopify_order_id as node_id, created_at from {{ ref('stg_shopify__orders') }}
         union all
@@ -151,7 +151,7 @@ authors as (
         cast([] as varchar[])                                                 as visit_locations,
         cast([] as varchar[])                                                 as visit_days,
         {# people post about a purchase within days: the days before each post #}
-        list(distinct cast(cast(posts.created_at as date) - cast(window_offset as integer) as varchar))
+        list_sort(list(distinct cast(cast(posts.created_at as date) - cast(window_offset as integer) as varchar)))
                                                                               as purchase_days
     from {{ ref('stg_bluesky__posts') }} as posts
     cross join unnest(range(0, {{ var('identity_post_window_days') }} + 1)) as offsets (window_offset)
@@ -163,7 +163,7 @@ authors as (
 review_windows as (
     select
         reviews.unique_id,
-        list(reviews.location_id || '|' || cast(cast(day as date) as varchar))   as visit_days
+        list_sort(list(reviews.location_id || '|' || cast(cast(day as date) as varchar)))   as visit_days
     from reviews,
         unnest(generate_series(
             cast(reviews.event_at as date) - {{ var('identity_visit_window_days') }},
