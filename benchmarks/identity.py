@@ -13,8 +13,8 @@ from __future__ import annotations
 import statistics
 from typing import Any
 
-from benchmarks.context import BenchContext, NotMeasured, Section, Table, require
-from benchmarks.measure import run_child
+from benchmarks.context import BenchContext, Section, Table, require
+from benchmarks.pipeline import built_runs, scored_against_truth
 
 KEY = "identity"
 TITLE = "Identity resolution on the demo worlds (vs ground truth)"
@@ -52,12 +52,8 @@ def measure(ctx: BenchContext) -> Section:
     section = Section(KEY, TITLE)
     figures: dict[str, Any] = {}
     for scale in ctx.scales:
-        runs = ctx.artifacts.get("pipeline_runs", {}).get(scale)
-        if not runs:
-            raise NotMeasured(f"no warehouse was built for the {scale} world (see the end-to-end section)")
-        last = runs[-1]
-        scores = run_child("benchmarks.identity:score", {"warehouse": str(last.data_dir / "warehouse.duckdb"),
-                                                         "truth_dir": str(last.world_dir / "truth")}).result
+        runs = built_runs(ctx, scale)
+        scores = scored_against_truth(runs[-1], "benchmarks.identity:score").result
         for group in scores.values():
             group["f1"] = f1(group["precision"], group["recall"])
         seconds = [identity_seconds(run.stages["transform"].result) for run in runs]

@@ -56,17 +56,12 @@ def compare(warehouse: str, truth_dir: str) -> dict[str, Any]:
 
 
 def measure(ctx: BenchContext) -> Section:
-    from benchmarks.measure import run_child
+    from benchmarks.pipeline import built_runs, scored_against_truth
 
     section = Section(KEY, TITLE)
     figures: dict[str, Any] = {}
     for scale in ctx.scales:
-        runs = ctx.artifacts.get("pipeline_runs", {}).get(scale)
-        if not runs:
-            raise NotMeasured(f"no warehouse was built for the {scale} world (see the end-to-end section)")
-        last = runs[-1]
-        figures[scale] = run_child("benchmarks.journeys:compare", {
-            "warehouse": str(last.data_dir / "warehouse.duckdb"), "truth_dir": str(last.world_dir / "truth")}).result
+        figures[scale] = scored_against_truth(built_runs(ctx, scale)[-1], "benchmarks.journeys:compare").result
         rows = [[name, r.get("mart_total"), r.get("truth_total"), r.get("relative_error"), r.get("missing", "")]
                 for name, r in figures[scale].items()]
         section.tables.append(Table(f"**{scale} world**", ["comparison", "mart rows", "truth rows",

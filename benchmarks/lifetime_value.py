@@ -14,8 +14,8 @@ import statistics
 import time
 from typing import Any
 
-from benchmarks.context import BenchContext, NotMeasured, Section, Table, require
-from benchmarks.measure import run_child
+from benchmarks.context import BenchContext, Section, Table, require
+from benchmarks.pipeline import built_runs, scored_against_truth
 
 KEY = "lifetime_value"
 TITLE = "Predicted lifetime value (BG/NBD + Gamma-Gamma, 90-day holdout vs naive)"
@@ -73,13 +73,8 @@ def measure(ctx: BenchContext) -> Section:
     section = Section(KEY, TITLE)
     figures: dict[str, Any] = {}
     for scale in ctx.scales:
-        runs = ctx.artifacts.get("pipeline_runs", {}).get(scale)
-        if not runs:
-            raise NotMeasured(f"no warehouse was built for the {scale} world (see the end-to-end section)")
-        last = runs[-1]
-        child = run_child("benchmarks.lifetime_value:score", {"warehouse": str(last.data_dir / "warehouse.duckdb"),
-                                                               "truth_dir": str(last.world_dir / "truth")},
-                          cwd=ctx.repo_root)
+        runs = built_runs(ctx, scale)
+        child = scored_against_truth(runs[-1], "benchmarks.lifetime_value:score", cwd=ctx.repo_root)
         dbt_seconds = [s for s in (model_seconds(run.stages["transform"].result) for run in runs) if s is not None]
         result = child.result
         figures[scale] = {**result, "child_seconds": round(child.seconds, 3),

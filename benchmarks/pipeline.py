@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import stages
-from benchmarks.context import BenchContext, require
+from benchmarks.context import BenchContext, NotMeasured, require
 from benchmarks.measure import ChildFailed, ChildRun, run_child
 
 STAGES = ("generate", "ingest", "transform", "checks", "publish")
@@ -108,6 +108,20 @@ def run_repeated(ctx: BenchContext, scale: str) -> list[PipelineRun]:
     if scale not in cache:
         cache[scale] = [run_pipeline(ctx, scale, i) for i in range(ctx.pipeline_repeats)]
     return cache[scale]
+
+
+def built_runs(ctx: BenchContext, scale: str) -> list[PipelineRun]:
+    """The end-to-end runs of `scale`, whose warehouses the accuracy sections score against the truth."""
+    runs = ctx.artifacts.get("pipeline_runs", {}).get(scale)
+    if not runs:
+        raise NotMeasured(f"no warehouse was built for the {scale} world (see the end-to-end section)")
+    return runs
+
+
+def scored_against_truth(run: PipelineRun, target: str, **kwargs: Any) -> ChildRun:
+    """`target(warehouse, truth_dir)` in a fresh child process, on the warehouse and world of `run`."""
+    return run_child(target, {"warehouse": str(run.data_dir / "warehouse.duckdb"),
+                              "truth_dir": str(run.world_dir / "truth")}, **kwargs)
 
 
 def world_for(ctx: BenchContext, scale: str) -> Path:
