@@ -181,20 +181,11 @@ def _plain_values_at(record: Any, path: str) -> list[Any]:
 
 
 ReasonOf = Callable[[Any], "str | None"]
-_TOP_LEVEL_PATHS: set[str] = set()
-
-
-def _is_top_level(path: str) -> bool:
-    """True (and remembered) for a path naming a top-level field: no nesting, no list."""
-    if "." in path or path.endswith("[]"):
-        return False
-    _TOP_LEVEL_PATHS.add(path)
-    return True
 
 
 def _first_problem(record: Any, path: str, reason_of: ReasonOf) -> Problem | None:
     """The first value under `path` that `reason_of` objects to, named by its concrete path."""
-    if path in _TOP_LEVEL_PATHS or _is_top_level(path):  # most rules: one lookup, the path is the key
+    if _path_steps(path) == ((path, False),):  # a top-level field (most rules): one lookup, the path is the key
         reason = reason_of(record.get(path))
         return None if reason is None else Problem(path, reason)
     if all(reason_of(value) is None for value in _plain_values_at(record, path)):
