@@ -12,17 +12,10 @@ from typing import Any
 
 import pandas as pd
 
+from analytics.incremental import built_with
 from analytics.sentiment import score_frame
 
 TEXT_FINGERPRINT = "scored_text_md5"
-
-
-def _already_scored(dbt: Any, session: Any) -> bool:
-    """True on an incremental run over a table that keeps the text fingerprint (older tables did not)."""
-    if not dbt.is_incremental:
-        return False
-    columns = session.sql(f"select * from {dbt.this} limit 0").columns
-    return TEXT_FINGERPRINT in columns
 
 
 def score_unscored_texts(dbt: Any, session: Any, texts: Any, id_column: str, text_column: str) -> pd.DataFrame:
@@ -32,7 +25,7 @@ def score_unscored_texts(dbt: Any, session: Any, texts: Any, id_column: str, tex
     when the existing table predates the fingerprint, every row.
     """
     candidates = texts.project(f"{id_column}, {text_column}, md5({text_column}) as {TEXT_FINGERPRINT}")
-    if _already_scored(dbt, session):
+    if built_with(dbt, session, TEXT_FINGERPRINT):
         candidates = candidates.query("candidates", f"""
             select candidates.*
             from candidates

@@ -17,6 +17,7 @@ post-hook. The input is sorted so floating-point sums, hence credits, equal a fu
 import pandas as pd
 
 from analytics.attribution import MODELS, attribute
+from analytics.incremental import built_with
 
 RULE_BASED_MODELS = tuple(model for model in MODELS if model != "markov")
 TOUCH_ORDER = "order_id, touch_index, channel, occurred_at"
@@ -36,7 +37,7 @@ FINGERPRINT = """
 
 def _changed_order_ids(dbt, session, fingerprints) -> set | None:
     """Orders whose rule-based credits must be (re)computed; None (all of them) on a full build."""
-    if not dbt.is_incremental or "touches_fingerprint" not in session.sql(f"select * from {dbt.this} limit 0").columns:
+    if not built_with(dbt, session, "touches_fingerprint"):
         return None
     changed = fingerprints.query("fingerprints", f"""
         select order_id
