@@ -10,6 +10,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from planted_price_gaps import assert_violations_are_the_planted_gaps
 
 pytestmark = pytest.mark.slow
 
@@ -94,18 +95,7 @@ def test_cross_channel_returns_are_exactly_the_planted_ones(warehouse, tiny_pipe
 
 
 def test_price_violations_are_exactly_the_planted_gaps_where_both_prices_were_seen(warehouse, tiny_pipeline):
-    compared = warehouse.execute("""
-        select k.sku, cast(k.day as varchar), cast(k.web_price as double), cast(k.store_price as double),
-               k.is_violation, p.sku is not null, p.web_price, p.store_price
-        from marts.kpi_price_consistency as k
-        left join (select * from read_parquet(?) where kind = 'price_difference') as p
-            on p.sku = k.sku and p.date = cast(k.day as varchar)""", [_truth(tiny_pipeline, "planted")]).fetchall()
-    assert len(compared) > 20
-    violations = [row for row in compared if row[4]]
-    assert violations, "the tiny world's planted gaps with a store sale were not found"
-    assert all(row[5] for row in violations), f"violations outside the planted gaps: {violations}"
-    assert all(row[4] for row in compared if row[5]), "a planted gap with both prices seen was missed"
-    assert all((row[2], row[3]) == (row[6], row[7]) for row in violations)
+    assert_violations_are_the_planted_gaps(warehouse, Path(_truth(tiny_pipeline, "planted")), min_days_compared=20)
 
 
 def test_funnel_stages_agree_with_the_customer_journey_stage(warehouse):

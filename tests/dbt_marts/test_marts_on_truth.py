@@ -4,6 +4,7 @@ import json
 from pathlib import Path
 
 import pytest
+from planted_price_gaps import assert_violations_are_the_planted_gaps
 
 
 def _truth(tiny_world: Path, name: str) -> str:
@@ -103,18 +104,7 @@ def test_reviews_and_mentions_are_counted_with_sentiment(marts_db, tiny_world):
 
 
 def test_price_violations_are_exactly_the_planted_gaps_where_both_prices_were_seen(marts_db, tiny_world):
-    compared = marts_db.execute(f"""
-        select k.sku, cast(k.day as varchar), cast(k.web_price as double), cast(k.store_price as double),
-               k.is_violation, p.sku is not null, p.web_price, p.store_price
-        from marts.kpi_price_consistency as k
-        left join (select * from {_truth(tiny_world, 'planted.parquet')} where kind = 'price_difference') as p
-            on p.sku = k.sku and p.date = cast(k.day as varchar)""").fetchall()
-    assert len(compared) > 50
-    violations = [row for row in compared if row[4]]
-    assert violations, "the tiny world's planted gaps with a store sale were not found"
-    assert all(row[5] for row in violations), f"violations outside the planted gaps: {violations}"
-    assert all(row[4] for row in compared if row[5]), "a planted gap with both prices seen was missed"
-    assert all((row[2], row[3]) == (row[6], row[7]) for row in violations)
+    assert_violations_are_the_planted_gaps(marts_db, tiny_world / "truth" / "planted.parquet", min_days_compared=50)
 
 
 def test_every_abandoned_cart_is_counted_once_with_its_recovery(marts_db, tiny_world):
