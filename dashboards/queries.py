@@ -9,6 +9,7 @@ snapshot's file name (part of every cache key) is a complete invalidation rule (
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 from typing import Any
 
@@ -138,7 +139,15 @@ order by source
 QUALITY_RESULTS = """
 select check_name, asset, severity, status, observed_value, description, run_id, checked_at
 from ops.quality_results
-order by (status = 'pass'), severity, asset, check_name
+order by (status = 'passed'), severity, asset, check_name
+"""
+
+# the rows behind each failed warning on a public mart (orchestration/quality/failing_rows.py);
+# snapshots published before that table existed have none
+CHECK_FAILING_ROWS = """
+select check_name, row_number, row_json
+from ops.check_failing_rows
+order by check_name, row_number
 """
 
 QUARANTINE_COUNTS = """
@@ -163,6 +172,18 @@ def quality_results(snapshot: Snapshot) -> pd.DataFrame:
 
 def quarantine_counts(snapshot: Snapshot) -> pd.DataFrame:
     return fetch(snapshot, QUARANTINE_COUNTS)
+
+
+def check_failing_rows(snapshot: Snapshot) -> dict[str, pd.DataFrame]:
+    """Per failed warning check: its failing rows as a table (one column per field of the row)."""
+    try:
+        frame = fetch(snapshot, CHECK_FAILING_ROWS)
+    except duckdb.CatalogException:
+        return {}
+    return {
+        name: pd.DataFrame([json.loads(text) for text in rows["row_json"]])
+        for name, rows in frame.groupby("check_name", sort=True)
+    }
 
 
 # --- hand-offs -----------------------------------------------------------------------------------

@@ -16,6 +16,8 @@ import duckdb
 
 from orchestration import paths, serving
 from orchestration.quality.facts import quarantine_counts, source_freshness, table_volumes
+from orchestration.quality.failing_rows import failing_rows
+from orchestration.resources import dbt_project
 from orchestration.quality.rules import TableSuite
 from orchestration.quality.suites import ALL_SUITES, FRESHNESS_COLUMNS
 
@@ -148,6 +150,10 @@ def _ops_rows(run_id: str, audit: RunAudit, suites: Sequence[TableSuite]) -> dic
         "source_freshness": freshness,
         "quarantine_counts": quarantine,
         "table_volumes": table_volumes(databases, suites, run_id),
+        "check_failing_rows": failing_rows(paths.warehouse_db(), dbt_project().manifest_path, [
+            row for row in audit.evaluations
+            if row["status"] == "failed" and row["severity"] == dg.AssetCheckSeverity.WARN.value
+        ]),
     }
 
 

@@ -55,6 +55,8 @@ OPS_TABLES: dict[str, str] = {
     "publish_log": "run_id VARCHAR, published_at TIMESTAMPTZ, snapshot_file VARCHAR",
     "quarantine_counts": 'source VARCHAR, "table" VARCHAR, reason VARCHAR, records BIGINT',
     "table_volumes": "asset VARCHAR, row_count BIGINT, run_id VARCHAR",
+    # the rows behind each failed WARN check on a public mart (orchestration/quality/failing_rows.py)
+    "check_failing_rows": "check_name VARCHAR, asset VARCHAR, row_number BIGINT, row_json VARCHAR",
 }
 
 

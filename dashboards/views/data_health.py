@@ -1,4 +1,10 @@
-"""Data health: when the data was published, how fresh each source is, checks and quarantine."""
+"""Data health: when the data was published, how fresh each source is, checks and quarantine.
+
+A published snapshot passed every blocking check by construction (write-audit-publish); what can
+still need attention are warnings: checks that legitimate data may trip (a customer with no purchase,
+a store nobody reviewed, a location no system agrees on). Each failed warning is listed with why it
+only warns and, for checks on the public marts, the rows that tripped it.
+"""
 
 import pandas as pd
 import streamlit as st
@@ -13,13 +19,28 @@ publish = queries.last_publish(snapshot)
 run = last_run_status()
 published_at = pd.Timestamp(publish["published_at"]).tz_convert("UTC") if publish else None
 checks = queries.quality_results(snapshot)
-failing = int((checks["status"] != "pass").sum()) if not checks.empty else 0
+failed = checks[checks["status"] != "passed"] if not checks.empty else checks
+warnings = failed[failed["severity"].str.upper() == "WARN"] if not failed.empty else failed
 columns = st.columns(4)
 columns[0].metric("Last publish (UTC)", f"{published_at:%Y-%m-%d %H:%M}" if published_at else "unknown")
 columns[1].metric("Run", publish["run_id"] if publish else "unknown")
 columns[2].metric("Last pipeline run", run.status if run else "unknown",
                   help=f"Run {run.run_id}, finished {run.finished_at}" if run else "No run status file yet.")
-columns[3].metric("Checks not passing", f"{failing} of {len(checks)}")
+columns[3].metric("Checks passed", f"{len(checks) - len(failed)} of {len(checks)}",
+                  help="Blocking checks must all pass for a snapshot to be published; warnings are listed below.")
+
+st.subheader("Warnings")
+if warnings.empty:
+    st.success("No warnings: every check passed on the published data.")
+else:
+    st.caption(f"{len(warnings)} check(s) warn. They did not stop publishing: legitimate data can trip them, "
+               "so they ask a person to look rather than hold back the numbers.")
+    rows_by_check = queries.check_failing_rows(snapshot)
+    for warning in warnings.itertuples():
+        with st.expander(f"{warning.asset}: {warning.check_name} ({warning.observed_value} rows)"):
+            st.write(warning.description or "")
+            if warning.check_name in rows_by_check:
+                components.table(rows_by_check[warning.check_name], f"rows_{warning.check_name}")
 
 st.subheader("Source freshness")
 components.table(queries.source_freshness(snapshot), "source_freshness")

@@ -211,13 +211,22 @@ def _ops_rows(run_id: str) -> dict[str, list[dict[str, object]]]:
             {"source": "shopify", "last_loaded_at": now, "last_record_at": now - dt.timedelta(hours=2)},
             {"source": "square", "last_loaded_at": now, "last_record_at": now - dt.timedelta(hours=3)},
         ],
+        # the publisher's vocabulary (orchestration/publish.py): status passed/failed, Dagster severities
         "quality_results": [
             {"check_name": "not_null_fct_touchpoints_touchpoint_id", "asset": "marts.fct_touchpoints",
-             "severity": "error", "status": "pass", "observed_value": "0", "run_id": run_id, "checked_at": now},
-            {"check_name": "gx_revenue_non_negative", "asset": "marts.dim_customers", "severity": "error",
-             "status": "pass", "observed_value": "0", "run_id": run_id, "checked_at": now},
-            {"check_name": "freshness_bluesky", "asset": "bluesky.posts", "severity": "warn",
-             "status": "warn", "observed_value": "30h", "run_id": run_id, "checked_at": now},
+             "severity": "ERROR", "status": "passed", "observed_value": "0", "run_id": run_id, "checked_at": now},
+            {"check_name": "gx_revenue_non_negative", "asset": "marts.dim_customers", "severity": "ERROR",
+             "status": "passed", "observed_value": "0", "run_id": run_id, "checked_at": now},
+            {"check_name": "freshness_bluesky", "asset": "bluesky.posts", "severity": "WARN",
+             "status": "failed", "observed_value": "30h", "run_id": run_id, "checked_at": now,
+             "description": "bluesky's newest post is 30 h behind the newest record of any source"},
+            {"check_name": "dim_locations_every_location_mapped", "asset": "marts.dim_locations",
+             "severity": "WARN", "status": "failed", "observed_value": "1", "run_id": run_id, "checked_at": now,
+             "description": "1 location is known to one system only"},
+        ],
+        "check_failing_rows": [
+            {"check_name": "dim_locations_every_location_mapped", "asset": "marts.dim_locations", "row_number": 1,
+             "row_json": '{"shopify_location_id": "71450208999", "location_name": "Pop-up Market Stall"}'},
         ],
         "quarantine_counts": [
             {"source": "shopify", "table": "orders", "reason": "total_price is not a number", "records": 3},

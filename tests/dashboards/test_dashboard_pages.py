@@ -184,8 +184,9 @@ def test_prices_fulfilment_equal_the_marts(open_page, warehouse, default_period:
 def test_data_health_shows_publish_checks_and_quarantine(open_page, warehouse):
     run_id, published_at = warehouse.execute(
         "select run_id, published_at from ops.publish_log order by published_at desc limit 1").fetchone()
-    checks, not_passing = warehouse.execute(
-        "select count(*), count(*) filter (where status <> 'pass') from ops.quality_results").fetchone()
+    checks, passed, warnings = warehouse.execute(
+        """select count(*), count(*) filter (where status = 'passed'),
+                  count(*) filter (where status = 'failed' and severity = 'WARN') from ops.quality_results""").fetchone()
     (quarantined,) = warehouse.execute("select sum(records) from ops.quarantine_counts").fetchone()
 
     app = open_page("data_health")
@@ -193,7 +194,11 @@ def test_data_health_shows_publish_checks_and_quarantine(open_page, warehouse):
 
     assert shown["Run"] == run_id
     assert shown["Last publish (UTC)"] == f"{published_at.astimezone(dt.UTC):%Y-%m-%d %H:%M}"
-    assert shown["Checks not passing"] == f"{not_passing} of {checks}"
+    assert shown["Checks passed"] == f"{passed} of {checks}"
+    expanders = [expander.label for expander in app.expander]
+    assert len(expanders) == warnings > 0
+    assert any("dim_locations_every_location_mapped" in label for label in expanders)
+    assert "Pop-up Market Stall" in _frame(app, "shopify_location_id", "location_name")["location_name"].tolist()
     if quarantined:
         assert _frame(app, "source", "table", "reason", "records")["records"].sum() == quarantined
     else:
