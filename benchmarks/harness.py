@@ -18,6 +18,7 @@ from types import ModuleType
 
 from benchmarks import (
     dashboard,
+    dialects,
     end_to_end,
     identity,
     identity_febrl,
@@ -42,6 +43,7 @@ MEASUREMENTS: tuple[ModuleType, ...] = (
     identity,
     lifetime_value,
     journeys,
+    dialects,
     dashboard,
     ingestion,
     transformation,

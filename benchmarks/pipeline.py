@@ -61,9 +61,10 @@ def serving_world(world_dir: Path) -> Iterator[dict[str, str]]:
         yield sandbox_env(sandboxes.base_urls, sandboxes.token, world_dir)
 
 
-def run_pipeline(ctx: BenchContext, scale: str, run_index: int) -> PipelineRun:
-    """Generate the world afresh and run every stage on a fresh data directory."""
-    base = ctx.workdir / "pipeline" / scale
+def run_pipeline(ctx: BenchContext, scale: str, run_index: int, seed: int | None = None) -> PipelineRun:
+    """Generate the world afresh (seed: the run's unless given) and run every stage on a fresh data directory."""
+    seed = ctx.seed if seed is None else seed
+    base = ctx.workdir / "pipeline" / (scale if seed == ctx.seed else f"{scale}-seed{seed}")
     world_dir, data_dir = base / "world", base / "data"
     for directory in (world_dir, data_dir):
         if directory.exists():
@@ -72,14 +73,14 @@ def run_pipeline(ctx: BenchContext, scale: str, run_index: int) -> PipelineRun:
     run = PipelineRun(scale, world_dir, data_dir)
     env = child_env(data_dir)
     target = str(data_dir / "dbt_target")
-    run.stages["generate"] = _stage("generate", "generate", {"scale": scale, "seed": ctx.seed,
+    run.stages["generate"] = _stage("generate", "generate", {"scale": scale, "seed": seed,
                                                              "out": str(world_dir)}, env)
     with serving_world(world_dir) as sources_env:
         run.stages["ingest"] = _stage("ingest", "ingest", {}, child_env(data_dir, sources_env))
     run.stages["transform"] = _stage("transform", "dbt", {"args": TRANSFORM_ARGS, "target_path": target}, env)
     run.stages["checks"] = _combined(_stage("checks", "dbt_tests", {"target_path": target}, env),
                                      _stage("checks", "gx_suites", {}, env))
-    run.stages["publish"] = _stage("publish", "publish", {"run_id": f"bench-{scale}-{run_index}"}, env)
+    run.stages["publish"] = _stage("publish", "publish", {"run_id": f"bench-{scale}-{seed}-{run_index}"}, env)
     run.marts = stages.table_counts(str(data_dir / "warehouse.duckdb"), "marts")
     return run
 
