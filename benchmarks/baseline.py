@@ -95,8 +95,9 @@ def square(base_url: str, token: str, manifest: dict[str, Any]) -> dict[str, lis
 def google_reviews(base_url: str, token: str, manifest: dict[str, Any], world_dir: Path) -> dict[str, list]:
     session = requests.Session()
     session.headers["Authorization"] = f"Bearer {token}"
-    location_names = [json.loads(line)["name"]
-                      for line in (world_dir / "google" / "locations.jsonl").read_text().splitlines() if line]
+    # v4 review parents: a v1 world record is {"name": "locations/{id}", "account": "accounts/{a}"}
+    records = [json.loads(line) for line in (world_dir / "google" / "locations.jsonl").read_text().splitlines() if line]
+    location_names = [f"{r['account']}/{r['name']}" if "account" in r else r["name"] for r in records]
     reviews: list = []
     for name in location_names:
         token_param: dict[str, str] = {}

@@ -252,7 +252,48 @@ def _shopify(rng: random.Random) -> dict[str, list[dict[str, Any]]]:
                 },
             }
         )
-    return {"customers": customers, "orders": orders, "checkouts": checkouts, "products": products}
+    locations = []
+    for index, (name, address1, city, zip_code) in enumerate(
+        [
+            ("Northwind - Pearl District", "1 NW Main St", "Portland", "97209"),
+            ("Hawthorne", "3402 SE Hawthorne Blvd", "Portland", "97214"),
+            ("Northwind Eugene", "44 W Broadway", "Eugene", "97401"),
+            ("Northwind Fulfillment", "9 Industrial Way", "Tualatin", "97062"),
+            ("Old Pop-up", "12 Market St", "Bend", "97701"),
+        ]
+    ):
+        location_id = 70_000_000_000 + index
+        created = _moment(rng, 900)
+        locations.append(
+            {
+                "id": location_id,
+                "name": name,
+                "address1": address1,
+                "address2": None if index % 2 else "Suite 100",
+                "city": city,
+                "zip": zip_code,
+                "province": "Oregon",
+                "country": "US",
+                "phone": None if index == 3 else f"503555{index:04d}",
+                "created_at": _shop_time(created),
+                "updated_at": _shop_time(created + timedelta(days=index)),
+                "country_code": "US",
+                "country_name": "United States",
+                "province_code": "OR",
+                "legacy": False,
+                "active": index != 4,
+                "admin_graphql_api_id": f"gid://shopify/Location/{location_id}",
+                "localized_country_name": "United States",
+                "localized_province_name": "Oregon",
+            }
+        )
+    return {
+        "customers": customers,
+        "orders": orders,
+        "checkouts": checkouts,
+        "products": products,
+        "locations": locations,
+    }
 
 
 def _square_id(rng: random.Random, length: int = 26) -> str:
@@ -410,6 +451,7 @@ def _square(rng: random.Random) -> dict[str, list[dict[str, Any]]]:
         )
     return {
         "locations": locations,
+        "catalog": _square_catalog(rng),
         "customers": customers,
         "orders": orders,
         "payments": payments,
@@ -418,15 +460,73 @@ def _square(rng: random.Random) -> dict[str, list[dict[str, Any]]]:
     }
 
 
+def _square_catalog(rng: random.Random) -> list[dict[str, Any]]:
+    """CatalogObject ITEMs with their ITEM_VARIATIONs nested, one item deleted, one variation deleted."""
+    items = []
+    for index in range(23):
+        item_id = _square_id(rng, 24)
+        updated = _z(_moment(rng))
+        version = 1_700_000_000_000 + index
+        variations = []
+        for number, label in enumerate(["Regular", "Large", "One Size"][: 1 + index % 3]):
+            variations.append(
+                {
+                    "type": "ITEM_VARIATION",
+                    "id": _square_id(rng, 24),
+                    "updated_at": updated,
+                    "version": version,
+                    "is_deleted": index == 5 and number == 1,
+                    "present_at_all_locations": True,
+                    "item_variation_data": {
+                        "item_id": item_id,
+                        "name": label,
+                        "sku": f"NW-{index:03d}-{number}",
+                        "ordinal": number,
+                        "pricing_type": "FIXED_PRICING",
+                        "price_money": {"amount": 1500 + 250 * index + 100 * number, "currency": "USD"},
+                    },
+                }
+            )
+        items.append(
+            {
+                "type": "ITEM",
+                "id": item_id,
+                "updated_at": updated,
+                "version": version,
+                "is_deleted": index == 7,
+                "present_at_all_locations": True,
+                "item_data": {"name": f"Linen Shirt {index}", "variations": variations},
+            }
+        )
+    return items
+
+
 def _google(rng: random.Random, square_locations: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """Business Information v1 Locations (plus the sandbox's `account` routing key) and v4 reviews."""
     locations = [
         {
-            "name": f"accounts/{GOOGLE_ACCOUNT}/locations/{1000 + index}",
-            "title": location["name"],
-            "storeCode": location["id"],
+            "name": f"locations/{1000 + index}",
+            "title": f"Northwind {location['name']}",
+            "storeCode": f"NW-{index:02d}",
+            "storefrontAddress": {
+                "regionCode": "US",
+                "languageCode": "en",
+                "postalCode": f"{location['address']['postal_code']}-0{index}12",
+                "administrativeArea": "OR",
+                "locality": location["address"]["locality"],
+                "addressLines": ["1 Main Street", "Suite 100"] if index == 0 else ["1 Main Street"],
+            },
+            "account": f"accounts/{GOOGLE_ACCOUNT}",
         }
         for index, location in enumerate(square_locations)
     ]
+    for index in range(9):  # enough locations for v1 pages of the default size (10) to matter
+        locations.append({
+            "name": f"locations/{2000 + index}",
+            "title": f"Northwind outlet {index}",
+            "storefrontAddress": {"regionCode": "US", "postalCode": "97000", "addressLines": [f"{index} Oak St"]},
+            "account": f"accounts/{GOOGLE_ACCOUNT}",
+        })
     reviews = []
     stars = ["ONE", "TWO", "THREE", "FOUR", "FIVE"]
     for index in range(143):
@@ -434,7 +534,7 @@ def _google(rng: random.Random, square_locations: list[dict[str, Any]]) -> dict[
         created = _moment(rng)
         review_id = f"AbFvOq{index:05d}{_square_id(rng, 12)}"
         review: dict[str, Any] = {
-            "name": f"{location['name']}/reviews/{review_id}",
+            "name": f"{location['account']}/{location['name']}/reviews/{review_id}",
             "reviewId": review_id,
             "reviewer": {
                 "displayName": f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)[0]}.",
@@ -562,3 +662,4 @@ def read_world(world: Path, relative: str) -> list[dict[str, Any]]:
 def world_records(world_dir: Path):
     """`world_records("square/orders.jsonl")` -> the records the world holds."""
     return lambda relative: read_world(world_dir, relative)
+

@@ -3,9 +3,11 @@ written from the vendors' documentation (the SDK tests use the vendors' own clie
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import requests
@@ -113,3 +115,11 @@ def _walk_token_pages(
 
 def items(pages: list[dict[str, Any]], key: str) -> list[Any]:
     return [item for page in pages for item in page.get(key, [])]
+
+
+def review_parents(world: Path) -> list[str]:
+    """The v4 review parents `accounts/{a}/locations/{id}` of the world's Google locations (v1 records
+    with an `account` routing key; an older world wrote the v4 name itself)."""
+    path = world / "google" / "locations.jsonl"
+    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [f"{r['account']}/{r['name']}" if "account" in r else r["name"] for r in records]

@@ -28,6 +28,9 @@ from pyactiveresource.connection import UnauthorizedAccess
 from square import Square
 from square.core.api_error import ApiError
 
+
+from servers_http import review_parents
+
 from ingestion.sandbox.servers import Faults, Sandboxes, start_sandboxes
 from ingestion.sandbox.servers.sessions import session_jwt_valid
 
@@ -209,9 +212,9 @@ def _mybusiness(sandboxes: Sandboxes, token: str):
     )
 
 
-def test_google_api_client_lists_locations_and_reviews(sandboxes: Sandboxes, world_records) -> None:
+def test_google_api_client_lists_locations_and_reviews(sandboxes: Sandboxes, world_records, world_dir: Path) -> None:
     service = _mybusiness(sandboxes, sandboxes.token)
-    account = world_records("google/locations.jsonl")[0]["name"].split("/locations/")[0]
+    account = review_parents(world_dir)[0].split("/locations/")[0]
     locations = service.accounts().locations().list(parent=account).execute()["locations"]
     reviews = []
     for location in locations:
@@ -225,10 +228,10 @@ def test_google_api_client_lists_locations_and_reviews(sandboxes: Sandboxes, wor
     )
 
 
-def test_google_api_client_sees_google_errors(sandboxes: Sandboxes, world_records) -> None:
+def test_google_api_client_sees_google_errors(sandboxes: Sandboxes, world_dir: Path) -> None:
     """With a bad token google-auth would try to refresh it; here the header is set on the request
     itself so the 401 reaches the client as Google's error."""
-    parent = world_records("google/locations.jsonl")[0]["name"]
+    parent = review_parents(world_dir)[0]
     base = sandboxes.base_urls["google_reviews"]
     service = build(
         "mybusiness",
