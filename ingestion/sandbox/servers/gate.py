@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from collections import Counter
 import json
 import threading
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
@@ -22,7 +22,7 @@ from starlette.responses import Response
 from ingestion.sandbox.servers.errors import RequestRejected
 from ingestion.sandbox.servers.faults import Faults, RecordFaults
 from ingestion.sandbox.servers.ratelimit import BucketState, LeakyBucket
-from ingestion.sandbox.servers.sessions import SessionLifetimes, session_status
+from ingestion.sandbox.servers.sessions import DEFAULT_LIFETIMES, SessionLifetimes, session_status
 from ingestion.sandbox.servers.store import WorldStore
 
 AuthProblem = Literal["missing", "invalid", "forbidden", "expired"]
@@ -98,7 +98,7 @@ class Gate:
         tokens: Tokens,
         bucket: LeakyBucket,
         faults: Faults | None,
-        lifetimes: SessionLifetimes = SessionLifetimes(),
+        lifetimes: SessionLifetimes = DEFAULT_LIFETIMES,
     ) -> None:
         self.profile = profile
         self.lifetimes = lifetimes

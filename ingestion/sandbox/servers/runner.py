@@ -27,7 +27,7 @@ from ingestion.sandbox.servers.faults import Faults
 from ingestion.sandbox.servers.gate import Gate, Tokens, VendorProfile
 from ingestion.sandbox.servers.google_reviews import GoogleProfile, google_routes
 from ingestion.sandbox.servers.ratelimit import LeakyBucket, RateLimits
-from ingestion.sandbox.servers.sessions import SessionLifetimes
+from ingestion.sandbox.servers.sessions import DEFAULT_LIFETIMES, SessionLifetimes
 from ingestion.sandbox.servers.shopify import BASE_PATH as SHOPIFY_BASE_PATH
 from ingestion.sandbox.servers.shopify import ShopifyProfile, shopify_routes
 from ingestion.sandbox.servers.square import SquareProfile, square_routes
@@ -171,7 +171,7 @@ def start_sandboxes(
                 tokens,
                 LeakyBucket(limits.for_vendor(vendor)),
                 faults,
-                session_lifetimes or SessionLifetimes(),
+                session_lifetimes or DEFAULT_LIFETIMES,
             )
             sandboxes._gates[vendor] = gate
             sock = _bind((ports or {}).get(vendor, 0))

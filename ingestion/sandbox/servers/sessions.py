@@ -52,7 +52,10 @@ class SessionLifetimes:
             raise ValueError("SessionLifetimes: lifetimes must be positive")
 
 
-def mint_session_jwt(secret: str, did: str, scope: str, lifetimes: SessionLifetimes = SessionLifetimes()) -> str:
+DEFAULT_LIFETIMES = SessionLifetimes()
+
+
+def mint_session_jwt(secret: str, did: str, scope: str, lifetimes: SessionLifetimes = DEFAULT_LIFETIMES) -> str:
     now = time.time()
     lifetime = lifetimes.access_seconds if scope == ACCESS_SCOPE else lifetimes.refresh_seconds
     header = {"typ": "at+jwt" if scope == ACCESS_SCOPE else "refresh+jwt", "alg": "HS256"}

@@ -25,11 +25,9 @@ from google.oauth2.credentials import Credentials
 from googleapiclient.discovery import build
 from googleapiclient.errors import HttpError
 from pyactiveresource.connection import UnauthorizedAccess
+from servers_http import review_parents
 from square import Square
 from square.core.api_error import ApiError
-
-
-from servers_http import review_parents
 
 from ingestion.sandbox.servers import Faults, Sandboxes, start_sandboxes
 from ingestion.sandbox.servers.sessions import session_jwt_valid
