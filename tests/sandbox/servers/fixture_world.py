@@ -456,7 +456,7 @@ def _square(rng: random.Random) -> dict[str, list[dict[str, Any]]]:
 def _square_catalog(rng: random.Random) -> list[dict[str, Any]]:
     """CatalogObject ITEMs with their ITEM_VARIATIONs nested, one item deleted, one variation deleted."""
     items = []
-    for index in range(23):
+    for index in range(40):  # items and their variations exceed ListCatalog's page of 100
         item_id = _square_id(rng, 24)
         updated = _z(_moment(rng))
         version = 1_700_000_000_000 + index
