@@ -186,6 +186,19 @@ def test_store_tax_is_added_or_included_as_square_records_it(world, name: str, m
         assert sum(amount(o, "total_tax_money") for o in orders) > 0
 
 
+@pytest.mark.parametrize("name, mode", [("seed-7", "INCLUSIVE"), ("cross_border", "ADDITIVE"), ("classic", None)])
+def test_the_web_shop_charges_tax_the_same_way_in_shopify_fields(world, name: str, mode: str | None) -> None:
+    cents = lambda text: round(float(text) * 100)  # noqa: E731
+    orders = read_jsonl(world(name) / "shopify" / "orders.jsonl")
+    for order in orders:
+        assert order["taxes_included"] == (mode == "INCLUSIVE")
+        tax, subtotal = cents(order["total_tax"]), cents(order["subtotal_price"])
+        shipping = sum(cents(line["price"]) for line in order["shipping_lines"])
+        assert cents(order["total_price"]) == subtotal + shipping + (tax if mode == "ADDITIVE" else 0)
+        assert tax == sum(cents(t["price"]) for li in order["line_items"] for t in li["tax_lines"])
+        assert (tax > 0) == (mode is not None)
+
+
 @pytest.mark.parametrize("name", ["seed-7", "messy_pos", "cross_border"])
 def test_discounts_tips_and_service_charges_appear_on_some_sales(world, name: str) -> None:
     world_dir = world(name)
