@@ -36,6 +36,10 @@ def world(tiny_world: Path, tmp_path_factory: pytest.TempPathFactory):
     return get
 
 
+def cents(text: str) -> int:
+    return round(float(text) * 100)
+
+
 def manifest(world_dir: Path) -> dict:
     return json.loads((world_dir / "manifest.json").read_text())
 
@@ -188,7 +192,6 @@ def test_store_tax_is_added_or_included_as_square_records_it(world, name: str, m
 
 @pytest.mark.parametrize("name, mode", [("seed-7", "INCLUSIVE"), ("cross_border", "ADDITIVE"), ("classic", None)])
 def test_the_web_shop_charges_tax_the_same_way_in_shopify_fields(world, name: str, mode: str | None) -> None:
-    cents = lambda text: round(float(text) * 100)  # noqa: E731
     orders = read_jsonl(world(name) / "shopify" / "orders.jsonl")
     for order in orders:
         assert order["taxes_included"] == (mode == "INCLUSIVE")
