@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+from contract_checks import square_errors
 from world_files import read_jsonl, tree_digests
 
 from ingestion.sandbox.world import advance_world, generate_world
@@ -400,3 +401,13 @@ def test_square_catalog_objects_are_items_with_nested_variations(world) -> None:
             variation = item["item_data"]["variations"][0]
             assert variation["type"] == "ITEM_VARIATION" and variation["item_variation_data"]["item_id"] == item["id"]
             assert re.fullmatch(r"LS-[A-Z]{3}-\d{4}", variation["item_variation_data"]["sku"])
+
+
+@pytest.mark.parametrize("name", ["cross_border", "messy_pos", "eu_click_collect"])
+def test_square_records_of_other_dialects_validate_against_the_openapi_schemas(world, name: str) -> None:
+    schemas = {"locations": "Location", "catalog": "CatalogObject", "customers": "Customer", "orders": "Order",
+               "payments": "Payment", "refunds": "PaymentRefund", "loyalty_accounts": "LoyaltyAccount"}
+    for entity, schema in schemas.items():
+        for record in read_jsonl(world(name) / "square" / f"{entity}.jsonl"):
+            errors = square_errors(record, schema)
+            assert errors == [], f"{name} square/{entity} {record.get('id')}: {errors[:3]}"
