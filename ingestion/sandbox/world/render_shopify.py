@@ -414,6 +414,7 @@ class ShopifyRenderer:
         customer = (self.nested_customer(customer_key)
                     if customer_key and customer_key[0] < self.cut else None)
         merchandise = sum(line.cents for line in checkout.lines)
+        tax = sum(self.world.dialect.tax_on(line.cents) for line in checkout.lines)
         token = self.token("checkout", checkout.key)
         person_id = self.person_id(checkout.person)
         self.ledger.own("shopify", "checkouts", checkout_id, person_id)
@@ -435,7 +436,7 @@ class ShopifyRenderer:
             "shipping_lines": [{"id": f"shopify-Standard-{merchandise // 100}.00", "code": "Standard",
                                 "title": "Standard Shipping", "price": "0.00" if merchandise >= 7500 else "7.95",
                                 "source": "shopify"}],
-            "taxes_included": False,
+            "taxes_included": self.world.dialect.store_tax == "inclusive",
             "total_weight": 450 * len(checkout.lines),
             "currency": CURRENCY,
             "completed_at": shop_time(checkout.completed_at) if completed else None,
@@ -452,15 +453,15 @@ class ShopifyRenderer:
             "source": None,
             "abandoned_checkout_url": f"https://{self.world.shop_domain}/checkouts/{token}/recover?key={token[:12]}",
             "discount_codes": [],
-            "tax_lines": [],
+            "tax_lines": self.tax_lines(tax),
             "source_name": "web",
             "presentment_currency": CURRENCY,
             "buyer_accepts_sms": False,
             "sms_marketing_phone": None,
             "total_discounts": "0.00",
             "total_line_items_price": money(merchandise),
-            "total_price": money(merchandise),
-            "total_tax": "0.00",
+            "total_price": money(merchandise + (tax if self.world.dialect.tax_added else 0)),
+            "total_tax": money(tax),
             "subtotal_price": money(merchandise),
             "total_duties": None,
             "customer": customer,

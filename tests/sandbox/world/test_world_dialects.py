@@ -201,6 +201,11 @@ def test_the_web_shop_charges_tax_the_same_way_in_shopify_fields(world, name: st
         assert cents(order["total_price"]) == subtotal + shipping + (tax if mode == "ADDITIVE" else 0)
         assert tax == sum(cents(t["price"]) for li in order["line_items"] for t in li["tax_lines"])
         assert (tax > 0) == (mode is not None)
+    for checkout in read_jsonl(world(name) / "shopify" / "checkouts.jsonl"):
+        assert checkout["taxes_included"] == (mode == "INCLUSIVE")
+        tax = cents(checkout["total_tax"])
+        assert cents(checkout["total_price"]) == cents(checkout["subtotal_price"]) + (tax if mode == "ADDITIVE" else 0)
+        assert (tax > 0) == (mode is not None)
 
 
 @pytest.mark.parametrize("name", ["seed-7", "messy_pos", "cross_border"])
