@@ -127,9 +127,13 @@ def _xrpc(session: requests.Session, url: str, params: dict[str, Any], key: str)
 
 
 def bluesky(base_url: str, token: str, manifest: dict[str, Any]) -> dict[str, list]:
+    brand = manifest["brand"]
     session = requests.Session()
-    session.headers["Authorization"] = f"Bearer {token}"
-    brand = manifest["brand"]  # a brand post can be both a search hit and in the author feed: once per uri
+    login = session.post(f"{base_url}/xrpc/com.atproto.server.createSession",  # the token is the app password
+                         json={"identifier": brand["bluesky_handle"], "password": token}, timeout=60)
+    login.raise_for_status()
+    session.headers["Authorization"] = f"Bearer {login.json()['accessJwt']}"
+    # a brand post can be both a search hit and in the author feed: once per uri
     search = _xrpc(session, f"{base_url}/xrpc/app.bsky.feed.searchPosts",
                    {"q": brand["search_query"], "limit": 100}, "posts")
     feed = _xrpc(session, f"{base_url}/xrpc/app.bsky.feed.getAuthorFeed",

@@ -117,10 +117,9 @@ class Gate:
             return None if optional else "missing"
         if token == self.tokens.unscoped:
             return "forbidden"
-        if token == self.tokens.valid:
-            return None
         if not self.profile.issues_sessions:
-            return "invalid"
+            return None if token == self.tokens.valid else "invalid"
+        # a PDS takes only the access JWTs of its sessions: the app password is for createSession
         status = session_status(token, self.tokens.valid)
         return None if status == "valid" else status
 

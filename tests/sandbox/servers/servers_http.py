@@ -32,6 +32,7 @@ class VendorHttp:
     def __post_init__(self) -> None:
         self.session = requests.Session()
         self.token = self.token or self.sandboxes.token
+        self._access_jwt: str | None = None
 
     def url(self, vendor: str, path: str) -> str:
         return self.sandboxes.base_urls[vendor] + path
@@ -57,8 +58,26 @@ class VendorHttp:
     def google(self, path: str, **params: Any) -> requests.Response:
         return self.session.get(self.url("google_reviews", path), params=params, headers=self._bearer())
 
+    def bluesky_bearer(self) -> dict[str, str]:
+        """Bluesky takes session JWTs only: with the sandbox's app password, log in once (any handle may)
+        and send the access JWT; any other token is sent as it is, to be refused."""
+        if self.anonymous:
+            return {}
+        if self.token != self.sandboxes.app_password:
+            return {"Authorization": f"Bearer {self.token}"}
+        if self._access_jwt is None:
+            login = self.session.post(
+                self.url("bluesky", "/xrpc/com.atproto.server.createSession"),
+                json={"identifier": "tests.bsky.social", "password": self.token},
+            )
+            assert login.status_code == 200, login.text
+            self._access_jwt = login.json()["accessJwt"]
+        return {"Authorization": f"Bearer {self._access_jwt}"}
+
     def bluesky(self, method: str, **params: Any) -> requests.Response:
-        return self.session.get(self.url("bluesky", f"/xrpc/{method}"), params=params, headers=self._bearer())
+        return self.session.get(
+            self.url("bluesky", f"/xrpc/{method}"), params=params, headers=self.bluesky_bearer()
+        )
 
     # Walkers: every page of a listing, in order; each asserts the page answered 200.
 

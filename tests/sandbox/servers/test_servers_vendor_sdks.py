@@ -1,8 +1,8 @@
 """The vendors' own client libraries read the sandboxes without a patch, only configured:
 
 - Square: `squareup` (`Square(base_url=..., token=...)`), its pagers and its retry on 429.
-- Bluesky: `atproto` `Client(base_url=.../xrpc)`, either with the token set as a header
-  (`client.request.add_additional_header`) or through `client.login(handle, <token as app password>)`.
+- Bluesky: `atproto` `Client(base_url=.../xrpc)` through `client.login(handle, <token as app password>)`
+  (a refused token is set as a header with `client.request.add_additional_header`).
 - Google: `google-api-python-client` built from the discovery document the sandbox serves at
   `/$discovery/rest?version=v4` (Google no longer publishes the v4 document), bearer credentials.
 - Shopify: `ShopifyAPI` with `ShopifyResource.set_site(<base url>)` and the access-token header (the
@@ -151,8 +151,12 @@ def test_square_sdk_retries_through_rate_limits(every_fourth_rate_limited: Sandb
 
 
 def _bluesky(sandboxes: Sandboxes, token: str) -> Client:
+    """A logged-in client for the sandbox's app password; any other token is set as the bearer as is."""
     client = Client(base_url=sandboxes.base_urls["bluesky"] + "/xrpc")
-    client.request.add_additional_header("Authorization", f"Bearer {token}")
+    if token == sandboxes.app_password:  # atproto's login reads the profile: log in as the brand
+        client.login(sandboxes.store.manifest()["brand"]["bluesky_handle"], token)
+    else:
+        client.request.add_additional_header("Authorization", f"Bearer {token}")
     return client
 
 
