@@ -95,8 +95,9 @@ def square(base_url: str, token: str, manifest: dict[str, Any]) -> dict[str, lis
 def google_reviews(base_url: str, token: str, manifest: dict[str, Any], world_dir: Path) -> dict[str, list]:
     session = requests.Session()
     session.headers["Authorization"] = f"Bearer {token}"
-    location_names = [json.loads(line)["name"]
-                      for line in (world_dir / "google" / "locations.jsonl").read_text().splitlines() if line]
+    # v4 review parents: a v1 world record is {"name": "locations/{id}", "account": "accounts/{a}"}
+    records = [json.loads(line) for line in (world_dir / "google" / "locations.jsonl").read_text().splitlines() if line]
+    location_names = [f"{r['account']}/{r['name']}" if "account" in r else r["name"] for r in records]
     reviews: list = []
     for name in location_names:
         token_param: dict[str, str] = {}
@@ -126,9 +127,13 @@ def _xrpc(session: requests.Session, url: str, params: dict[str, Any], key: str)
 
 
 def bluesky(base_url: str, token: str, manifest: dict[str, Any]) -> dict[str, list]:
+    brand = manifest["brand"]
     session = requests.Session()
-    session.headers["Authorization"] = f"Bearer {token}"
-    brand = manifest["brand"]  # a brand post can be both a search hit and in the author feed: once per uri
+    login = session.post(f"{base_url}/xrpc/com.atproto.server.createSession",  # the token is the app password
+                         json={"identifier": brand["bluesky_handle"], "password": token}, timeout=60)
+    login.raise_for_status()
+    session.headers["Authorization"] = f"Bearer {login.json()['accessJwt']}"
+    # a brand post can be both a search hit and in the author feed: once per uri
     search = _xrpc(session, f"{base_url}/xrpc/app.bsky.feed.searchPosts",
                    {"q": brand["search_query"], "limit": 100}, "posts")
     feed = _xrpc(session, f"{base_url}/xrpc/app.bsky.feed.getAuthorFeed",

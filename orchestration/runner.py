@@ -30,16 +30,19 @@ concurrency:
 
 
 def sandbox_env(base_urls: Mapping[str, str], token: str, world_dir: Path) -> dict[str, str]:
-    """``SOURCES__*`` settings that point every connector at the sandboxes serving ``world_dir``."""
+    """``SOURCES__*`` settings that point every connector at the sandboxes serving ``world_dir``.
+
+    The settings a user types (``connector_settings``: base URLs, tokens, Google account id, the
+    brand's Bluesky handle and app password, the web events folder), plus the optional Bluesky
+    ``BRAND_QUERY``: the demo world's brand profile is named with the full company name
+    ("Larkspur Supply Co."), while people's posts use the brand's word ("larkspur").
+    """
+    from ingestion.sandbox.servers import connector_settings
+
+    env = connector_settings(dict(base_urls), token, world_dir)
     manifest = json.loads((world_dir / "manifest.json").read_text())
-    env = {}
-    for vendor, url in base_urls.items():
-        env[f"SOURCES__{vendor.upper()}__BASE_URL"] = url
-        env[f"SOURCES__{vendor.upper()}__ACCESS_TOKEN"] = token
-    env["SOURCES__GOOGLE_REVIEWS__ACCOUNT_ID"] = str(manifest["google_account_id"])
-    env["SOURCES__BLUESKY__BRAND_QUERY"] = manifest["brand"]["search_query"]
-    env["SOURCES__BLUESKY__BRAND_HANDLE"] = manifest["brand"]["bluesky_handle"]
-    env["SOURCES__WEB_EVENTS__BUCKET_URL"] = str((world_dir / "web_events").absolute())
+    if "bluesky" in base_urls:
+        env["SOURCES__BLUESKY__BRAND_QUERY"] = manifest["brand"]["search_query"]
     return env
 
 

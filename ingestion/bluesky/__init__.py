@@ -15,21 +15,31 @@ the re-read posts.
 Each post gets `feed`: `author` when the brand wrote it, else `search` (decided by the author, so a
 post returned by both endpoints is labelled the same on every run). Reposts in the author feed are
 someone else's posts and are skipped.
+
+The user configures the brand's handle and an app password, never a token: the connector logs in
+itself (`com.atproto.server.createSession`), and when the access JWT expires mid-run (HTTP 400/401
+`ExpiredToken`, after about two hours on Bluesky) it refreshes the session
+(`com.atproto.server.refreshSession` with the refresh JWT) and sends the refused request again; if the
+refresh is refused too, it logs in afresh. Without a configured `brand_query` the search terms are the
+brand profile's display name (`app.bsky.actor.getProfile`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import logging
+from collections.abc import Iterator, Mapping
 from datetime import timedelta
 from typing import Any
 
 import dlt
+import requests
 from dlt.sources import DltResource
 from dlt.sources.helpers.rest_client import RESTClient
-from dlt.sources.helpers.rest_client.auth import BearerTokenAuth
 from dlt.sources.helpers.rest_client.paginators import JSONResponseCursorPaginator
+from requests.auth import AuthBase
 
-from ingestion.common.http import make_client
+from ingestion.common.errors import SourceError
+from ingestion.common.http import RetryingSession, RetryPolicy, make_client
 from ingestion.common.incremental import record_digest
 from ingestion.common.quarantine import EdgeValidator
 from ingestion.common.timestamps import any_older_than, latest_timestamp, parse_timestamp, timestamp_of
@@ -39,9 +49,14 @@ SOURCE = "bluesky"
 PAGE_SIZE = 100
 SINCE_MARGIN = timedelta(days=1)  # `since` filters on sortAt, which may differ from indexedAt
 CREDENTIAL_HINT = (
-    "Set SOURCES__BLUESKY__ACCESS_TOKEN (or sources.bluesky.access_token in .dlt/secrets.toml) to a "
-    "current access JWT from com.atproto.server.createSession (they expire after a few hours)."
+    "Set SOURCES__BLUESKY__HANDLE to the brand's handle and SOURCES__BLUESKY__APP_PASSWORD (or "
+    "sources.bluesky.app_password in .dlt/secrets.toml) to an app password of that account "
+    "(Bluesky Settings > Privacy and security > App passwords)."
 )
+CREATE_SESSION = "/xrpc/com.atproto.server.createSession"
+REFRESH_SESSION = "/xrpc/com.atproto.server.refreshSession"
+
+logger = logging.getLogger("seamline.ingestion")
 
 POSTS = RecordSpec(
     primary_key="uri",
@@ -54,6 +69,107 @@ POSTS = RecordSpec(
 )
 
 POST_COLUMNS = nullable_columns(author__display_name="text", feed="text", record__text="text")
+
+
+def _is_expired_token(response: requests.Response) -> bool:
+    """The PDS's answer to a stale access JWT: HTTP 400 (or 401) with error `ExpiredToken`."""
+    if response.status_code not in (400, 401):
+        return False
+    try:
+        body = response.json()
+    except ValueError:
+        return False
+    return isinstance(body, dict) and body.get("error") == "ExpiredToken"
+
+
+class _Bearer(AuthBase):
+    """`Authorization: Bearer <jwt>` added at send time, so the JWT never sits in a logged header dict."""
+
+    def __init__(self, token: str) -> None:
+        self.token = token
+
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        request.headers["Authorization"] = f"Bearer {self.token}"
+        return request
+
+
+class BlueskySession(AuthBase):
+    """An atproto session for the brand's handle: logs in on first use, renews when it expires.
+
+    Used as the data client's auth (it adds the current access JWT to each request) and as its
+    `renew` hook (an `ExpiredToken` answer refreshes the session, or logs in again when the refresh
+    JWT is refused too). Login calls go through their own retrying session, outside dlt's request
+    logging, so the app password and JWTs never reach a log line; every JWT is redacted from the
+    errors of each session named in `redacting` (`redact_in`).
+    """
+
+    def __init__(self, base_url: str, handle: str, app_password: str, max_retry_seconds: float) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.handle = handle
+        self.app_password = app_password
+        self.login = RetryingSession(SOURCE, RetryPolicy(max_total_seconds=max_retry_seconds),
+                                     [app_password], CREDENTIAL_HINT)
+        self.redacting: list[RetryingSession] = [self.login]
+        self.access_jwt: str | None = None
+        self.refresh_jwt: str | None = None
+        self.refreshes = 0
+        self.logins = 0
+
+    def _take(self, response: requests.Response) -> None:
+        body = response.json()
+        self.access_jwt, self.refresh_jwt = body["accessJwt"], body["refreshJwt"]
+        for session in self.redacting:
+            session.add_secret(self.access_jwt)
+            session.add_secret(self.refresh_jwt)
+
+    def redact_in(self, session: Any) -> None:
+        """Keep this session's JWTs out of `session`'s error messages too."""
+        if isinstance(session, RetryingSession):
+            self.redacting.append(session)
+
+    def create(self) -> None:
+        """com.atproto.server.createSession with the handle and the app password."""
+        self._take(self.login.post(self.base_url + CREATE_SESSION,
+                                   json={"identifier": self.handle, "password": self.app_password}))
+        self.logins += 1
+        logger.info("%s: logged in as %s", SOURCE, self.handle)
+
+    def refresh_or_create(self) -> None:
+        """com.atproto.server.refreshSession; a refused refresh JWT means logging in again."""
+        try:
+            self._take(self.login.post(self.base_url + REFRESH_SESSION, auth=_Bearer(self.refresh_jwt or "")))
+            self.refreshes += 1
+            logger.info("%s: access token expired; session refreshed", SOURCE)
+        except SourceError as refused:
+            logger.info("%s: session refresh refused (%s); logging in again", SOURCE, refused.problem[:60])
+            self.create()
+
+    def renew(self, response: requests.Response) -> Mapping[str, str] | None:
+        """New headers for a request refused with `ExpiredToken`; None for any other refusal."""
+        if not _is_expired_token(response):
+            return None
+        self.refresh_or_create()
+        return {"Authorization": f"Bearer {self.access_jwt}"}
+
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        if self.access_jwt is None:
+            self.create()
+        request.headers["Authorization"] = f"Bearer {self.access_jwt}"
+        return request
+
+
+def brand_display_name(client: RESTClient, handle: str) -> str:
+    """The brand profile's display name (app.bsky.actor.getProfile), the default search terms.
+
+    A profile without one falls back to the handle's first label (`larkspur` of `larkspur.bsky.social`).
+    """
+    profile = client.get("/xrpc/app.bsky.actor.getProfile", params={"actor": handle}).json()
+    name = str(profile.get("displayName") or "").strip() if isinstance(profile, dict) else ""
+    if not name:
+        name = handle.split(".")[0]
+        logger.warning("%s: profile %s has no display name; searching for %r (set SOURCES__BLUESKY__BRAND_QUERY "
+                       "to choose)", SOURCE, handle, name)
+    return name
 
 
 def _cursor() -> JSONResponseCursorPaginator:
@@ -101,7 +217,8 @@ class RecentPosts:
             del self.hashes[uri]
 
 
-def _posts(client: RESTClient, brand_query: str, brand_handle: str, start_date: str, window: timedelta) -> DltResource:
+def _posts(client: RESTClient, brand_query: str | None, brand_handle: str, start_date: str,
+           window: timedelta) -> DltResource:
     def label(posts: list[Any]) -> list[Any]:
         for post in posts:
             if isinstance(post, dict):
@@ -116,7 +233,8 @@ def _posts(client: RESTClient, brand_query: str, brand_handle: str, start_date: 
         recent = RecentPosts(dlt.current.resource_state(), start_date, window)
         window_start = recent.window_start
         since = (window_start - SINCE_MARGIN).strftime("%Y-%m-%dT%H:%M:%SZ")
-        search = {"q": brand_query, "limit": PAGE_SIZE, "sort": "latest", "since": since}
+        query = brand_query or brand_display_name(client, brand_handle)
+        search = {"q": query, "limit": PAGE_SIZE, "sort": "latest", "since": since}
         for page in client.paginate("/xrpc/app.bsky.feed.searchPosts", params=search, paginator=_cursor(),
                                     data_selector="posts"):
             yield from validate(recent.changed(label(page)), note="search")
@@ -137,9 +255,9 @@ def _posts(client: RESTClient, brand_query: str, brand_handle: str, start_date: 
 @dlt.source(name=SOURCE)
 def bluesky_source(
     base_url: str = dlt.config.value,
-    access_token: str = dlt.secrets.value,
-    brand_query: str = dlt.config.value,
-    brand_handle: str = dlt.config.value,
+    handle: str = dlt.config.value,
+    app_password: str = dlt.secrets.value,
+    brand_query: str | None = None,
     start_date: str = "2000-01-01T00:00:00Z",
     engagement_window_days: float = 7.0,
     max_retry_seconds: float = 120.0,
@@ -149,14 +267,12 @@ def bluesky_source(
     Posts indexed within `engagement_window_days` of the newest loaded post are re-read each run
     so that their growing engagement counts are updated.
 
-    `base_url` is the PDS or AppView host (`https://bsky.social` with a session token).
+    `base_url` is the brand account's PDS (`https://bsky.social`); `handle` is the brand's handle,
+    both the login and the author of the brand's own feed; `app_password` is an app password of that
+    account; `brand_query` defaults to the brand profile's display name.
     """
-    client = make_client(
-        SOURCE,
-        base_url,
-        auth=BearerTokenAuth(access_token),
-        secrets=[access_token],
-        credential_hint=CREDENTIAL_HINT,
-        max_retry_seconds=max_retry_seconds,
-    )
-    return _posts(client, brand_query, brand_handle, start_date, timedelta(days=engagement_window_days))
+    session = BlueskySession(base_url, handle, app_password, max_retry_seconds)
+    client = make_client(SOURCE, base_url, auth=session, renew=session.renew, secrets=[app_password],
+                         credential_hint=CREDENTIAL_HINT, max_retry_seconds=max_retry_seconds)
+    session.redact_in(client.session)
+    return _posts(client, brand_query, handle, start_date, timedelta(days=engagement_window_days))

@@ -2,7 +2,9 @@
 
 dlt's own retrying session honours `Retry-After` but not Bluesky's `RateLimit-Reset` (epoch
 seconds), has no bound on the total time spent retrying, and its errors name neither the source nor
-a fix. This session adds those three things and nothing else; pagination and auth stay dlt's.
+a fix. This session adds those three things, plus one hook for sources whose credentials expire
+mid-run (a Bluesky session): `renew` may turn a refusal into new headers and one more try.
+Pagination and auth stay dlt's.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import json
 import logging
 import random
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -19,8 +21,8 @@ from urllib.parse import urlparse
 
 import requests
 from dlt.sources.helpers.rest_client import RESTClient
-from dlt.sources.helpers.rest_client.auth import AuthConfigBase
 from dlt.sources.helpers.rest_client.paginators import BasePaginator
+from requests.auth import AuthBase
 
 from ingestion.common.errors import SourceAuthError, SourceError, SourceUnavailableError
 
@@ -93,23 +95,39 @@ def make_body_utf8_safe(response: requests.Response) -> None:
     response.encoding = "utf-8"
 
 
+# Given a refused response, the headers to send the request again with (fresh credentials), or None.
+Renewal = Callable[[requests.Response], Mapping[str, str] | None]
+
+
 class RetryingSession(requests.Session):
     """A requests session that retries 429/5xx/network errors with backoff inside a time budget."""
 
     def __init__(
-        self, source: str, policy: RetryPolicy, secrets: Iterable[str] = (), credential_hint: str = ""
+        self,
+        source: str,
+        policy: RetryPolicy,
+        secrets: Iterable[str] = (),
+        credential_hint: str = "",
+        renew: Renewal | None = None,
     ) -> None:
         super().__init__()
         self.source = source
         self.policy = policy
-        self.secrets = tuple(s for s in secrets if s)
+        self.secrets = [s for s in secrets if s]
         self.credential_hint = credential_hint
+        self.renew = renew
+
+    def add_secret(self, secret: str) -> None:
+        """Also redact `secret` (e.g. a session token minted during the run) from every message."""
+        if secret and secret not in self.secrets:
+            self.secrets.append(secret)
 
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:  # type: ignore[override]
         endpoint = f"{request.method} {urlparse(request.url or '').path}"
         kwargs.setdefault("timeout", self.policy.timeout_seconds)
         started = time.monotonic()
         attempt = 0
+        renewed = False
         while True:
             attempt += 1
             response: requests.Response | None = None
@@ -120,6 +138,12 @@ class RetryingSession(requests.Session):
             except (requests.ConnectionError, requests.Timeout) as error:
                 last_problem = f"network error ({type(error).__name__})"
             if response is not None:
+                if self.renew is not None and not renewed and response.status_code in (400, 401):
+                    fresh = self.renew(response)
+                    if fresh is not None:  # expired credentials: once more with the renewed ones
+                        renewed = True
+                        request.headers.update(fresh)
+                        continue
                 if response.status_code in AUTH_STATUSES:
                     raise SourceAuthError(
                         self.source,
@@ -157,17 +181,18 @@ def make_client(
     source: str,
     base_url: str,
     *,
-    auth: AuthConfigBase | None = None,
+    auth: AuthBase | None = None,
     headers: Mapping[str, str] | None = None,
     paginator: BasePaginator | None = None,
     data_selector: str | None = None,
     secrets: Iterable[str] = (),
     credential_hint: str = "",
     max_retry_seconds: float = RetryPolicy.max_total_seconds,
+    renew: Renewal | None = None,
 ) -> RESTClient:
     """A dlt RESTClient for one source whose requests retry within `max_retry_seconds`."""
     session = RetryingSession(
-        source, RetryPolicy(max_total_seconds=max_retry_seconds), secrets, credential_hint
+        source, RetryPolicy(max_total_seconds=max_retry_seconds), secrets, credential_hint, renew
     )
     return RESTClient(
         base_url=base_url.rstrip("/"),

@@ -1,8 +1,11 @@
-"""Shopify Admin REST API (2024-04) as a dlt source: customers, orders, abandoned checkouts, products.
+"""Shopify Admin REST API (2024-04) as a dlt source: customers, orders, abandoned checkouts, products,
+locations.
 
 Pagination is dlt's HeaderLinkPaginator: it follows the absolute `Link: <...page_info=...>;
 rel="next"` URL and drops the first request's filters, which is exactly Shopify's rule that a
-page_info request may carry no other filter. Incremental pulls filter on `updated_at_min`.
+page_info request may carry no other filter. Incremental pulls filter on `updated_at_min`;
+locations.json has no such filter, so each run reads every location and loads only the ones whose
+content changed (a hash per id in the dlt resource state).
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from dlt.sources.helpers.rest_client.auth import APIKeyAuth
 from dlt.sources.helpers.rest_client.paginators import HeaderLinkPaginator
 
 from ingestion.common.http import make_client
-from ingestion.common.incremental import timestamp_cursor
+from ingestion.common.incremental import changed_only, timestamp_cursor
 from ingestion.common.quarantine import EdgeValidator
 from ingestion.common.validation import RecordSpec
 from ingestion.shopify import specs
@@ -26,7 +29,8 @@ SOURCE = "shopify"
 MAX_PAGE_SIZE = 250
 CREDENTIAL_HINT = (
     "Set SOURCES__SHOPIFY__ACCESS_TOKEN (or sources.shopify.access_token in .dlt/secrets.toml) to an "
-    "Admin API access token of the shop with read_customers, read_orders and read_products scopes."
+    "Admin API access token of the shop with read_customers, read_orders, read_products and "
+    "read_locations scopes."
 )
 
 # resource (= raw table) -> (endpoint, record spec, one parameter set per pass over the endpoint)
@@ -37,6 +41,7 @@ ENDPOINTS: dict[str, tuple[str, RecordSpec, tuple[dict[str, str], ...]]] = {
     "checkouts": ("checkouts.json", specs.CHECKOUTS, ({"status": "open"}, {"status": "closed"})),
     "products": ("products.json", specs.PRODUCTS, ({},)),
 }
+ALL_RESOURCES = (*ENDPOINTS, "locations")
 
 
 def _resource(
@@ -55,6 +60,17 @@ def _resource(
     return fetch
 
 
+def _locations(client: RESTClient, page_size: int) -> DltResource:
+    @dlt.resource(name="locations", primary_key="id", write_disposition="merge", columns=specs.COLUMNS["locations"])
+    def locations() -> Iterator[Any]:
+        validate = EdgeValidator(SOURCE, "locations", specs.LOCATIONS)
+        params = {"limit": min(page_size, MAX_PAGE_SIZE)}
+        for page in client.paginate("locations.json", params=params, data_selector="locations"):
+            yield from validate(changed_only(page, "id"))
+
+    return locations
+
+
 @dlt.source(name=SOURCE)
 def shopify_source(
     base_url: str = dlt.config.value,
@@ -62,9 +78,10 @@ def shopify_source(
     start_date: str = "2000-01-01T00:00:00Z",
     page_size: int = MAX_PAGE_SIZE,
     max_retry_seconds: float = 120.0,
-    resources: Sequence[str] = tuple(ENDPOINTS),
+    resources: Sequence[str] = ALL_RESOURCES,
 ) -> list[DltResource]:
-    """Shopify shop data, each resource merged on `id` and pulled incrementally on `updated_at`.
+    """Shopify shop data, each resource merged on `id`; all but locations pulled incrementally on
+    `updated_at`.
 
     `base_url` is `https://{shop}.myshopify.com/admin/api/2024-04`; `start_date` bounds the first
     (full) load; `max_retry_seconds` bounds the time spent retrying one request.
@@ -78,4 +95,5 @@ def shopify_source(
         credential_hint=CREDENTIAL_HINT,
         max_retry_seconds=max_retry_seconds,
     )
-    return [_resource(client, name, start_date, page_size) for name in resources]
+    return [_locations(client, page_size) if name == "locations" else _resource(client, name, start_date, page_size)
+            for name in resources]

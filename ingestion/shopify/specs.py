@@ -49,6 +49,13 @@ PRODUCTS = RecordSpec(
     non_negative=("variants[].price",),
 )
 
+LOCATIONS = RecordSpec(
+    primary_key="id",
+    timestamps=("created_at", "updated_at"),
+    types={"id": "integer", "name": "string", "address1": "string", "zip": "string", "country_code": "string",
+           "active": "boolean"},
+)
+
 _CUSTOMER_REF = {f"customer__{name}": "text" for name in ("email", "phone", "first_name", "last_name")}
 
 # resource -> columns dbt staging relies on that may be null throughout a load
@@ -70,4 +77,9 @@ COLUMNS = {
         location_id="bigint", customer__id="bigint", **_CUSTOMER_REF,
     ),
     "products": nullable_columns(product_type="text", title="text"),
+    "locations": nullable_columns(
+        name="text", address1="text", address2="text", city="text", zip="text", province="text",
+        province_code="text", country="text", country_code="text", country_name="text", phone="text",
+        active="bool", legacy="bool",
+    ),
 }

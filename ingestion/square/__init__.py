@@ -10,7 +10,11 @@ page has no cursor. Incremental pulls:
   (all locations): `updated_at_begin_time` with `sort_field=UPDATED_AT`, and `begin_time` set to the
   start date because it otherwise defaults to one year ago;
 - locations and loyalty accounts have no update filter: every run reads them and only records whose
-  content changed since the last committed run are loaded.
+  content changed since the last committed run are loaded;
+- catalog: SearchCatalogObjects (`object_types=["ITEM"]`, variations nested in each item), with
+  `begin_time` = the last committed `updated_at` (exclusive) after the first load. Search rather than
+  ListCatalog because ListCatalog has no time filter and never returns deleted objects, and a deleted
+  item must reach the table with `is_deleted=true` to replace its live version.
 """
 
 from __future__ import annotations
@@ -38,10 +42,11 @@ LOYALTY_LIMIT = 200
 MAX_LOCATIONS_PER_ORDER_SEARCH = 10
 CREDENTIAL_HINT = (
     "Set SOURCES__SQUARE__ACCESS_TOKEN (or sources.square.access_token in .dlt/secrets.toml) to a "
-    "Square access token with MERCHANT_PROFILE_READ, CUSTOMERS_READ, ORDERS_READ, PAYMENTS_READ and "
-    "LOYALTY_READ permissions."
+    "Square access token with MERCHANT_PROFILE_READ, CUSTOMERS_READ, ORDERS_READ, PAYMENTS_READ, "
+    "LOYALTY_READ and ITEMS_READ permissions."
 )
-ALL_RESOURCES = ("locations", "customers", "orders", "payments", "refunds", "loyalty_accounts")
+CATALOG_LIMIT = 1000  # SearchCatalogObjects' maximum (advisory)
+ALL_RESOURCES = ("locations", "customers", "orders", "payments", "refunds", "loyalty_accounts", "catalog_objects")
 
 
 def _merged_on_id(name: str) -> Any:
@@ -133,7 +138,17 @@ def _resources(client: RESTClient, start_date: str, location_ids: Sequence[str] 
                                     paginator=_body_cursor(), data_selector="loyalty_accounts"):
             yield from validate(changed_only(page, "id"))
 
-    return {r.name: r for r in (locations, customers, orders, payments, refunds, loyalty_accounts)}
+    @_merged_on_id("catalog_objects")
+    def catalog_objects(updated_at: dlt.sources.incremental = timestamp_cursor("updated_at", start_date)) -> Iterator[Any]:  # noqa: B008
+        validate = EdgeValidator(SOURCE, "catalog_objects", specs.CATALOG_OBJECTS)
+        body: dict[str, Any] = {"object_types": ["ITEM"], "include_deleted_objects": True, "limit": CATALOG_LIMIT}
+        if updated_at.start_value != updated_at.initial_value:
+            body["begin_time"] = to_rfc3339(updated_at.start_value)
+        for page in client.paginate("/v2/catalog/search", method="POST", json=body, paginator=_body_cursor(),
+                                    data_selector="objects"):
+            yield from validate(page)
+
+    return {r.name: r for r in (locations, customers, orders, payments, refunds, loyalty_accounts, catalog_objects)}
 
 
 @dlt.source(name=SOURCE)

@@ -52,6 +52,19 @@ REFUNDS = RecordSpec(
     non_negative=("amount_money.amount",),
 )
 
+CATALOG_OBJECTS = RecordSpec(
+    primary_key="id",
+    cursor="updated_at",
+    types={
+        "id": "string", "type": "string", "version": "integer", "is_deleted": "boolean",
+        "item_data": "object", "item_data.name": "string", "item_data.variations": "array",
+        "item_data.variations[].id": "string", "item_data.variations[].item_variation_data.item_id": "string",
+        "item_data.variations[].item_variation_data.sku": "string",
+        "item_data.variations[].item_variation_data.price_money.amount": "integer",
+    },
+    non_negative=("item_data.variations[].item_variation_data.price_money.amount",),
+)
+
 LOYALTY_ACCOUNTS = RecordSpec(
     primary_key="id",
     timestamps=("created_at", "updated_at", "enrolled_at"),
@@ -63,14 +76,30 @@ LOYALTY_ACCOUNTS = RecordSpec(
 )
 
 # resource -> columns dbt staging relies on that may be null throughout a load
+def _money(*names: str) -> dict[str, str]:
+    """`<name>__amount` (bigint minor units) and `<name>__currency` for each Money field."""
+    return {column: kind for name in names
+            for column, kind in ((f"{name}__amount", "bigint"), (f"{name}__currency", "text"))}
+
+
 COLUMNS = {
-    "locations": nullable_columns(name="text", timezone="text", status="text", address__locality="text",
-                                  address__postal_code="text", address__address_line_1="text"),
+    "locations": nullable_columns(
+        name="text", timezone="text", status="text", currency="text", country="text",
+        address__address_line_1="text", address__address_line_2="text", address__locality="text",
+        address__administrative_district_level_1="text", address__postal_code="text", address__country="text",
+    ),
     "customers": nullable_columns(given_name="text", family_name="text", email_address="text",
                                   phone_number="text", reference_id="text"),
-    "orders": nullable_columns(customer_id="text", closed_at="timestamp", state="text"),
+    "orders": nullable_columns(
+        customer_id="text", closed_at="timestamp", state="text",
+        **_money("total_tax_money", "total_discount_money", "total_tip_money", "total_service_charge_money"),
+    ),
     "payments": nullable_columns(customer_id="text", order_id="text", location_id="text"),
     "refunds": nullable_columns(order_id="text", payment_id="text", location_id="text", reason="text"),
+    "catalog_objects": nullable_columns(
+        type="text", is_deleted="bool", present_at_all_locations="bool", item_data__name="text",
+        item_data__description="text", item_data__category_id="text",
+    ),
     "loyalty_accounts": nullable_columns(customer_id="text", mapping__phone_number="text", balance="bigint",
                                          lifetime_points="bigint"),
 }

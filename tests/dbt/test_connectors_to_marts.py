@@ -17,13 +17,14 @@ from ingestion.sandbox.servers import start_sandboxes
 
 
 def connector_settings(sandboxes, world) -> dict[str, dict]:
+    """Per source, the settings a user types (`SOURCES__<SOURCE>__<SETTING>`), plus the optional Bluesky
+    brand query (the world's brand profile carries the company's full name, posts use its word)."""
+    settings: dict[str, dict] = {}
+    for name, value in sandboxes.settings().items():
+        _, source, setting = name.split("__")
+        settings.setdefault(source.lower(), {})[setting.lower()] = value
     manifest = json.loads((world / "manifest.json").read_text())
-    settings = {name: {"base_url": sandboxes.base_urls[name], "access_token": sandboxes.token}
-                for name in ("shopify", "square", "google_reviews", "bluesky")}
-    settings["google_reviews"]["account_id"] = manifest["google_account_id"]
-    settings["bluesky"] |= {"brand_query": manifest["brand"]["search_query"],
-                            "brand_handle": manifest["brand"]["bluesky_handle"]}
-    settings["web_events"] = {"bucket_url": str(world / "web_events")}
+    settings["bluesky"]["brand_query"] = manifest["brand"]["search_query"]
     return settings
 
 

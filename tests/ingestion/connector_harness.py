@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 from pathlib import Path
@@ -19,35 +20,63 @@ WORLD_TABLES = {
     "shopify/orders": "shopify.orders",
     "shopify/checkouts": "shopify.checkouts",
     "shopify/products": "shopify.products",
+    "shopify/locations": "shopify.locations",
     "square/locations": "square.locations",
+    "square/catalog": "square.catalog_objects",
     "square/customers": "square.customers",
     "square/orders": "square.orders",
     "square/payments": "square.payments",
     "square/refunds": "square.refunds",
     "square/loyalty_accounts": "square.loyalty_accounts",
     "google/reviews": "google_reviews.reviews",
+    "google/locations": "google_reviews.locations",
     "bluesky/posts": "bluesky.posts",
     "web_events/events": "web_events.events",
 }
-PRIMARY_KEYS = {"google_reviews.reviews": "review_id", "bluesky.posts": "uri", "web_events.events": "message_id"}
+PRIMARY_KEYS = {"google_reviews.reviews": "review_id", "google_reviews.locations": "name", "bluesky.posts": "uri",
+                "web_events.events": "message_id"}
+API_SOURCES = ("shopify", "square", "google_reviews", "bluesky")
+# The first characters of every access / refresh JWT the Bluesky sandbox mints (base64url JOSE headers):
+# finding one in a log or table means a session token leaked.
+JWT_PREFIXES = tuple(base64.urlsafe_b64encode(json.dumps({"typ": typ, "alg": "HS256"}).encode()).decode().rstrip("=")
+                     for typ in ("at+jwt", "refresh+jwt"))
 
 
 def manifest(world: Path) -> dict[str, Any]:
     return json.loads((world / "manifest.json").read_text())
 
 
+def world_counts(world: Path) -> dict[str, int]:
+    """Records per world file the raw tables must hold: the manifest's counts, or the file's lines for
+    a file the manifest does not count yet (absent files are not expected as tables)."""
+    counts = manifest(world)["counts"]
+    found = {}
+    for key in WORLD_TABLES:
+        path = world / f"{key}.jsonl"
+        if key in counts:
+            found[key] = counts[key]
+        elif path.exists():
+            found[key] = sum(1 for line in path.read_text().splitlines() if line.strip())
+    return found
+
+
 def source_config(sandboxes: Sandboxes | None, world: Path, token: str | None = None) -> dict[str, dict[str, Any]]:
-    """Keyword arguments pointing each source at the sandboxes (API sources) or the world's files."""
+    """Keyword arguments pointing each source at the sandboxes (API sources) or the world's files.
+
+    Built from the settings a user types (`sandboxes.settings()`), plus the optional Bluesky
+    `brand_query`: the world's brand profile carries the full company name, people write its word.
+    `token` replaces every access token and app password (to test refusals).
+    """
     config: dict[str, dict[str, Any]] = {"web_events": {"bucket_url": str(world / "web_events")}}
     if sandboxes is None:
         return config
-    facts = manifest(world)
-    for name in ("shopify", "square", "google_reviews", "bluesky"):
-        config[name] = {"base_url": sandboxes.base_urls[name], "access_token": token or sandboxes.token,
-                        "max_retry_seconds": 60.0}
-    config["google_reviews"]["account_id"] = facts["google_account_id"]
-    config["bluesky"]["brand_query"] = facts["brand"]["search_query"]
-    config["bluesky"]["brand_handle"] = facts["brand"]["bluesky_handle"]
+    for name, value in sandboxes.settings().items():
+        _, source, setting = name.split("__")
+        if source.lower() in API_SOURCES:
+            secret = setting in ("ACCESS_TOKEN", "APP_PASSWORD")
+            config.setdefault(source.lower(), {"max_retry_seconds": 60.0})[setting.lower()] = \
+                token if secret and token else value
+    config["bluesky"]["brand_query"] = manifest(world)["brand"]["search_query"]
     return config
 
 

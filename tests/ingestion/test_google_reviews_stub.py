@@ -1,4 +1,5 @@
-"""Google reviews: newest-first paging stops at the last committed updateTime; location_name is added."""
+"""Google reviews: locations come from Business Information v1; newest-first review paging stops at the
+last committed updateTime; location_name is added."""
 
 from __future__ import annotations
 
@@ -25,8 +26,9 @@ class FakeGoogle:
         self.reviews = reviews
 
     def __call__(self, request: StubRequest) -> StubResponse:
-        if request.path == f"/v4/accounts/{ACCOUNT}/locations":
-            return StubResponse(200, {"locations": [{"name": LOCATION, "title": "Store", "storeCode": "L1"}]})
+        if request.path == f"/v1/accounts/{ACCOUNT}/locations":
+            assert request.query["readMask"] == "name,title,storeCode,storefrontAddress"
+            return StubResponse(200, {"locations": [{"name": "locations/42", "title": "Store", "storeCode": "L1"}]})
         assert request.path == f"/v4/{LOCATION}/reviews" and request.query["orderBy"] == "updateTime desc"
         ordered = sorted(self.reviews, key=lambda r: r["updateTime"], reverse=True)
         start = int(request.query.get("pageToken", 0))
@@ -41,7 +43,8 @@ def test_incremental_pull_reads_newest_first_and_stops_at_the_cursor() -> None:
     google = FakeGoogle([review(n, f"2026-02-{1 + n // 10:02d}T00:00:{n % 60:02d}.5Z") for n in range(120)])
     settings = {"account_id": ACCOUNT, "access_token": "ya29.stub"}
     with StubServer(google) as stub:
-        assert run_source("google_reviews", base_url=stub.url, **settings).rows_loaded == {"reviews": 120}
+        assert run_source("google_reviews", base_url=stub.url, **settings).rows_loaded == {
+            "reviews": 120, "locations": 1}
         review_pages = [r for r in stub.requests if r.path.endswith("/reviews")]
         assert len(review_pages) == 3
 

@@ -9,12 +9,14 @@ from pathlib import Path
 
 import pytest
 from connector_harness import (
+    JWT_PREFIXES,
     WORLD_TABLES,
     manifest,
     query,
     row_counts,
     run_all,
     source_config,
+    world_counts,
 )
 
 from ingestion.common.errors import SourceAuthError
@@ -37,16 +39,12 @@ def own_world(tiny_world: Path, tmp_path: Path) -> Path:
     return Path(shutil.copytree(tiny_world, tmp_path / "world"))
 
 
-def world_counts(world: Path) -> dict[str, int]:
-    return {key: manifest(world)["counts"][key] for key in WORLD_TABLES}
-
-
 def records_by_id(world: Path) -> dict[str, dict[str, str]]:
     """For each API table: id -> canonical JSON of the record as the world holds it."""
-    keys = {"google/reviews": "reviewId", "bluesky/posts": "uri"}
+    keys = {"google/reviews": "reviewId", "google/locations": "name", "bluesky/posts": "uri"}
     found = {}
     for name in WORLD_TABLES:
-        if name.startswith("web_events"):
+        if name.startswith("web_events") or not (world / f"{name}.jsonl").exists():
             continue
         key = keys.get(name, "id")
         lines = (world / f"{name}.jsonl").read_text().splitlines()
@@ -67,7 +65,8 @@ def test_full_load_lands_the_world_counts_and_a_rerun_loads_nothing(
     assert all(result.quarantined == {} for result in first.values())
     printed = capfd.readouterr()
     assert "page 1" in caplog.text  # progress is visible ...
-    assert sandboxes.token not in caplog.text + printed.out + printed.err  # ... and no secret is
+    for secret in (sandboxes.token, *JWT_PREFIXES):  # ... and no secret is (the token is also the app password)
+        assert secret not in caplog.text + printed.out + printed.err
     brand = manifest(tiny_world)["brand"]["bluesky_handle"]
     posts = [json.loads(line) for line in (tiny_world / "bluesky/posts.jsonl").read_text().splitlines()]
     own = sum(post["author"]["handle"] == brand for post in posts)
@@ -110,10 +109,15 @@ def test_small_world_full_load_lands_exactly_its_counts(tmp_path: Path) -> None:
 def test_wrong_token_fails_fast_naming_source_and_fix(tiny_world: Path) -> None:
     with start_sandboxes(tiny_world) as sandboxes:
         config = source_config(sandboxes, tiny_world, token="not-the-token")
-        for name in ("shopify", "square", "google_reviews", "bluesky"):
+        for name, (request, setting) in {
+            "shopify": ("GET ", "ACCESS_TOKEN"),
+            "square": ("GET ", "ACCESS_TOKEN"),
+            "google_reviews": ("GET ", "ACCESS_TOKEN"),
+            "bluesky": ("POST /xrpc/com.atproto.server.createSession", "APP_PASSWORD"),  # it logs in first
+        }.items():
             with pytest.raises(SourceAuthError) as failure:
                 run_source(name, **config[name])
             message = str(failure.value)
-            assert message.startswith(f"{name}: GET ") and "HTTP 401" in message
-            assert f"SOURCES__{name.upper()}__ACCESS_TOKEN" in message
+            assert message.startswith(f"{name}: {request}") and "HTTP 401" in message
+            assert f"SOURCES__{name.upper()}__{setting}" in message
             assert sandboxes.token not in message and "not-the-token" not in message

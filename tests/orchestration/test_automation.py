@@ -40,15 +40,20 @@ def test_sensor_requests_a_run_for_new_and_redelivered_files_only(tmp_path: Path
 def test_sandbox_env_points_every_connector_at_the_world(tmp_path: Path) -> None:
     manifest = {"google_account_id": "104", "brand": {"search_query": "larkspur", "bluesky_handle": "l.bsky.social"}}
     (tmp_path / "manifest.json").write_text(json.dumps(manifest))
-    env = sandbox_env({"shopify": "http://127.0.0.1:1/admin/api/2024-04", "square": "http://127.0.0.1:2"},
-                      "tok", tmp_path)
+    urls = {"shopify": "http://127.0.0.1:1/admin/api/2024-04", "square": "http://127.0.0.1:2",
+            "google_reviews": "http://127.0.0.1:3", "bluesky": "http://127.0.0.1:4"}
+    env = sandbox_env(urls, "tok", tmp_path)
     assert env == {
         "SOURCES__SHOPIFY__BASE_URL": "http://127.0.0.1:1/admin/api/2024-04",
         "SOURCES__SHOPIFY__ACCESS_TOKEN": "tok",
         "SOURCES__SQUARE__BASE_URL": "http://127.0.0.1:2",
         "SOURCES__SQUARE__ACCESS_TOKEN": "tok",
+        "SOURCES__GOOGLE_REVIEWS__BASE_URL": "http://127.0.0.1:3",
+        "SOURCES__GOOGLE_REVIEWS__ACCESS_TOKEN": "tok",
         "SOURCES__GOOGLE_REVIEWS__ACCOUNT_ID": "104",
+        "SOURCES__BLUESKY__BASE_URL": "http://127.0.0.1:4",
+        "SOURCES__BLUESKY__HANDLE": "l.bsky.social",
+        "SOURCES__BLUESKY__APP_PASSWORD": "tok",
         "SOURCES__BLUESKY__BRAND_QUERY": "larkspur",
-        "SOURCES__BLUESKY__BRAND_HANDLE": "l.bsky.social",
         "SOURCES__WEB_EVENTS__BUCKET_URL": str(tmp_path / "web_events"),
     }

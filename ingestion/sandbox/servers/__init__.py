@@ -4,6 +4,16 @@ connectors and the vendors' SDKs can read them. See README.md in this folder."""
 
 from ingestion.sandbox.servers.faults import MALFORMED_KINDS, Faults
 from ingestion.sandbox.servers.ratelimit import Budget, RateLimits
-from ingestion.sandbox.servers.runner import Sandboxes, start_sandboxes
+from ingestion.sandbox.servers.runner import Sandboxes, connector_settings, start_sandboxes
+from ingestion.sandbox.servers.sessions import SessionLifetimes
 
-__all__ = ["MALFORMED_KINDS", "Budget", "Faults", "RateLimits", "Sandboxes", "start_sandboxes"]
+__all__ = [
+    "MALFORMED_KINDS",
+    "Budget",
+    "Faults",
+    "RateLimits",
+    "Sandboxes",
+    "SessionLifetimes",
+    "connector_settings",
+    "start_sandboxes",
+]

@@ -42,6 +42,7 @@ _AUTHOR_FILTERS = {
 
 class BlueskyProfile:
     name = "bluesky"
+    issues_sessions = True
 
     def presented_token(self, request: Request) -> str | None:
         return bearer_token(request)
@@ -51,6 +52,8 @@ class BlueskyProfile:
             return xrpc_error(401, "AuthMissing", "Authentication Required")
         if problem == "forbidden":
             return xrpc_error(403, "InsufficientScope", "Bad token scope")
+        if problem == "expired":  # the PDS's answer to a stale access JWT: the client refreshes
+            return xrpc_error(400, "ExpiredToken", "Token has expired")
         return xrpc_error(401, "InvalidToken", "Token could not be verified")
 
     def rate_limited(self, state: BucketState) -> Response:

@@ -2,7 +2,9 @@
 
 atproto clients log in (`Client.login(handle, app_password)`) before calling the AppView; these two
 endpoints let them, with the sandbox token as every account's app password. The session JWTs come
-from sessions.py; a world author logging in gets their own did and handle.
+from sessions.py (lifetimes from `start_sandboxes(session_lifetimes=...)`); a world author logging in
+gets their own did and handle. An expired or unknown refresh JWT gets the PDS's 400 `ExpiredToken`
+(the client must then log in again).
 """
 
 from __future__ import annotations
@@ -39,8 +41,8 @@ def _did_for(author: dict[str, Any] | None, identifier: str) -> tuple[str, str]:
 def _session_body(gate: Gate, did: str, handle: str) -> dict[str, Any]:
     secret = gate.tokens.valid
     return {
-        "accessJwt": mint_session_jwt(secret, did, ACCESS_SCOPE),
-        "refreshJwt": mint_session_jwt(secret, did, REFRESH_SCOPE),
+        "accessJwt": mint_session_jwt(secret, did, ACCESS_SCOPE, gate.lifetimes),
+        "refreshJwt": mint_session_jwt(secret, did, REFRESH_SCOPE, gate.lifetimes),
         "handle": handle,
         "did": did,
         "active": True,
@@ -62,6 +64,7 @@ def session_routes(gate: Gate, author_of: AuthorLookup) -> list[Route]:
             )
         if password != gate.tokens.valid:
             return xrpc_error(401, "AuthenticationRequired", "Invalid identifier or password")
+        gate.session_calls["createSession"] += 1
         did, handle = _did_for(author_of(gate.store, identifier), identifier)
         return json_response(_session_body(gate, did, handle))
 
@@ -70,6 +73,7 @@ def session_routes(gate: Gate, author_of: AuthorLookup) -> list[Route]:
         claims = session_claims(token, gate.tokens.valid, REFRESH_SCOPE) if token else None
         if claims is None:
             return xrpc_error(400, "ExpiredToken", "Token has expired")
+        gate.session_calls["refreshSession"] += 1
         did, handle = _did_for(author_of(gate.store, claims["sub"]), claims["sub"])
         return json_response(_session_body(gate, did, handle))
 

@@ -11,6 +11,7 @@ import asyncio
 import itertools
 import json
 import threading
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
@@ -21,10 +22,10 @@ from starlette.responses import Response
 from ingestion.sandbox.servers.errors import RequestRejected
 from ingestion.sandbox.servers.faults import Faults, RecordFaults
 from ingestion.sandbox.servers.ratelimit import BucketState, LeakyBucket
-from ingestion.sandbox.servers.sessions import session_jwt_valid
+from ingestion.sandbox.servers.sessions import DEFAULT_LIFETIMES, SessionLifetimes, session_status
 from ingestion.sandbox.servers.store import WorldStore
 
-AuthProblem = Literal["missing", "invalid", "forbidden"]
+AuthProblem = Literal["missing", "invalid", "forbidden", "expired"]
 
 
 def bearer_token(request: Request) -> str | None:
@@ -43,9 +44,14 @@ def json_response(body: Any, status: int = 200, headers: dict[str, str] | None =
 
 
 class VendorProfile(Protocol):
-    """How one vendor authenticates and words its errors."""
+    """How one vendor authenticates and words its errors.
+
+    `issues_sessions`: the vendor logs clients in and accepts the session JWTs it minted (Bluesky);
+    only such a vendor can answer "expired" (the others never see a JWT of theirs).
+    """
 
     name: str
+    issues_sessions: bool
 
     def presented_token(self, request: Request) -> str | None: ...
 
@@ -92,12 +98,16 @@ class Gate:
         tokens: Tokens,
         bucket: LeakyBucket,
         faults: Faults | None,
+        lifetimes: SessionLifetimes = DEFAULT_LIFETIMES,
     ) -> None:
         self.profile = profile
+        self.lifetimes = lifetimes
         self.store = store
         self.tokens = tokens
         self.bucket = bucket
         self.faults = faults if faults and faults.applies_to(profile.name) else None
+        # sessions handed out (createSession / refreshSession), so tests can see a client re-log in
+        self.session_calls: Counter[str] = Counter()
         self._counter = itertools.count(1)
         self._counter_lock = threading.Lock()
 
@@ -107,9 +117,11 @@ class Gate:
             return None if optional else "missing"
         if token == self.tokens.unscoped:
             return "forbidden"
-        if token == self.tokens.valid or session_jwt_valid(token, self.tokens.valid):
-            return None
-        return "invalid"
+        if not self.profile.issues_sessions:
+            return None if token == self.tokens.valid else "invalid"
+        # a PDS takes only the access JWTs of its sessions: the app password is for createSession
+        status = session_status(token, self.tokens.valid)
+        return None if status == "valid" else status
 
     def guard(
         self, handler: Handler, *, auth_optional: bool = False

@@ -1,4 +1,6 @@
-"""Google Business Profile API v4 sandbox: accounts.locations.reviews.list and accounts.locations.list.
+"""Google Business Profile sandbox: v4 accounts.locations.reviews.list (and the retired v4
+accounts.locations.list, kept for the v4 discovery client), and the Business Information API v1
+accounts.locations.list, where Google lists locations now.
 
 Faithful: Bearer auth with Google's `{"error": {code, message, status, errors}}` bodies (401
 UNAUTHENTICATED, 403 PERMISSION_DENIED, 429 RESOURCE_EXHAUSTED, 404 NOT_FOUND), `pageSize` (max 50,
@@ -7,6 +9,11 @@ larger values are clamped), `pageToken`/`nextPageToken` (absent on the last page
 `averageRating` (double) and `totalReviewCount` (int32) over the location's reviews, and proto3 JSON
 omission (no `reviews` key, no zero totals when a location has none). It also serves its own discovery
 document at `/$discovery/rest?version=v4` so `googleapiclient.discovery.build` can read the sandbox.
+
+v1 locations: `readMask` is required (400 INVALID_ARGUMENT naming `read_mask` without it, or with a
+field a Location does not have) and only the masked fields are returned; `pageSize` defaults to 10,
+at most 100; `nextPageToken` is absent on the last page. The world file's `account` routing key says
+which account owns a location and is never served.
 """
 
 from __future__ import annotations
@@ -24,11 +31,18 @@ from ingestion.sandbox.servers.faults import RecordShape
 from ingestion.sandbox.servers.gate import AuthProblem, Gate, SandboxContext, bearer_token, json_response
 from ingestion.sandbox.servers.paging import cursor_position, encode_cursor, keyset_page
 from ingestion.sandbox.servers.ratelimit import BucketState
-from ingestion.sandbox.servers.store import Record, SortKey
+from ingestion.sandbox.servers.store import Record, SortedIndex, SortKey
 from ingestion.sandbox.servers.timeparse import instant_or_zero
 
 MAX_PAGE_SIZE = 50
 MAX_LOCATIONS_PAGE_SIZE = 100
+V1_DEFAULT_PAGE_SIZE = 10
+# Business Information API v1 Location fields (its discovery document's Location schema)
+V1_LOCATION_FIELDS = frozenset({
+    "name", "languageCode", "storeCode", "title", "phoneNumbers", "categories", "storefrontAddress",
+    "websiteUri", "regularHours", "specialHours", "serviceArea", "labels", "adWordsLocationExtensions",
+    "latlng", "openInfo", "metadata", "profile", "relationshipData", "moreHours", "serviceItems",
+})
 REVIEW_SHAPE = RecordShape(id="reviewId", timestamp="updateTime", text="comment", drifting="starRating")
 STAR_VALUES = {"ONE": 1, "TWO": 2, "THREE": 3, "FOUR": 4, "FIVE": 5}
 DISCOVERY_DOCUMENT = Path(__file__).with_name("mybusiness_v4_discovery.json")
@@ -45,21 +59,30 @@ _STATUS_REASONS = {
 }
 
 
-def google_error(code: int, message: str) -> Response:
+def google_error(code: int, message: str, details: list[dict[str, Any]] | None = None) -> Response:
     status, reason = _STATUS_REASONS[code]
-    body = {
-        "error": {
-            "code": code,
-            "message": message,
-            "status": status,
-            "errors": [{"message": message, "domain": "global", "reason": reason}],
-        }
+    error: dict[str, Any] = {
+        "code": code,
+        "message": message,
+        "status": status,
+        "errors": [{"message": message, "domain": "global", "reason": reason}],
     }
-    return json_response(body, code)
+    if details:
+        error["details"] = details
+    return json_response({"error": error}, code)
+
+
+def _field_violation(field: str, description: str) -> list[dict[str, Any]]:
+    """google.rpc.BadRequest details, as Google attaches them to an INVALID_ARGUMENT."""
+    return [{
+        "@type": "type.googleapis.com/google.rpc.BadRequest",
+        "fieldViolations": [{"field": field, "description": description}],
+    }]
 
 
 class GoogleProfile:
     name = "google_reviews"
+    issues_sessions = False
 
     def presented_token(self, request: Request) -> str | None:
         return bearer_token(request)
@@ -93,7 +116,8 @@ class GoogleProfile:
         return google_error(404, "Requested entity was not found.")
 
     def rejected(self, error: RequestRejected) -> Response:
-        return google_error(error.status, error.message)
+        details = _field_violation(error.field, error.code or error.message) if error.field and error.code else None
+        return google_error(error.status, error.message, details)
 
     def limit_headers(self, state: BucketState) -> dict[str, str]:
         return {}
@@ -137,9 +161,10 @@ _ORDERINGS = {
 
 
 def _known_location(context: SandboxContext, parent: str) -> bool:
-    locations = context.store.records("google/locations.jsonl")
-    if any(location.get("name") == parent for location in locations):
-        return True
+    for record in context.store.records("google/locations.jsonl"):
+        account, location = account_and_location(record)
+        if f"{account}/{location.get('name')}" == parent:
+            return True
     return any(
         str(review.get("name", "")).startswith(parent + "/")
         for review in context.store.records("google/reviews.jsonl")
@@ -180,24 +205,93 @@ async def list_reviews(request: Request, context: SandboxContext) -> Response:
     return json_response(body)
 
 
+def account_and_location(record: Record) -> tuple[str, Record]:
+    """(`accounts/{a}`, the v1 Location as served) of a world location record.
+
+    World files write v1 Locations (`name: "locations/{id}"`) with an `account` routing key that is
+    stripped here; an older world's v4-style `accounts/{a}/locations/{id}` name is split the same way.
+    """
+    name = str(record.get("name", ""))
+    if "account" in record:
+        location = {key: value for key, value in record.items() if key != "account"}
+        return str(record["account"]), location
+    account, _, rest = name.partition("/locations/")
+    return account, {**record, "name": f"locations/{rest}"} if rest else record
+
+
+def _account_locations(context: SandboxContext, account: str) -> SortedIndex:
+    """The account's v1 Locations in name order (rebuilt per request: a handful of stores)."""
+    located = [account_and_location(record) for record in context.store.records("google/locations.jsonl")]
+    mine = sorted((location for owner, location in located if owner == account), key=lambda loc: str(loc["name"]))
+    return SortedIndex(keys=[(str(loc["name"]),) for loc in mine], records=mine)
+
+
+def _masked(record: Record, paths: list[str]) -> Record:
+    """Only the fields named by a FieldMask (dotted paths reach into nested messages)."""
+    kept: Record = {}
+    for path in paths:
+        source: Any = record
+        steps = path.split(".")
+        for step in steps:
+            source = source.get(step) if isinstance(source, dict) else None
+        if source is None:
+            continue
+        target = kept
+        for step in steps[:-1]:
+            target = target.setdefault(step, {})
+        target[steps[-1]] = source
+    return kept
+
+
+def _read_mask(value: str | None) -> list[str]:
+    if not value or not value.strip():
+        raise RequestRejected(
+            "Request contains an invalid argument.", field="read_mask", code="Field is required"
+        )
+    paths = [path.strip() for path in value.split(",") if path.strip()]
+    unknown = [path for path in paths if path.split(".")[0] not in V1_LOCATION_FIELDS]
+    if unknown:
+        raise RequestRejected(
+            "Request contains an invalid argument.", field="read_mask",
+            code=f"Invalid field mask path: {unknown[0]}",
+        )
+    return paths
+
+
+async def list_locations_v1(request: Request, context: SandboxContext) -> Response:
+    """Business Information API v1 accounts.locations.list: readMask required, masked fields only."""
+    params = request.query_params
+    paths = _read_mask(params.get("readMask"))
+    for unsupported in ("filter", "orderBy"):
+        if params.get(unsupported):
+            raise RequestRejected(f"The sandbox does not support `{unsupported}`.", field=unsupported)
+    size = _page_size(params.get("pageSize"), MAX_LOCATIONS_PAGE_SIZE) if params.get("pageSize") else \
+        V1_DEFAULT_PAGE_SIZE
+    account = f"accounts/{request.path_params['account']}"
+    page = keyset_page(_account_locations(context, account), after=_position(params.get("pageToken")), limit=size)
+    body: dict[str, Any] = {}
+    if page.records:
+        body["locations"] = [_masked(location, paths) for location in page.records]
+    if page.has_more and page.last_key is not None:
+        body["nextPageToken"] = encode_cursor({"after": list(page.last_key)})
+    return json_response(body)
+
+
 async def list_locations(request: Request, context: SandboxContext) -> Response:
-    account = f"accounts/{request.path_params['account']}/"
+    """The retired v4 accounts.locations.list (names `accounts/{a}/locations/{id}`), kept so the v4
+    discovery client can still walk locations to reviews; the connector lists through v1."""
+    account = f"accounts/{request.path_params['account']}"
     size = _page_size(request.query_params.get("pageSize"), MAX_LOCATIONS_PAGE_SIZE)
-    position = _position(request.query_params.get("pageToken"))
-    snapshot = context.store.snapshot("google/locations.jsonl")
-    index = snapshot.index("name", lambda location: (str(location.get("name", "")),))
-    page = keyset_page(
-        index,
-        after=position,
-        limit=size,
-        keep=lambda location: str(location.get("name", "")).startswith(account),
+    index = _account_locations(context, account)
+    v4 = SortedIndex(
+        keys=index.keys, records=[{**loc, "name": f"{account}/{loc['name']}"} for loc in index.records]
     )
+    page = keyset_page(v4, after=_position(request.query_params.get("pageToken")), limit=size)
     body: dict[str, Any] = {}
     if page.records:
         body["locations"] = page.records
-    total = sum(1 for location in snapshot.records if str(location.get("name", "")).startswith(account))
-    if total:
-        body["totalSize"] = total
+    if index.records:
+        body["totalSize"] = len(index.records)
     if page.has_more and page.last_key is not None:
         body["nextPageToken"] = encode_cursor({"after": list(page.last_key)})
     return json_response(body)
@@ -217,6 +311,7 @@ def google_routes(gate: Gate) -> list[Route]:
             "/v4/accounts/{account}/locations/{location}/reviews", gate.guard(list_reviews), methods=["GET"]
         ),
         Route("/v4/accounts/{account}/locations", gate.guard(list_locations), methods=["GET"]),
+        Route("/v1/accounts/{account}/locations", gate.guard(list_locations_v1), methods=["GET"]),
         Route("/$discovery/rest", discovery_document, methods=["GET"]),
         Route("/discovery/v1/apis/mybusiness/v4/rest", discovery_document, methods=["GET"]),
     ]

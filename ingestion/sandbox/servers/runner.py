@@ -6,6 +6,7 @@ listening when `start_sandboxes` returns; nothing polls a port that may be taken
 
 from __future__ import annotations
 
+import json
 import secrets
 import socket
 import threading
@@ -26,6 +27,7 @@ from ingestion.sandbox.servers.faults import Faults
 from ingestion.sandbox.servers.gate import Gate, Tokens, VendorProfile
 from ingestion.sandbox.servers.google_reviews import GoogleProfile, google_routes
 from ingestion.sandbox.servers.ratelimit import LeakyBucket, RateLimits
+from ingestion.sandbox.servers.sessions import DEFAULT_LIFETIMES, SessionLifetimes
 from ingestion.sandbox.servers.shopify import BASE_PATH as SHOPIFY_BASE_PATH
 from ingestion.sandbox.servers.shopify import ShopifyProfile, shopify_routes
 from ingestion.sandbox.servers.square import SquareProfile, square_routes
@@ -49,6 +51,33 @@ class _RunningServer:
     thread: threading.Thread
 
 
+def connector_settings(base_urls: dict[str, str], token: str, world_dir: Path) -> dict[str, str]:
+    """Every setting a user types to point the connectors at these sandboxes (docs/DIALECTS.md section 4).
+
+    The same few a real retailer types: a base URL and a token per API, Google's account id, the
+    brand's Bluesky handle and an app password (the sandbox token), and the folder of web events.
+    The Google account and brand handle come from the world's manifest, as a user would read them off
+    the vendor's console.
+    """
+    manifest_path = Path(world_dir) / "manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.exists() else {}
+    settings: dict[str, str] = {}
+    for vendor in ("shopify", "square", "google_reviews"):
+        if vendor in base_urls:
+            settings[f"SOURCES__{vendor.upper()}__BASE_URL"] = base_urls[vendor]
+            settings[f"SOURCES__{vendor.upper()}__ACCESS_TOKEN"] = token
+    if "google_reviews" in base_urls and manifest.get("google_account_id"):
+        settings["SOURCES__GOOGLE_REVIEWS__ACCOUNT_ID"] = str(manifest["google_account_id"])
+    if "bluesky" in base_urls:
+        settings["SOURCES__BLUESKY__BASE_URL"] = base_urls["bluesky"]
+        handle = (manifest.get("brand") or {}).get("bluesky_handle")
+        if handle:
+            settings["SOURCES__BLUESKY__HANDLE"] = handle
+        settings["SOURCES__BLUESKY__APP_PASSWORD"] = token
+    settings["SOURCES__WEB_EVENTS__BUCKET_URL"] = str((Path(world_dir) / "web_events").absolute())
+    return settings
+
+
 @dataclass
 class Sandboxes:
     """Running sandboxes: where they listen and the token they accept. A context manager."""
@@ -58,14 +87,25 @@ class Sandboxes:
     unscoped_token: str
     store: WorldStore
     _running: list[_RunningServer] = field(default_factory=list, repr=False)
+    _gates: dict[str, Gate] = field(default_factory=dict, repr=False)
+
+    @property
+    def app_password(self) -> str:
+        """The Bluesky app password every handle logs in with (the start's token)."""
+        return self.token
+
+    @property
+    def session_calls(self) -> dict[str, int]:
+        """How often Bluesky's createSession / refreshSession handed out a session since the start."""
+        return dict(self._gates["bluesky"].session_calls)
+
+    def settings(self) -> dict[str, str]:
+        """The connector settings that point at these sandboxes (see `connector_settings`)."""
+        return connector_settings(self.base_urls, self.token, self.store.world_dir)
 
     def env_lines(self) -> list[str]:
-        """`SOURCES__<SOURCE>__BASE_URL` / `..._ACCESS_TOKEN` lines that point dlt connectors here."""
-        lines = []
-        for vendor, url in self.base_urls.items():
-            lines.append(f"SOURCES__{vendor.upper()}__BASE_URL={url}")
-            lines.append(f"SOURCES__{vendor.upper()}__ACCESS_TOKEN={self.token}")
-        return lines
+        """`NAME=value` lines of `settings()`, for a shell or a .env file."""
+        return [f"{name}={value}" for name, value in self.settings().items()]
 
     def reload(self) -> None:
         """Re-read the world on the next request (files are also re-read whenever their mtime changes)."""
@@ -102,11 +142,14 @@ def start_sandboxes(
     faults: Faults | None = None,
     ports: dict[str, int] | None = None,
     rate_limits: RateLimits | None = None,
+    session_lifetimes: SessionLifetimes | None = None,
 ) -> Sandboxes:
     """Serve the world in `world_dir` through the four vendor contracts until `.stop()`.
 
     `ports` maps vendor names to fixed ports (0 or absent = ephemeral). `rate_limits` defaults to
     generous budgets; pass `RateLimits.vendor_defaults()` for the vendors' real numbers.
+    `session_lifetimes` sets how long Bluesky session JWTs live (default Bluesky's: access 2 h), so a
+    test can make one expire in the middle of a run.
     """
     world = Path(world_dir)
     if not world.is_dir():
@@ -122,7 +165,15 @@ def start_sandboxes(
     sandboxes = Sandboxes(base_urls={}, token=tokens.valid, unscoped_token=tokens.unscoped, store=store)
     try:
         for vendor, (profile_factory, _, base_path) in VENDORS.items():
-            gate = Gate(profile_factory(), store, tokens, LeakyBucket(limits.for_vendor(vendor)), faults)
+            gate = Gate(
+                profile_factory(),
+                store,
+                tokens,
+                LeakyBucket(limits.for_vendor(vendor)),
+                faults,
+                session_lifetimes or DEFAULT_LIFETIMES,
+            )
+            sandboxes._gates[vendor] = gate
             sock = _bind((ports or {}).get(vendor, 0))
             running = _serve(build_app(vendor, gate), sock)
             sandboxes._running.append(running)

@@ -1,4 +1,4 @@
-"""Shopify Admin REST API 2024-04 sandbox: customers, orders, abandoned checkouts, products.
+"""Shopify Admin REST API 2024-04 sandbox: customers, orders, abandoned checkouts, products, locations.
 
 Faithful: `X-Shopify-Access-Token` auth with Shopify's error bodies, `limit` (default 50, above 250 a 400),
 `updated_at_min/max`, `created_at_min/max`, `since_id`, `ids`, `fields`, order and checkout `status`
@@ -6,7 +6,8 @@ Faithful: `X-Shopify-Access-Token` auth with Shopify's error bodies, `limit` (de
 `Link` header (absolute URLs, quoted rel, `previous` and `next`, page_info URLs carrying only
 page_info/limit/fields, 400 when another filter accompanies page_info), the leaky-bucket limiter with
 `X-Shopify-Shop-Api-Call-Limit` and 429 + `Retry-After`. Records are served as the world wrote them,
-in id order (the order Shopify's cursor pagination walks).
+in id order (the order Shopify's cursor pagination walks). Locations are paginated like the others
+(since 2022-07, default 50 per page) and counted by `locations/count.json`.
 """
 
 from __future__ import annotations
@@ -94,12 +95,16 @@ RESOURCES = {
     "products": ShopifyResource(
         "products", RecordShape(id="id", timestamp="updated_at", text="title", drifting="id")
     ),
+    "locations": ShopifyResource(
+        "locations", RecordShape(id="id", timestamp="updated_at", text="name", drifting="id")
+    ),
 }
 _STATUS_VALUES = {"orders": {"open", "closed", "cancelled", "any"}, "checkouts": {"open", "closed"}}
 
 
 class ShopifyProfile:
     name = "shopify"
+    issues_sessions = False
 
     def presented_token(self, request: Request) -> str | None:
         return request.headers.get("x-shopify-access-token")
@@ -270,8 +275,16 @@ def _list_handler(resource: ShopifyResource):
     return handler
 
 
+async def count_locations(request: Request, context: SandboxContext) -> Response:
+    """`GET locations/count.json` -> `{"count": N}`, every location of the shop."""
+    return json_response({"count": len(context.store.records("shopify/locations.jsonl"))})
+
+
 def shopify_routes(gate: Gate) -> list[Route]:
     return [
-        Route(f"{BASE_PATH}/{name}.json", gate.guard(_list_handler(resource)), methods=["GET"])
-        for name, resource in RESOURCES.items()
+        Route(f"{BASE_PATH}/locations/count.json", gate.guard(count_locations), methods=["GET"]),
+        *(
+            Route(f"{BASE_PATH}/{name}.json", gate.guard(_list_handler(resource)), methods=["GET"])
+            for name, resource in RESOURCES.items()
+        ),
     ]

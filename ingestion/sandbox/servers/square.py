@@ -1,5 +1,5 @@
 """Square API v2 sandbox: locations, customers (list + search), orders search, payments, refunds,
-loyalty accounts search.
+loyalty accounts search, catalog (list, batch-retrieve, search).
 
 Faithful: Bearer auth with Square's `{"errors": [{category, code, detail}]}` bodies, cursor
 pagination (no `cursor` on the last page, empty results as `{}`), each endpoint's own limit rules
@@ -7,7 +7,9 @@ pagination (no `cursor` on the last page, empty results as `{}`), each endpoint'
 cap at 100; loyalty 1..200, default 30), SearchOrders' `date_time_filter` that must match
 `sort.sort_field`, payments defaulting to the main location and to the last year of `created_at`
 (the world's `as_of` is "now"), refunds across all locations, `updated_at_begin_time` with
-`sort_field=UPDATED_AT`, and 429 `RATE_LIMITED`.
+`sort_field=UPDATED_AT`, and 429 `RATE_LIMITED`. The catalog file holds ITEM objects with their
+ITEM_VARIATIONs nested in `item_data.variations`; an ITEM_VARIATION asked for by type or id is served
+as a top-level object too, as Square does (see `catalog_objects`).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from ingestion.sandbox.servers.faults import RecordShape
 from ingestion.sandbox.servers.gate import AuthProblem, Gate, SandboxContext, bearer_token, json_response
 from ingestion.sandbox.servers.paging import cursor_position, encode_cursor, keyset_page
 from ingestion.sandbox.servers.ratelimit import BucketState
-from ingestion.sandbox.servers.store import Record, SortKey, WorldStore
+from ingestion.sandbox.servers.store import Record, SortedIndex, SortKey, WorldStore
 from ingestion.sandbox.servers.timeparse import TimestampError, instant_or_zero, parse_instant
 
 ONE_YEAR_SECONDS = 365 * 24 * 3600
@@ -55,6 +57,13 @@ SHAPES = {
         amount="amount_money.amount",
         drifting="amount_money.amount",
     ),
+    "catalog": RecordShape(
+        id="id",
+        timestamp="updated_at",
+        text="item_data.name",
+        amount="item_data.variations.0.item_variation_data.price_money.amount",
+        drifting="version",
+    ),
     # `balance` may legitimately go negative after a clawback; `lifetime_points` never does.
     "loyalty_accounts": RecordShape(
         id="id",
@@ -75,6 +84,7 @@ def _errors(category: str, code: str, detail: str, field: str | None = None) -> 
 
 class SquareProfile:
     name = "square"
+    issues_sessions = False
 
     def presented_token(self, request: Request) -> str | None:
         return bearer_token(request)
@@ -502,6 +512,148 @@ async def search_loyalty_accounts(request: Request, context: SandboxContext) -> 
     return _serve(context, listing)
 
 
+CATALOG_FILE = "square/catalog.jsonl"
+CATALOG_LIST_PAGE_SIZE = 100  # ListCatalog: "The page size is currently set to be 100."
+CATALOG_SEARCH_DEFAULT_LIMIT = 100
+CATALOG_SEARCH_MAX_LIMIT = 1000
+# Types a seller's catalog can hold; the world's holds ITEMs and their ITEM_VARIATIONs.
+CATALOG_TYPES = {
+    "ITEM", "IMAGE", "CATEGORY", "ITEM_VARIATION", "TAX", "DISCOUNT", "MODIFIER_LIST", "MODIFIER",
+    "PRICING_RULE", "PRODUCT_SET", "TIME_PERIOD", "MEASUREMENT_UNIT", "SUBSCRIPTION_PLAN",
+    "ITEM_OPTION", "ITEM_OPTION_VAL", "CUSTOM_ATTRIBUTE_DEFINITION", "QUICK_AMOUNTS_SETTINGS",
+    "SUBSCRIPTION_PLAN_VARIATION", "AVAILABILITY_PERIOD",
+}
+# Types returned when none are asked for: the top-level ones (nested ITEM_VARIATIONs are not).
+CATALOG_DEFAULT_TYPES = {"ITEM", "CATEGORY", "TAX", "DISCOUNT", "MODIFIER_LIST", "PRICING_RULE", "PRODUCT_SET",
+                         "TIME_PERIOD", "MEASUREMENT_UNIT", "SUBSCRIPTION_PLAN", "ITEM_OPTION",
+                         "CUSTOM_ATTRIBUTE_DEFINITION", "QUICK_AMOUNTS_SETTINGS"}
+
+
+def _catalog_types(requested: Any, field: str) -> set[str]:
+    """CatalogObjectType names, case-insensitive; absent means the default top-level types."""
+    if requested in (None, "", []):
+        return CATALOG_DEFAULT_TYPES
+    names = requested.split(",") if isinstance(requested, str) else requested
+    types = {str(name).strip().upper() for name in names if str(name).strip()}
+    unknown = sorted(types - CATALOG_TYPES)
+    if unknown:
+        raise RequestRejected(
+            f"Unknown object type `{unknown[0]}`.", code="INVALID_ENUM_VALUE", field=field
+        )
+    return types
+
+
+def catalog_objects(store: WorldStore, types: set[str], *, include_deleted: bool) -> list[Record]:
+    """The catalog as top-level CatalogObjects of `types`: each ITEM keeps its variations nested, and
+    when ITEM_VARIATION is asked for, every variation is also an object of its own (Square's
+    ListCatalog and SearchCatalogObjects answer `types=ITEM,ITEM_VARIATION` this way)."""
+    objects = []
+    for item in store.records(CATALOG_FILE):
+        if "ITEM" in types and item.get("type", "ITEM") == "ITEM":
+            objects.append(item)
+        if "ITEM_VARIATION" in types:
+            objects.extend((item.get("item_data") or {}).get("variations") or [])
+    return [o for o in objects if include_deleted or not o.get("is_deleted")]
+
+
+def _catalog_index(objects: list[Record], key: Callable[[Record], SortKey]) -> SortedIndex:
+    keyed = sorted(((key(record), position) for position, record in enumerate(objects)))
+    return SortedIndex(keys=[k for k, _ in keyed], records=[objects[position] for _, position in keyed])
+
+
+def _catalog_page(
+    context: SandboxContext, index: SortedIndex, cursor: str | None, limit: int, keep: Callable[[Record], bool]
+) -> tuple[list[Record], str | None]:
+    page = keyset_page(
+        index,
+        after=cursor_position(
+            cursor, RequestRejected("The cursor provided is invalid.", code="INVALID_CURSOR", field="cursor")
+        ),
+        limit=limit,
+        keep=keep,
+    )
+    served = context.record_faults.apply("catalog", SHAPES["catalog"], page.records)
+    following = encode_cursor({"after": list(page.last_key)}) if page.has_more and page.last_key else None
+    return served, following
+
+
+async def list_catalog(request: Request, context: SandboxContext) -> Response:
+    """ListCatalog: no deleted objects, fixed pages of 100 in id order."""
+    types = _catalog_types(request.query_params.get("types"), "types")
+    objects = catalog_objects(context.store, types, include_deleted=False)
+    served, following = _catalog_page(
+        context, _catalog_index(objects, lambda o: (str(o.get("id", "")),)),
+        request.query_params.get("cursor"), CATALOG_LIST_PAGE_SIZE, lambda o: True,
+    )
+    body: dict[str, Any] = {"objects": served} if served else {}
+    if following:
+        body["cursor"] = following
+    return json_response(body)
+
+
+def _related_objects(store: WorldStore, objects: list[Record], include_deleted: bool) -> list[Record]:
+    """Objects the results reference by id, one level deep: a variation's parent ITEM."""
+    served = {o.get("id") for o in objects}
+    wanted = {(o.get("item_variation_data") or {}).get("item_id") for o in objects} - served - {None}
+    return [o for o in catalog_objects(store, {"ITEM"}, include_deleted=include_deleted) if o.get("id") in wanted]
+
+
+async def batch_retrieve_catalog(request: Request, context: SandboxContext) -> Response:
+    """BatchRetrieveCatalogObjects: `object_ids` (required), `include_related_objects`,
+    `include_deleted_objects`; ids that do not exist are simply absent from `objects`."""
+    body = await _json_body(request)
+    object_ids = body.get("object_ids")
+    if not object_ids:
+        raise RequestRejected(
+            "Field must be set", code="MISSING_REQUIRED_PARAMETER", field="object_ids"
+        )
+    include_deleted = bool(body.get("include_deleted_objects"))
+    wanted = set(object_ids)
+    everything = catalog_objects(context.store, {"ITEM", "ITEM_VARIATION"}, include_deleted=include_deleted)
+    found = [o for o in everything if o.get("id") in wanted]
+    response: dict[str, Any] = {}
+    if found:
+        response["objects"] = context.record_faults.apply("catalog", SHAPES["catalog"], found)
+    related = _related_objects(context.store, found, include_deleted) if body.get("include_related_objects") else []
+    if related:
+        response["related_objects"] = related
+    return json_response(response)
+
+
+async def search_catalog(request: Request, context: SandboxContext) -> Response:
+    """SearchCatalogObjects: `object_types`, `include_deleted_objects`, `begin_time` (exclusive, on
+    `updated_at`), `limit` (advisory: out-of-range values are ignored), `cursor`, `latest_time`.
+    Objects come in `updated_at` order. A `query` is not supported by the sandbox (400)."""
+    body = await _json_body(request)
+    if body.get("query"):
+        raise RequestRejected(
+            "The sandbox's SearchCatalogObjects supports no `query`; omit it to read the whole catalog.",
+            code="BAD_REQUEST",
+            field="query",
+        )
+    types = _catalog_types(body.get("object_types"), "object_types")
+    include_deleted = bool(body.get("include_deleted_objects"))
+    begin = _instant(body["begin_time"], "begin_time") if body.get("begin_time") else None
+    limit = body.get("limit")
+    if not isinstance(limit, int) or not 0 < limit <= CATALOG_SEARCH_MAX_LIMIT:
+        limit = CATALOG_SEARCH_DEFAULT_LIMIT
+    objects = catalog_objects(context.store, types, include_deleted=include_deleted)
+    served, following = _catalog_page(
+        context, _catalog_index(objects, _timestamp_key("updated_at")), body.get("cursor"), limit,
+        lambda o: begin is None or instant_or_zero(o.get("updated_at")) > begin,
+    )
+    response: dict[str, Any] = {"objects": served} if served else {}
+    if following:
+        response["cursor"] = following
+    related = _related_objects(context.store, served, include_deleted) if body.get("include_related_objects") else []
+    if related:
+        response["related_objects"] = related
+    every = catalog_objects(context.store, {"ITEM", "ITEM_VARIATION"}, include_deleted=True)
+    if every:
+        response["latest_time"] = max((o.get("updated_at", "") for o in every), key=instant_or_zero)
+    return json_response(response)
+
+
 def square_routes(gate: Gate) -> list[Route]:
     endpoints = [
         ("/v2/locations", list_locations, "GET"),
@@ -511,5 +663,8 @@ def square_routes(gate: Gate) -> list[Route]:
         ("/v2/payments", list_payments, "GET"),
         ("/v2/refunds", list_refunds, "GET"),
         ("/v2/loyalty/accounts/search", search_loyalty_accounts, "POST"),
+        ("/v2/catalog/list", list_catalog, "GET"),
+        ("/v2/catalog/batch-retrieve", batch_retrieve_catalog, "POST"),
+        ("/v2/catalog/search", search_catalog, "POST"),
     ]
     return [Route(path, gate.guard(handler), methods=[method]) for path, handler, method in endpoints]

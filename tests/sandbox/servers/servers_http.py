@@ -3,9 +3,11 @@ written from the vendors' documentation (the SDK tests use the vendors' own clie
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import requests
@@ -30,6 +32,7 @@ class VendorHttp:
     def __post_init__(self) -> None:
         self.session = requests.Session()
         self.token = self.token or self.sandboxes.token
+        self._access_jwt: str | None = None
 
     def url(self, vendor: str, path: str) -> str:
         return self.sandboxes.base_urls[vendor] + path
@@ -55,8 +58,26 @@ class VendorHttp:
     def google(self, path: str, **params: Any) -> requests.Response:
         return self.session.get(self.url("google_reviews", path), params=params, headers=self._bearer())
 
+    def bluesky_bearer(self) -> dict[str, str]:
+        """Bluesky takes session JWTs only: with the sandbox's app password, log in once (any handle may)
+        and send the access JWT; any other token is sent as it is, to be refused."""
+        if self.anonymous:
+            return {}
+        if self.token != self.sandboxes.app_password:
+            return {"Authorization": f"Bearer {self.token}"}
+        if self._access_jwt is None:
+            login = self.session.post(
+                self.url("bluesky", "/xrpc/com.atproto.server.createSession"),
+                json={"identifier": "tests.bsky.social", "password": self.token},
+            )
+            assert login.status_code == 200, login.text
+            self._access_jwt = login.json()["accessJwt"]
+        return {"Authorization": f"Bearer {self._access_jwt}"}
+
     def bluesky(self, method: str, **params: Any) -> requests.Response:
-        return self.session.get(self.url("bluesky", f"/xrpc/{method}"), params=params, headers=self._bearer())
+        return self.session.get(
+            self.url("bluesky", f"/xrpc/{method}"), params=params, headers=self.bluesky_bearer()
+        )
 
     # Walkers: every page of a listing, in order; each asserts the page answered 200.
 
@@ -113,3 +134,11 @@ def _walk_token_pages(
 
 def items(pages: list[dict[str, Any]], key: str) -> list[Any]:
     return [item for page in pages for item in page.get(key, [])]
+
+
+def review_parents(world: Path) -> list[str]:
+    """The v4 review parents `accounts/{a}/locations/{id}` of the world's Google locations (v1 records
+    with an `account` routing key; an older world wrote the v4 name itself)."""
+    path = world / "google" / "locations.jsonl"
+    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [f"{r['account']}/{r['name']}" if "account" in r else r["name"] for r in records]

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 import requests
-from servers_http import VendorHttp
+from servers_http import VendorHttp, review_parents
 
 from ingestion.sandbox.servers import Budget, RateLimits, Sandboxes, start_sandboxes
 
 
-def _probes(world_records) -> dict[str, Callable[[VendorHttp], requests.Response]]:
-    parent = world_records("google/locations.jsonl")[0]["name"]
+def _probes(world_dir) -> dict[str, Callable[[VendorHttp], requests.Response]]:
+    parent = review_parents(world_dir)[0]
     return {
         "shopify": lambda http: http.shopify("/customers.json", limit=1),
         "square": lambda http: http.square("GET", "/v2/customers", limit=1),
@@ -35,9 +35,9 @@ def _error_code(vendor: str, response: requests.Response) -> str:
     }[vendor]()
 
 
-def test_each_vendor_rejects_missing_wrong_and_unscoped_tokens(sandboxes: Sandboxes, world_records) -> None:
+def test_each_vendor_rejects_missing_wrong_and_unscoped_tokens(sandboxes: Sandboxes, world_dir) -> None:
     outcomes = {}
-    for vendor, probe in _probes(world_records).items():
+    for vendor, probe in _probes(world_dir).items():
         missing = probe(VendorHttp(sandboxes, anonymous=True))
         wrong = probe(VendorHttp(sandboxes, token="not-the-token"))
         unscoped = probe(VendorHttp(sandboxes, token=sandboxes.unscoped_token))
@@ -101,8 +101,8 @@ def test_shopify_real_bucket_allows_a_burst_of_40(world_dir: Path) -> None:
     assert 429 in statuses[40:]
 
 
-def test_square_google_bluesky_answer_429_in_their_own_shape(throttled: Sandboxes, world_records) -> None:
-    probes = _probes(world_records)
+def test_square_google_bluesky_answer_429_in_their_own_shape(throttled: Sandboxes, world_dir) -> None:
+    probes = _probes(world_dir)
     http = VendorHttp(throttled)
     square = [probes["square"](http) for _ in range(4)]
     google = [probes["google_reviews"](http) for _ in range(4)]

@@ -3,6 +3,7 @@ Ctrl-C, and exits cleanly."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -17,6 +18,27 @@ from ingestion.sandbox.servers import start_sandboxes
 from ingestion.sandbox.servers.__main__ import parse_args
 
 REPO = Path(__file__).resolve().parents[3]
+
+
+USER_SETTINGS = (
+    "SOURCES__SHOPIFY__BASE_URL",
+    "SOURCES__SHOPIFY__ACCESS_TOKEN",
+    "SOURCES__SQUARE__BASE_URL",
+    "SOURCES__SQUARE__ACCESS_TOKEN",
+    "SOURCES__GOOGLE_REVIEWS__BASE_URL",
+    "SOURCES__GOOGLE_REVIEWS__ACCESS_TOKEN",
+    "SOURCES__GOOGLE_REVIEWS__ACCOUNT_ID",
+    "SOURCES__BLUESKY__BASE_URL",
+    "SOURCES__BLUESKY__HANDLE",
+    "SOURCES__BLUESKY__APP_PASSWORD",
+    "SOURCES__WEB_EVENTS__BUCKET_URL",
+)
+
+
+def test_env_lines_are_the_user_facing_settings(sandboxes) -> None:
+    names = [line.split("=", 1)[0] for line in sandboxes.env_lines()]
+    assert names == list(USER_SETTINGS)
+    assert not any("ACCESS_TOKEN" in name for name in names if "BLUESKY" in name)
 
 
 def test_cli_serves_until_interrupted(world_dir: Path) -> None:
@@ -42,11 +64,13 @@ def test_cli_serves_until_interrupted(world_dir: Path) -> None:
             if line.startswith("# serving"):
                 break
         env = dict(line.removeprefix("export ").split("=", 1) for line in lines if line.startswith("export "))
-        assert sorted(env) == sorted(
-            f"SOURCES__{source}__{setting}"
-            for source in ("SHOPIFY", "SQUARE", "GOOGLE_REVIEWS", "BLUESKY")
-            for setting in ("BASE_URL", "ACCESS_TOKEN")
-        )
+        # exactly what a user types (docs/DIALECTS.md section 4): Bluesky takes a handle and an app
+        # password, never a token
+        assert sorted(env) == sorted(USER_SETTINGS)
+        manifest = json.loads((world_dir / "manifest.json").read_text())
+        assert env["SOURCES__BLUESKY__HANDLE"] == manifest["brand"]["bluesky_handle"]
+        assert env["SOURCES__GOOGLE_REVIEWS__ACCOUNT_ID"] == str(manifest["google_account_id"])
+        assert env["SOURCES__WEB_EVENTS__BUCKET_URL"] == str((world_dir / "web_events").absolute())
         assert env["SOURCES__SHOPIFY__BASE_URL"].endswith("/admin/api/2024-04")
         response = requests.get(
             env["SOURCES__SHOPIFY__BASE_URL"] + "/products.json",

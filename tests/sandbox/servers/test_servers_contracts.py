@@ -19,7 +19,7 @@ import pytest
 from jsonschema import Draft202012Validator, ValidationError, _keywords, validators
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
-from servers_http import VendorHttp, items
+from servers_http import VendorHttp, items, review_parents
 from servers_lexicon_check import LexiconChecker
 
 from ingestion.sandbox.servers import Sandboxes
@@ -405,8 +405,8 @@ def _review_problems(parent: str, review: dict[str, Any]) -> list[str]:
     return problems
 
 
-def test_google_reviews_have_the_documented_shape(http: VendorHttp, world_records) -> None:
-    locations = [location["name"] for location in world_records("google/locations.jsonl")]
+def test_google_reviews_have_the_documented_shape(http: VendorHttp, world_records, world_dir: Path) -> None:
+    locations = review_parents(world_dir)
     assert locations
     served = 0
     for parent in locations:
@@ -423,9 +423,9 @@ def test_google_reviews_have_the_documented_shape(http: VendorHttp, world_record
 
 
 def test_google_error_bodies_have_the_documented_shape(
-    http: VendorHttp, sandboxes: Sandboxes, world_records
+    http: VendorHttp, sandboxes: Sandboxes, world_dir: Path
 ) -> None:
-    parent = world_records("google/locations.jsonl")[0]["name"]
+    parent = review_parents(world_dir)[0]
     responses = {
         401: VendorHttp(sandboxes, token="ya29.wrong").google(f"/v4/{parent}/reviews"),
         403: VendorHttp(sandboxes, token=sandboxes.unscoped_token).google(f"/v4/{parent}/reviews"),

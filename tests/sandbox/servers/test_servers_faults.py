@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from servers_http import VendorHttp, items
+from servers_http import VendorHttp, items, review_parents
 from servers_lexicon_check import LexiconChecker
 from test_servers_contracts import square_problems
 
@@ -158,7 +158,7 @@ def test_a_field_changes_type_and_the_contract_checks_notice(
     square = http.square("POST", "/v2/orders/search", body={"location_ids": location_ids, "limit": 5}).json()
     assert all(isinstance(order["total_money"]["amount"], str) for order in square["orders"])
     assert any("total_money/amount" in problem for problem in square_problems(square, "SearchOrdersResponse"))
-    parent = world_records("google/locations.jsonl")[0]["name"]
+    parent = review_parents(world_dir)[0]
     reviews = http.google(f"/v4/{parent}/reviews").json()["reviews"]
     assert all(isinstance(review["starRating"], int) for review in reviews)
     query = json.loads((world_dir / "manifest.json").read_text())["brand"]["search_query"]

@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from servers_http import VendorHttp, items, parse_link_header
+from servers_http import VendorHttp, items, parse_link_header, review_parents
 
 from ingestion.sandbox.servers import Sandboxes
 
@@ -278,10 +278,9 @@ def test_square_loyalty_search(http: VendorHttp, world_records) -> None:
 # ---------------------------------------------------------------- Google
 
 
-def test_google_reviews_walk_newest_first_and_complete(http: VendorHttp, world_records) -> None:
+def test_google_reviews_walk_newest_first_and_complete(http: VendorHttp, world_records, world_dir: Path) -> None:
     reviews = world_records("google/reviews.jsonl")
-    for location in world_records("google/locations.jsonl"):
-        parent = location["name"]
+    for parent in review_parents(world_dir):
         pages = http.walk_google(f"/v4/{parent}/reviews", pageSize=7)
         served = items(pages, "reviews")
         expected = [r for r in reviews if r["name"].startswith(parent + "/")]
@@ -294,8 +293,8 @@ def test_google_reviews_walk_newest_first_and_complete(http: VendorHttp, world_r
             assert {page["totalReviewCount"] for page in pages} == {len(expected)}
 
 
-def test_google_page_size_and_rating_order(http: VendorHttp, world_records) -> None:
-    parent = world_records("google/locations.jsonl")[0]["name"]
+def test_google_page_size_and_rating_order(http: VendorHttp, world_records, world_dir: Path) -> None:
+    parent = review_parents(world_dir)[0]
     stars = {"ONE": 1, "TWO": 2, "THREE": 3, "FOUR": 4, "FIVE": 5}
     expected = sum(r["name"].startswith(parent + "/") for r in world_records("google/reviews.jsonl"))
     assert len(http.google(f"/v4/{parent}/reviews", pageSize=500).json().get("reviews", [])) == min(
@@ -310,21 +309,20 @@ def test_google_page_size_and_rating_order(http: VendorHttp, world_records) -> N
     assert ratings == sorted(ratings, reverse=True) and len(ratings) == expected
 
 
-def test_google_empty_location_follows_proto3_omission(http: VendorHttp, world_records) -> None:
+def test_google_empty_location_follows_proto3_omission(http: VendorHttp, world_records, world_dir: Path) -> None:
     reviewed = {r["name"].rsplit("/reviews/", 1)[0] for r in world_records("google/reviews.jsonl")}
-    quiet = [loc["name"] for loc in world_records("google/locations.jsonl") if loc["name"] not in reviewed]
+    quiet = [parent for parent in review_parents(world_dir) if parent not in reviewed]
     if not quiet:
         pytest.skip("every location of this world has reviews")
     assert http.google(f"/v4/{quiet[0]}/reviews").json() == {}
 
 
-def test_google_locations_list(http: VendorHttp, world_records) -> None:
-    locations = world_records("google/locations.jsonl")
-    account = locations[0]["name"].split("/locations/")[0]
+def test_google_retired_v4_locations_list(http: VendorHttp, world_dir: Path) -> None:
+    parents = review_parents(world_dir)
+    account = parents[0].split("/locations/")[0]
     served = items(http.walk_google(f"/v4/{account}/locations", pageSize=2), "locations")
-    assert served == sorted(
-        (loc for loc in locations if loc["name"].startswith(account + "/")), key=lambda loc: loc["name"]
-    )
+    assert [location["name"] for location in served] == sorted(p for p in parents if p.startswith(account + "/"))
+    assert all("account" not in location for location in served)
 
 
 # ---------------------------------------------------------------- Bluesky
@@ -377,8 +375,8 @@ def test_bluesky_author_feed_walk(http: VendorHttp, world_records, world_dir: Pa
     }
 
 
-def test_foreign_cursors_are_rejected_in_each_vendors_shape(http: VendorHttp, world_records) -> None:
-    parent = world_records("google/locations.jsonl")[0]["name"]
+def test_foreign_cursors_are_rejected_in_each_vendors_shape(http: VendorHttp, world_dir: Path) -> None:
+    parent = review_parents(world_dir)[0]
     square = http.square("GET", "/v2/refunds", cursor="bm90LWEtY3Vyc29y")
     google = http.google(f"/v4/{parent}/reviews", pageToken="!!")
     bluesky = http.bluesky("app.bsky.feed.searchPosts", q="a", cursor="WzFd")

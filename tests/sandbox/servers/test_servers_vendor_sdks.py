@@ -1,8 +1,8 @@
 """The vendors' own client libraries read the sandboxes without a patch, only configured:
 
 - Square: `squareup` (`Square(base_url=..., token=...)`), its pagers and its retry on 429.
-- Bluesky: `atproto` `Client(base_url=.../xrpc)`, either with the token set as a header
-  (`client.request.add_additional_header`) or through `client.login(handle, <token as app password>)`.
+- Bluesky: `atproto` `Client(base_url=.../xrpc)` through `client.login(handle, <token as app password>)`
+  (a refused token is set as a header with `client.request.add_additional_header`).
 - Google: `google-api-python-client` built from the discovery document the sandbox serves at
   `/$discovery/rest?version=v4` (Google no longer publishes the v4 document), bearer credentials.
 - Shopify: `ShopifyAPI` with `ShopifyResource.set_site(<base url>)` and the access-token header (the
@@ -25,10 +25,11 @@ from google.oauth2.credentials import Credentials
 from googleapiclient.discovery import build
 from googleapiclient.errors import HttpError
 from pyactiveresource.connection import UnauthorizedAccess
+from servers_http import review_parents
 from square import Square
 from square.core.api_error import ApiError
 
-from ingestion.sandbox.servers import Faults, Sandboxes, start_sandboxes
+from ingestion.sandbox.servers import Faults, Sandboxes, SessionLifetimes, start_sandboxes
 from ingestion.sandbox.servers.sessions import session_jwt_valid
 
 
@@ -99,6 +100,31 @@ def test_square_sdk_reads_locations_customers_orders_payments_refunds_loyalty(
     assert len(accounts) == min(200, len(world_records("square/loyalty_accounts.jsonl")))
 
 
+def test_square_sdk_reads_the_catalog(sandboxes: Sandboxes, world_records) -> None:
+    catalog = world_records("square/catalog.jsonl")
+    if not catalog:
+        pytest.skip("this world has no square/catalog.jsonl yet")
+    client = Square(base_url=sandboxes.base_urls["square"], token=sandboxes.token)
+    listed = list(client.catalog.list(types="ITEM,ITEM_VARIATION"))  # the pager follows `cursor`
+    live = [item for item in catalog if not item.get("is_deleted")]
+    assert sorted(o.id for o in listed if o.type == "ITEM") == sorted(item["id"] for item in live)
+    skus = {o.item_variation_data.sku for o in listed if o.type == "ITEM_VARIATION"}
+    assert skus == {
+        v["item_variation_data"]["sku"] for item in catalog for v in item["item_data"]["variations"]
+        if not v.get("is_deleted")
+    }
+    found = client.catalog.batch_get(object_ids=[live[0]["id"]]).objects
+    assert [o.item_data.name for o in found] == [live[0]["item_data"]["name"]]
+    searched, cursor = [], None
+    while True:
+        page = client.catalog.search(object_types=["ITEM"], include_deleted_objects=True, limit=10, cursor=cursor)
+        searched += page.objects or []
+        cursor = page.cursor
+        if not cursor:
+            break
+    assert sorted(o.id for o in searched) == sorted(item["id"] for item in catalog)
+
+
 def test_square_sdk_sees_square_errors(sandboxes: Sandboxes) -> None:
     client = Square(base_url=sandboxes.base_urls["square"], token="wrong")
     with pytest.raises(ApiError) as raised:
@@ -125,8 +151,12 @@ def test_square_sdk_retries_through_rate_limits(every_fourth_rate_limited: Sandb
 
 
 def _bluesky(sandboxes: Sandboxes, token: str) -> Client:
+    """A logged-in client for the sandbox's app password; any other token is set as the bearer as is."""
     client = Client(base_url=sandboxes.base_urls["bluesky"] + "/xrpc")
-    client.request.add_additional_header("Authorization", f"Bearer {token}")
+    if token == sandboxes.app_password:  # atproto's login reads the profile: log in as the brand
+        client.login(sandboxes.store.manifest()["brand"]["bluesky_handle"], token)
+    else:
+        client.request.add_additional_header("Authorization", f"Bearer {token}")
     return client
 
 
@@ -187,11 +217,24 @@ def test_atproto_client_logs_in_with_the_token_as_app_password(sandboxes: Sandbo
     assert not session_jwt_valid(refreshed.refresh_jwt, sandboxes.token)  # a refresh JWT is no access token
     again = client.app.bsky.feed.search_posts({"q": brand["search_query"], "limit": 5})
     assert [p.uri for p in again.posts] == [p.uri for p in first.posts]
+    brand_profile = client.app.bsky.actor.get_profile({"actor": brand["bluesky_handle"]})
+    assert brand_profile.did == profile.did and brand_profile.display_name
     with pytest.raises(UnauthorizedError) as raised:
         Client(base_url=sandboxes.base_urls["bluesky"] + "/xrpc").login(
             brand["bluesky_handle"], "wrong-password"
         )
     assert raised.value.response.content.error == "AuthenticationRequired"
+
+
+def test_atproto_client_refreshes_an_expiring_session_by_itself(world_dir: Path) -> None:
+    """atproto refreshes when `exp` is near; with a 2 s access JWT a second call already refreshes."""
+    brand = _brand(world_dir)
+    with start_sandboxes(world_dir, session_lifetimes=SessionLifetimes(access_seconds=2.0)) as sandboxes:
+        client = Client(base_url=sandboxes.base_urls["bluesky"] + "/xrpc")
+        client.login(brand["bluesky_handle"], sandboxes.app_password)
+        posts = client.app.bsky.feed.search_posts({"q": brand["search_query"], "limit": 3}).posts
+        assert posts and sandboxes.session_calls["createSession"] == 1
+        assert sandboxes.session_calls.get("refreshSession", 0) >= 1
 
 
 # ---------------------------------------------------------------- Google
@@ -209,9 +252,9 @@ def _mybusiness(sandboxes: Sandboxes, token: str):
     )
 
 
-def test_google_api_client_lists_locations_and_reviews(sandboxes: Sandboxes, world_records) -> None:
+def test_google_api_client_lists_locations_and_reviews(sandboxes: Sandboxes, world_records, world_dir: Path) -> None:
     service = _mybusiness(sandboxes, sandboxes.token)
-    account = world_records("google/locations.jsonl")[0]["name"].split("/locations/")[0]
+    account = review_parents(world_dir)[0].split("/locations/")[0]
     locations = service.accounts().locations().list(parent=account).execute()["locations"]
     reviews = []
     for location in locations:
@@ -225,10 +268,37 @@ def test_google_api_client_lists_locations_and_reviews(sandboxes: Sandboxes, wor
     )
 
 
-def test_google_api_client_sees_google_errors(sandboxes: Sandboxes, world_records) -> None:
+def test_google_api_client_lists_v1_locations_from_googles_own_discovery_document(
+    sandboxes: Sandboxes, world_dir: Path
+) -> None:
+    """Business Information v1 through the discovery document google-api-python-client ships, with
+    only the endpoint pointed at the sandbox."""
+    service = build(
+        "mybusinessbusinessinformation",
+        "v1",
+        credentials=Credentials(token=sandboxes.token),
+        client_options={"api_endpoint": sandboxes.base_urls["google_reviews"]},
+        static_discovery=True,
+    )
+    parents = review_parents(world_dir)
+    account = parents[0].split("/locations/")[0]
+    locations = service.accounts().locations()
+    request = locations.list(parent=account, readMask="name,storefrontAddress", pageSize=4)
+    served = []
+    while request is not None:
+        response = request.execute()
+        served += response.get("locations", [])
+        request = locations.list_next(request, response)
+    assert [f"{account}/{loc['name']}" for loc in served] == sorted(p for p in parents if p.startswith(account))
+    with pytest.raises(HttpError) as raised:
+        locations.list(parent=account).execute()
+    assert raised.value.status_code == 400
+
+
+def test_google_api_client_sees_google_errors(sandboxes: Sandboxes, world_dir: Path) -> None:
     """With a bad token google-auth would try to refresh it; here the header is set on the request
     itself so the 401 reaches the client as Google's error."""
-    parent = world_records("google/locations.jsonl")[0]["name"]
+    parent = review_parents(world_dir)[0]
     base = sandboxes.base_urls["google_reviews"]
     service = build(
         "mybusiness",
@@ -284,6 +354,15 @@ def test_shopify_api_library_pages_through_every_resource(world_records) -> None
     assert sorted(c.id for c in checkouts) == sorted(
         c["id"] for c in world_records("shopify/checkouts.jsonl")
     )
+
+
+@pytest.mark.usefixtures("shopify_site")
+def test_shopify_api_library_reads_locations(world_records) -> None:
+    expected = sorted(location["id"] for location in world_records("shopify/locations.jsonl"))
+    if not expected:
+        pytest.skip("this world has no shopify/locations.jsonl yet")
+    assert sorted(location.id for location in _all_pages(shopify.Location.find(limit=2))) == expected
+    assert shopify.Location.count() == len(expected)
 
 
 @pytest.mark.usefixtures("shopify_site")
