@@ -6,7 +6,6 @@ and ``seamline sandbox serve`` point the connectors at the sandboxes the same wa
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from collections.abc import Iterator, Mapping
@@ -32,18 +31,13 @@ concurrency:
 def sandbox_env(base_urls: Mapping[str, str], token: str, world_dir: Path) -> dict[str, str]:
     """``SOURCES__*`` settings that point every connector at the sandboxes serving ``world_dir``.
 
-    The settings a user types (``connector_settings``: base URLs, tokens, Google account id, the
-    brand's Bluesky handle and app password, the web events folder), plus the optional Bluesky
-    ``BRAND_QUERY``: the demo world's brand profile is named with the full company name
-    ("Larkspur Supply Co."), while people's posts use the brand's word ("larkspur").
+    Exactly the settings a user types for real accounts (``connector_settings``: base URLs, tokens,
+    the Google account id, the brand's Bluesky handle and app password, the web events folder);
+    everything else (locations, the brand's search term) the connectors find themselves.
     """
     from ingestion.sandbox.servers import connector_settings
 
-    env = connector_settings(dict(base_urls), token, world_dir)
-    manifest = json.loads((world_dir / "manifest.json").read_text())
-    if "bluesky" in base_urls:
-        env["SOURCES__BLUESKY__BRAND_QUERY"] = manifest["brand"]["search_query"]
-    return env
+    return connector_settings(dict(base_urls), token, world_dir)
 
 
 def prepare_dagster_home() -> Path:

@@ -20,8 +20,8 @@ The user configures the brand's handle and an app password, never a token: the c
 itself (`com.atproto.server.createSession`), and when the access JWT expires mid-run (HTTP 400/401
 `ExpiredToken`, after about two hours on Bluesky) it refreshes the session
 (`com.atproto.server.refreshSession` with the refresh JWT) and sends the refused request again; if the
-refresh is refused too, it logs in afresh. Without a configured `brand_query` the search terms are the
-brand profile's display name (`app.bsky.actor.getProfile`).
+refresh is refused too, it logs in afresh. Without a configured `brand_query` the search term is the
+first distinctive word of the brand profile's display name (`app.bsky.actor.getProfile`).
 """
 
 from __future__ import annotations
@@ -158,18 +158,33 @@ class BlueskySession(AuthBase):
         return request
 
 
-def brand_display_name(client: RESTClient, handle: str) -> str:
-    """The brand profile's display name (app.bsky.actor.getProfile), the default search terms.
+LEADING_ARTICLES = {"the", "a", "an", "la", "le", "les", "el", "los", "las", "die", "der", "das"}
 
-    A profile without one falls back to the handle's first label (`larkspur` of `larkspur.bsky.social`).
+
+def brand_search_terms(client: RESTClient, handle: str) -> list[str]:
+    """Default search terms: the first distinctive word of the brand profile's display name.
+
+    People call a brand by its distinctive word ("larkspur" for "Larkspur Supply Co."), and search
+    matches posts containing every word of a query, so the full name would miss most mentions. A
+    distinctive word may be an ordinary word too (a flower, a town): search returns those posts as
+    well, and dbt's brand-mention classifier keeps only the ones about the brand. A profile without a
+    display name falls back to the handle's first label (`larkspur` of `larkspur.bsky.social`). Set
+    `brand_query` (comma-separated terms) when people call the brand something else.
     """
     profile = client.get("/xrpc/app.bsky.actor.getProfile", params={"actor": handle}).json()
     name = str(profile.get("displayName") or "").strip() if isinstance(profile, dict) else ""
-    if not name:
-        name = handle.split(".")[0]
-        logger.warning("%s: profile %s has no display name; searching for %r (set SOURCES__BLUESKY__BRAND_QUERY "
-                       "to choose)", SOURCE, handle, name)
-    return name
+    words = [word.strip(".,&'\"()!") for word in name.split()]
+    words = [word for word in words if len(word) >= 3 and word.lower() not in LEADING_ARTICLES]
+    if not words:
+        logger.warning("%s: profile %s has no usable display name; searching for its handle's first label "
+                       "(set SOURCES__BLUESKY__BRAND_QUERY to choose)", SOURCE, handle)
+        return [handle.split(".")[0]]
+    return [words[0]]
+
+
+def query_terms(brand_query: str | None) -> list[str]:
+    """`brand_query` as a list of search terms (comma-separated), or [] when unset."""
+    return [term.strip() for term in (brand_query or "").split(",") if term.strip()]
 
 
 def _cursor() -> JSONResponseCursorPaginator:
@@ -233,13 +248,13 @@ def _posts(client: RESTClient, brand_query: str | None, brand_handle: str, start
         recent = RecentPosts(dlt.current.resource_state(), start_date, window)
         window_start = recent.window_start
         since = (window_start - SINCE_MARGIN).strftime("%Y-%m-%dT%H:%M:%SZ")
-        query = brand_query or brand_display_name(client, brand_handle)
-        search = {"q": query, "limit": PAGE_SIZE, "sort": "latest", "since": since}
-        for page in client.paginate("/xrpc/app.bsky.feed.searchPosts", params=search, paginator=_cursor(),
-                                    data_selector="posts"):
-            yield from validate(recent.changed(label(page)), note="search")
-            if any_older_than(page, "indexedAt", window_start - SINCE_MARGIN):
-                break
+        for query in query_terms(brand_query) or brand_search_terms(client, brand_handle):
+            search = {"q": query, "limit": PAGE_SIZE, "sort": "latest", "since": since}
+            for page in client.paginate("/xrpc/app.bsky.feed.searchPosts", params=search, paginator=_cursor(),
+                                        data_selector="posts"):
+                yield from validate(recent.changed(label(page)), note=f"search {query}")
+                if any_older_than(page, "indexedAt", window_start - SINCE_MARGIN):
+                    break
         feed = {"actor": brand_handle, "limit": PAGE_SIZE}
         for page in client.paginate("/xrpc/app.bsky.feed.getAuthorFeed", params=feed, paginator=_cursor(),
                                     data_selector="feed"):
@@ -269,7 +284,8 @@ def bluesky_source(
 
     `base_url` is the brand account's PDS (`https://bsky.social`); `handle` is the brand's handle,
     both the login and the author of the brand's own feed; `app_password` is an app password of that
-    account; `brand_query` defaults to the brand profile's display name.
+    account; `brand_query` (comma-separated search terms) defaults to the first distinctive word of
+    the brand profile's display name.
     """
     session = BlueskySession(base_url, handle, app_password, max_retry_seconds)
     client = make_client(SOURCE, base_url, auth=session, renew=session.renew, secrets=[app_password],

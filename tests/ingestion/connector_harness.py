@@ -63,8 +63,8 @@ def world_counts(world: Path) -> dict[str, int]:
 def source_config(sandboxes: Sandboxes | None, world: Path, token: str | None = None) -> dict[str, dict[str, Any]]:
     """Keyword arguments pointing each source at the sandboxes (API sources) or the world's files.
 
-    Built from the settings a user types (`sandboxes.settings()`), plus the optional Bluesky
-    `brand_query`: the world's brand profile carries the full company name, people write its word.
+    Built from the settings a user types (`sandboxes.settings()`) and nothing else: the Bluesky
+    connector finds the brand's search term from its profile.
     `token` replaces every access token and app password (to test refusals).
     """
     config: dict[str, dict[str, Any]] = {"web_events": {"bucket_url": str(world / "web_events")}}
@@ -76,7 +76,6 @@ def source_config(sandboxes: Sandboxes | None, world: Path, token: str | None = 
             secret = setting in ("ACCESS_TOKEN", "APP_PASSWORD")
             config.setdefault(source.lower(), {"max_retry_seconds": 60.0})[setting.lower()] = \
                 token if secret and token else value
-    config["bluesky"]["brand_query"] = manifest(world)["brand"]["search_query"]
     return config
 
 

@@ -38,10 +38,8 @@ def columns(schema: str, table: str) -> set[str]:
 
 
 def settings(sandboxes, world: Path, name: str) -> dict:
-    """A source's user settings only (no brand_query: the connector finds it itself)."""
-    config = source_config(sandboxes, world)[name]
-    config.pop("brand_query", None)
-    return config
+    """A source's user settings only (the Bluesky connector finds its search term itself)."""
+    return source_config(sandboxes, world)[name]
 
 
 def test_locations_and_catalog_load_as_returned_and_a_rerun_loads_nothing(world: Path) -> None:
