@@ -17,6 +17,7 @@ from pathlib import Path
 from types import ModuleType
 
 from benchmarks import (
+    brand_mentions,
     dashboard,
     end_to_end,
     identity,
@@ -42,6 +43,7 @@ MEASUREMENTS: tuple[ModuleType, ...] = (
     identity,
     lifetime_value,
     journeys,
+    brand_mentions,
     dashboard,
     ingestion,
     transformation,
