@@ -6,6 +6,7 @@
 {%- set cols = source_columns('bluesky', 'posts') -%}
 {%- set features = optional_source('bluesky', 'posts__record__facets__features') -%}
 {%- set feature_cols = relation_columns(features) -%}
+{%- set facets = optional_source('bluesky', 'posts__record__facets') -%}
 
 with posts as (
     select * from {{ posts }}
@@ -24,21 +25,29 @@ post_targets as (
     ) as targets (link_type, target)
 )
 
-{%- if features is not none %},
+{%- if features is not none and facets is not none %},
 
 features as (
+    {#- a feature's post: its root (dlt writes _dlt_root_id for merged resources), else up through its facet #}
     select
-        _dlt_root_id,
+        {%- if feature_cols is none or '_dlt_root_id' in feature_cols %}
+        features._dlt_root_id                                                as post_dlt_id,
+        {%- else %}
+        facets._dlt_parent_id                                                as post_dlt_id,
+        {%- endif %}
         {{ col_or_null(feature_cols, 'uri', 'varchar') }}                    as link_uri,
         {{ col_or_null(feature_cols, 'did', 'varchar') }}                    as mention_did,
         {{ col_or_null(feature_cols, 'tag', 'varchar') }}                    as tag
-    from {{ features }}
+    from {{ features }} as features
+    {%- if not (feature_cols is none or '_dlt_root_id' in feature_cols) %}
+    inner join {{ facets }} as facets on features._dlt_parent_id = facets._dlt_id
+    {%- endif %}
 ),
 
 facet_targets as (
     select cast(posts.uri as varchar) as post_uri, link_type, target
     from features
-    inner join posts on features._dlt_root_id = posts._dlt_id
+    inner join posts on features.post_dlt_id = posts._dlt_id
     cross join lateral (values
         ('link', features.link_uri), ('mention', features.mention_did), ('tag', features.tag)
     ) as targets (link_type, target)
@@ -48,7 +57,7 @@ facet_targets as (
 select distinct post_uri, link_type, target
 from (
     select * from post_targets
-    {%- if features is not none %}
+    {%- if features is not none and facets is not none %}
     union all
     select * from facet_targets
     {%- endif %}
