@@ -1,6 +1,6 @@
 """Brand mentions end to end: a tiny world whose brand name is an ordinary word, loaded raw and built by
-dbt; the classifier meets the issue's target against the world's labels and the marts count only the
-posts about the brand."""
+dbt; the classifier meets the issue's target against the world's labels, the marts count only the
+posts about the brand, and no stranger's off-topic post becomes an identity record (a customer)."""
 
 import json
 
@@ -52,9 +52,16 @@ def test_marts_count_only_posts_about_the_brand(common_word_warehouse, common_wo
         per_customer = warehouse.execute("select sum(social_posts) from marts.dim_customers").fetchone()[0]
         all_mentions = warehouse.execute(
             "select count(*) from marts.fct_touchpoints where touchpoint_type = 'social_mention'").fetchone()[0]
+        # a stranger's off-topic post is no identity record, so no customer is made of it
+        off_topic_nodes = warehouse.execute("""
+            select count(*) from intermediate.int_identity_nodes
+            inner join intermediate.int_social_posts_classified as classified
+                on node_id = 'bluesky:posts:' || classified.post_uri
+            where not classified.about_brand""").fetchone()[0]
     assert off_topic > 0
     assert touchpoints == (about, 0) and all_mentions == about
     assert weekly == about
     assert per_customer <= about
+    assert off_topic_nodes == 0
     brand_mentions = json.loads((common_word_world / "truth" / "kpis.json").read_text())["brand_mentions"]
     assert abs(weekly - brand_mentions) <= 0.1 * brand_mentions
