@@ -54,6 +54,7 @@ COVERAGE_NEGATIVE = 0.75   # a post with fewer of its words known from brand tal
 MAX_ITERATIONS = 20
 ALPHA = 0.5                # additive smoothing of the word probabilities
 MIN_DOCUMENTS = 2          # a feature seen in fewer posts is ignored
+COMMON_WORD_SHARE = 0.05   # a short word in more of the search hits is a function word, not a name
 TOP_TERMS = 3
 AUTHOR_FEATURE = "zzauthor_with_evidence"
 
@@ -179,21 +180,25 @@ def brand_profile(
     domains |= {h for h, n in site_hosts.items() if n >= max(2, 0.01 * total)}
     campaigns = frozenset(c for c in map(_campaign, own_links) if c)
 
-    brand_words = name_tokens
-    products = []
-    for title in sorted(set(_as_list(product_titles))):
-        phrase = _phrase(title)
-        if len([t for t in phrase.split() if t not in brand_words]) >= 2:
-            products.append(phrase)
+    # a name proves the brand only with two words of its own besides the brand's and the short words
+    # every post uses ("the", "of", "and", "o"): "The Waterfront" or "Lake O" is a place anyone mentions
+    function_words = {t for t, n in Counter(t for s in hit_tokens for t in s).items()
+                      if len(t) <= 3 and n > COMMON_WORD_SHARE * len(hit_tokens)}
+    ordinary = set(name_tokens) | function_words
+
+    def distinctive(phrase: str) -> bool:
+        return len([t for t in phrase.split() if t not in ordinary and len(t) > 1]) >= 2
+
+    products = sorted({phrase for phrase in map(_phrase, _as_list(product_titles)) if distinctive(phrase)})
     sku_set = frozenset(s.lower() for s in _as_list(skus) if len(s) >= 5 and any(ch.isdigit() for ch in s))
 
     city_phrases = {_phrase(c) for c in _as_list(cities)} - {""}
     stores, places = set(), set(city_phrases)
     for name in _as_list(store_names):
-        phrase = _phrase(name, drop=brand_words)
+        phrase = _phrase(name, drop=name_tokens)
         if not phrase:
             continue
-        if len(phrase.split()) >= 2 and phrase not in city_phrases:
+        if distinctive(phrase) and phrase not in city_phrases:
             stores.add(phrase)
         else:
             places.add(phrase)

@@ -49,6 +49,15 @@ def test_profile_is_read_from_the_brands_own_data(heron):
     assert "riverton" in profile.places
 
 
+def test_a_store_name_of_everyday_words_is_only_a_hint(heron):
+    posts, links, _, _ = heron
+    profile = brand_profile(posts, links, store_names=["Heron Goods - The Landing", "Heron Goods - Lake O",
+                                                       "Heron Goods - Old Mill Quarter"])
+    assert profile.stores == ("old mill quarter",)
+    assert {"the landing", "lake o"} <= set(profile.places)
+    assert find_evidence("Sunset over the landing, a heron on the rail", [], profile) == []
+
+
 @pytest.mark.parametrize(("text", "links", "method"), [
     ("Love my new ridgeline rain jacket from heron", [], METHOD_PRODUCT),
     ("heron order HG-TS-1006 arrived", [], METHOD_PRODUCT),
