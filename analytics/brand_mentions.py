@@ -247,9 +247,12 @@ def find_evidence(text: str | None, links: Sequence[tuple[str, str]], profile: B
         elif kind in ("reply_parent", "reply_root", "quote") and any(
                 target_lower.startswith(f"at://{did}/") for did in profile.dids):
             found.setdefault(METHOD_HANDLE, f"{kind.replace('_', ' ')} of the brand's post {target}")
-    for match in _MENTION.findall(text or ""):
-        if _mentions_brand(match.rstrip("."), profile):
-            found.setdefault(METHOD_HANDLE, f"mentions @{match}")
+    # an app resolves each @mention to an account (a mention facet's DID), and that is what counts; an
+    # @name in text without facets (a client that sent none) is read as written
+    if not any(kind == "mention" for kind, _ in links):
+        for match in _MENTION.findall(text or ""):
+            if _mentions_brand(match.rstrip("."), profile):
+                found.setdefault(METHOD_HANDLE, f"mentions @{match}")
     urls = [target for kind, target in links if kind in ("link", "embed")] + _text_urls(text)
     for url in urls:
         domain = _domain_of(_host(url), profile.domains)

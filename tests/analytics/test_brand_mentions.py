@@ -85,6 +85,11 @@ def test_no_rule_fires_on_the_ordinary_word(heron, text):
     assert find_evidence(text, [], heron[3]) == []
 
 
+def test_a_mention_resolved_to_another_account_is_not_the_brand(heron):
+    # "@heron" reads like the brand, but the app resolved it to someone else's DID
+    assert find_evidence("Lovely walk with @heron today", [("mention", "did:plc:someoneelse")], heron[3]) == []
+
+
 def test_classifier_meets_the_target_on_labelled_feeds():
     for seed in (1, 2, 3):
         posts, links, truth = fx.feed(seed=seed)
