@@ -17,6 +17,7 @@ from pathlib import Path
 from types import ModuleType
 
 from benchmarks import (
+    brand_mentions,
     dashboard,
     dialects,
     end_to_end,
@@ -44,6 +45,7 @@ MEASUREMENTS: tuple[ModuleType, ...] = (
     lifetime_value,
     journeys,
     dialects,
+    brand_mentions,
     dashboard,
     ingestion,
     transformation,

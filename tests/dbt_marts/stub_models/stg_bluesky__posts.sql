@@ -1,7 +1,9 @@
 {#- Stand-in for staging: the world's posts; the brand's own account is the `author` feed. -#}
 select
     uri                                             as post_uri,
-    case when author.handle = 'larkspursupply.bsky.social' then 'author' else 'search' end as feed,
+    case when author.handle = (select brand.bluesky_handle
+                               from read_json('{{ env_var("STUB_WORLD_DIR") }}/manifest.json'))
+         then 'author' else 'search' end                                      as feed,
     record.text                                     as post_text,
     likeCount                                       as like_count,
     repostCount                                     as repost_count,

@@ -67,6 +67,7 @@ reference_edges as (
            'bluesky:posts:' || min(post_uri) over (partition by author_did), 'bluesky_same_author'
     from {{ ref('stg_bluesky__posts') }}
     where author_did is not null and coalesce(feed, 'search') <> 'author'
+        and 'bluesky:posts:' || post_uri in (select node_id from nodes)  {#- posts about the brand only #}
 ),
 
 identifiers as (

@@ -63,6 +63,8 @@ bluesky_posts as (
            author_first_name_normalised, author_last_name_normalised, cast(null as varchar), created_at
     from {{ ref('stg_bluesky__posts') }}
     where coalesce(feed, 'search') <> 'author'
+        {#- a stranger using the brand's word in another sense is nobody's customer record #}
+        and post_uri in (select post_uri from {{ ref('int_social_posts_classified') }} where about_brand)
 ),
 
 all_nodes as (

@@ -69,6 +69,8 @@ posts as (
         created_at, null, null, null, null, null, campaign
     from {{ ref('stg_bluesky__posts') }}
     where coalesce(feed, 'search') <> 'author'
+        {#- search returns every post with the brand's word: only those about the brand are mentions #}
+        and post_uri in (select post_uri from {{ ref('int_social_posts_classified') }} where about_brand)
 ),
 
 all_touchpoints as (

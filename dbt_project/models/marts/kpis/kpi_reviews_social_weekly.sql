@@ -1,7 +1,9 @@
 {#- Reviews per store and week, with social mentions of the brand on rows without a store
     (location_id null): ratings, VADER sentiment, negative shares and the review response rate.
     A negative review is rated 1-2 stars or has negative text; one without an owner reply is an
-    open customer-service case. Mentions are posts found by the brand search (feed = search). -#}
+    open customer-service case. Mentions are posts found by the brand search (feed = search) that are
+    about the brand (int_social_posts_classified: the search also returns posts using the word in
+    another sense). -#}
 with reviews as (
     select
         cast({{ dbt.date_trunc('week', 'created_at') }} as date)             as week_start,
@@ -22,6 +24,8 @@ posts as (
         sentiment.sentiment_compound,
         sentiment.sentiment_label
     from {{ ref('stg_bluesky__posts') }} as posts
+    inner join {{ ref('int_social_posts_classified') }} as classified
+        on posts.post_uri = classified.post_uri and classified.about_brand
     left join {{ ref('int_social_post_sentiment') }} as sentiment on posts.post_uri = sentiment.post_uri
 ),
 
