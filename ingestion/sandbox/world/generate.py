@@ -3,7 +3,8 @@
 generate = simulate up to `as_of` and write everything; advance = the same at a later `as_of` into
 an existing directory (hourly web files already there are kept, new hours are added). Because the
 simulation is prefix-stable, generate(as_of=D) followed by advance(N) gives the same files as
-generate(as_of=D+N).
+generate(as_of=D+N). The merchant's dialect (docs/DIALECTS.md) is drawn from the seed unless one is
+named; it is recorded in manifest.json so that advance keeps the same merchant.
 """
 
 import json
@@ -13,16 +14,24 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from ingestion.sandbox.world import truth
-from ingestion.sandbox.world.catalog import SHOPIFY_WAREHOUSE_LOCATION
+from ingestion.sandbox.world.catalog import SHOPIFY_WAREHOUSE_ID
+from ingestion.sandbox.world.dialect import Dialect, resolve
 from ingestion.sandbox.world.ledger import Ledger
 from ingestion.sandbox.world.model import Activity
 from ingestion.sandbox.world.output import BackgroundWriter, write_json, write_jsonl, write_parquet
 from ingestion.sandbox.world.render_shopify import ShopifyRenderer, assign_ids
-from ingestion.sandbox.world.render_social import google_locations, posts, reviews
+from ingestion.sandbox.world.render_places import (
+    google_locations,
+    locations_table,
+    shopify_locations,
+    shopify_name,
+    square_locations,
+    warehouse_name,
+)
+from ingestion.sandbox.world.render_social import posts, reviews
 from ingestion.sandbox.world.render_square import SquareRenderer
 from ingestion.sandbox.world.render_web import WebRenderer
 from ingestion.sandbox.world.settings import (
-    BRAND,
     CURRENCY,
     GOOGLE_ACCOUNT_ID,
     SHOPIFY_SHOP,
@@ -36,12 +45,14 @@ from ingestion.sandbox.world.simulate import build_world, shop_day, simulate
 _SOURCE_DIRS = ("shopify", "square", "google", "bluesky", "truth")
 
 
-def generate_world(scale: str, seed: int, out: Path, *, as_of: date | None = None) -> Path:
+def generate_world(scale: str, seed: int, out: Path, *, as_of: date | None = None,
+                   dialect: Dialect | str | None = None) -> Path:
     """Write a fresh world for (scale, seed) as of `as_of` (default: the end of its window) into `out`.
 
+    `dialect`: a Dialect, a preset name (dialect.PRESETS) or None for the seed's own dialect.
     Existing source and truth files in `out` are replaced; the directory itself is kept.
     """
-    world = build_world(seed, scale_named(scale))
+    world = build_world(seed, scale_named(scale), resolve(dialect, seed))
     as_of = as_of or world.end
     if as_of <= world.start:
         raise ValueError(f"generate_world: as_of {as_of} is before the world's start {world.start} "
@@ -63,7 +74,8 @@ def advance_world(world_dir: Path, days: int) -> None:
     if not manifest_path.exists():
         raise FileNotFoundError(f"advance_world: {manifest_path} not found; generate a world there first")
     manifest = json.loads(manifest_path.read_text())
-    world = build_world(int(manifest["seed"]), scale_named(manifest["scale"]))
+    world = build_world(int(manifest["seed"]), scale_named(manifest["scale"]),
+                        Dialect.from_manifest(manifest["dialect"]))
     _materialise(world, world_dir, date.fromisoformat(manifest["as_of"]) + timedelta(days=days))
 
 
@@ -87,8 +99,10 @@ def _materialise(world, out: Path, as_of: date) -> None:
     emit("shopify/orders.jsonl", shopify.orders())
     emit("shopify/checkouts.jsonl", shopify.checkouts())
     emit("shopify/products.jsonl", shopify.products_as_of())
+    emit("shopify/locations.jsonl", shopify_locations(world))
     square = SquareRenderer(world, activity, people, cut, ledger)
-    emit("square/locations.jsonl", square.locations())
+    emit("square/locations.jsonl", square_locations(world))
+    emit("square/catalog.jsonl", square.catalog())
     emit("square/customers.jsonl", square.customers())
     emit("square/orders.jsonl", square.orders())
     emit("square/payments.jsonl", square.payments())
@@ -118,12 +132,15 @@ def _write_truth(world, out: Path, people_list, activity: Activity, ledger: Ledg
     ]
     folder = out / "truth"
     location_ids = [loc.square_location_id for loc in world.locations]
-    write_parquet(folder / "persons.parquet", truth.persons_table(people_list, channels, cut, location_ids))
+    owners = {row[3] for row in ledger.owners if row[3] is not None}
+    write_parquet(folder / "persons.parquet", truth.persons_table(people_list, channels, owners, cut, location_ids))
     write_parquet(folder / "record_owners.parquet", truth.owners_table(ledger))
     write_parquet(folder / "touchpoints.parquet", truth.touchpoints_table(touchpoints))
     write_parquet(folder / "journeys.parquet", truth.journeys_table(journey_rows))
     write_parquet(folder / "handoffs.parquet", truth.handoffs_table(handoff_rows))
-    planted = truth.planted_table(world.price_gaps, world.prices, _orders_per_sku_day(activity, cut), cut,
+    write_parquet(folder / "locations.parquet", locations_table(world))
+    write_parquet(folder / "brand_mentions.parquet", truth.brand_mentions_table(ledger))
+    planted = truth.planted_table(world.price_gaps, world.prices, _orders_per_sku_day(world, activity, cut), cut,
                                   cross_returns)
     write_parquet(folder / "planted.parquet", planted)
     headline = truth.kpis(touchpoints, channels, journey_rows, handoff_rows, people_list, cut)
@@ -131,18 +148,23 @@ def _write_truth(world, out: Path, people_list, activity: Activity, ledger: Ledg
     headline["price_difference_days_planted"] = len(gaps)
     headline["price_difference_days_sold_in_both_channels"] = sum(
         1 for row in gaps if row["web_orders"] and row["store_orders"])
+    headline["price_gap_sku_days_sold_both"] = headline["price_difference_days_sold_in_both_channels"]
+    headline["brand_mentions"] = sum(1 for _, _, kind in ledger.mentions if kind == "person_post")
+    headline = dict(sorted(headline.items()))
     write_json(folder / "kpis.json", headline)
 
 
-def _orders_per_sku_day(activity: Activity, cut: int) -> Counter:
-    """Orders per (channel, sku, shop-local day) as the files show them (cancelled web orders excluded)."""
+def _orders_per_sku_day(world, activity: Activity, cut: int) -> Counter:
+    """Orders per (channel, sku, shop-local day) as the files show them (cancelled web orders excluded).
+
+    Sales of a store abroad are left out: their prices are in another currency, not comparable."""
     sold: Counter = Counter()
     for order in activity.web_orders:
         if order.created < cut and not (order.cancelled_at is not None and order.cancelled_at < cut):
             for sku in {line.sku for line in order.lines}:
                 sold[("web", sku, shop_day(order.created))] += 1
     for order in activity.store_orders:
-        if order.created < cut:
+        if order.created < cut and world.locations[order.location].currency == CURRENCY:
             for sku in {line.sku for line in order.lines}:
                 sold[("store", sku, shop_day(order.created))] += 1
     return sold
@@ -158,16 +180,20 @@ def _manifest(world, as_of: date, counts: dict[str, int], web_stats: dict[str, i
         "as_of_semantics": "exclusive: every record and change happened before as_of 00:00:00 UTC",
         "currency": CURRENCY,
         "timezone": "America/Los_Angeles",
-        "brand": dict(BRAND),
+        "brand": {"name": world.brand.name, "bluesky_handle": world.brand.bluesky_handle,
+                  "search_query": world.brand.search_query},
+        "dialect": world.dialect.as_manifest(),
         "google_account_id": GOOGLE_ACCOUNT_ID,
         "shopify_shop": SHOPIFY_SHOP,
-        "shopify_warehouse_location": {"name": SHOPIFY_WAREHOUSE_LOCATION[0], "id": SHOPIFY_WAREHOUSE_LOCATION[1]},
+        "shopify_warehouse_location": {"name": warehouse_name(world), "id": SHOPIFY_WAREHOUSE_ID},
         "square_merchant_id": SQUARE_MERCHANT_ID,
         "square_loyalty_program_id": SQUARE_LOYALTY_PROGRAM_ID,
         "locations": [
-            {"name": loc.name, "address": loc.address, "city": loc.city, "postal_code": loc.postal_code,
-             "square_location_id": loc.square_location_id, "shopify_location_id": loc.shopify_location_id,
-             "google_location_name": loc.google_name}
+            {"name": loc.name, "shopify_name": shopify_name(world, loc), "address": loc.address, "city": loc.city,
+             "postal_code": loc.postal_code, "country": loc.country, "currency": loc.currency,
+             "timezone": loc.timezone, "square_location_id": loc.square_location_id,
+             "shopify_location_id": loc.shopify_location_id, "google_location_name": loc.google_v1_name,
+             "google_reviews_parent": loc.google_name}
             for loc in world.locations
         ],
         "web_events": web_stats,

@@ -98,6 +98,20 @@ class SquareProfile:
 
 
 @dataclass(slots=True)
+class DirectoryProfile:
+    """A Square profile nobody buys with: an e-receipt or marketing sign-up, or one typed in by staff."""
+
+    key: tuple
+    person: int | None  # None = belongs to nobody (a test or junk profile)
+    created: int
+    source: str  # Square creation_source
+    given_name: str | None
+    family_name: str | None
+    email: str | None
+    phone: str | None
+
+
+@dataclass(slots=True)
 class Review:
     key: tuple
     person: int
@@ -126,6 +140,7 @@ class Post:
     reposts: int
     replies: int
     quotes: int
+    stranger: int | None = None  # an off-topic post by a stranger (index into the stranger pool)
 
 
 @dataclass(slots=True)
@@ -155,6 +170,7 @@ class Activity:
     checkouts: list[AbandonedCheckout] = field(default_factory=list)
     store_orders: list[StoreOrder] = field(default_factory=list)
     square_profiles: dict[int, SquareProfile] = field(default_factory=dict)
+    directory_profiles: list[DirectoryProfile] = field(default_factory=list)
     reviews: list[Review] = field(default_factory=list)
     posts: list[Post] = field(default_factory=list)
     web_events: list[WebEvent] = field(default_factory=list)

@@ -163,8 +163,10 @@ def people_arrived_by(people: int, end: int, start: int, horizon: int) -> int:
 
 
 def draw_person(seed: int, index: int, previous: Person | None, people: int, start: int, end: int,
-                location_count: int, registry: ContactRegistry) -> Person:
+                location_count: int, registry: ContactRegistry, household_share: float = 0.07) -> Person:
     """Person `index`; may join `previous`'s household (same surname, store, shared e-mail or phone).
+
+    `household_share` is the dialect's share of people who join the previous person's household.
 
     Contacts not shared with the household are claimed from `registry`; the retries draw from a
     stream of their own, so a collision never shifts the person's other traits.
@@ -172,7 +174,7 @@ def draw_person(seed: int, index: int, previous: Person | None, people: int, sta
     rng = random.Random(f"{seed}:person:{index}")
     retry_rng = random.Random(f"{seed}:contact-retry:{index}")
     first = rng.choice(FIRST_NAMES)
-    joins_household = previous is not None and rng.random() < 0.07
+    joins_household = previous is not None and rng.random() < household_share
     last = previous.last_name if joins_household and previous else rng.choice(LAST_NAMES)
     email = email_for(rng, first, last)
     phone = phone_for(rng)

@@ -9,13 +9,14 @@ one customer; every guest checkout creates a new customer, as Shopify does.
 from dataclasses import dataclass
 from datetime import timedelta
 
-from ingestion.sandbox.world.catalog import SHOPIFY_WAREHOUSE_LOCATION, Location, Product
+from ingestion.sandbox.world.catalog import SHOPIFY_WAREHOUSE_ID, Location, Product
 from ingestion.sandbox.world.ids import digest, sequential_ids
 from ingestion.sandbox.world.ledger import Ledger, Touchpoint
 from ingestion.sandbox.world.model import AbandonedCheckout, Activity, WebOrder
 from ingestion.sandbox.world.output import money, shop_time
 from ingestion.sandbox.world.people import Person
-from ingestion.sandbox.world.settings import CURRENCY, SHOP_DOMAIN, epoch
+from ingestion.sandbox.world.render_places import shopify_name
+from ingestion.sandbox.world.settings import CURRENCY, epoch
 from ingestion.sandbox.world.simulate import World, shop_day
 
 _ORDER_NUMBER_BASE = 1001
@@ -165,11 +166,11 @@ class ShopifyRenderer:
         return {
             "id": customer_id + 1_000_000_000_000, "customer_id": customer_id, "first_name": customer.first_name,
             "last_name": customer.last_name, "company": None, "address1": None, "address2": None,
-            "city": location.city, "province": "Oregon" if location.postal_code.startswith("97") else "Washington",
-            "country": "United States", "zip": location.postal_code, "phone": None,
+            "city": location.city, "province": location.state_name,
+            "country": location.country_name, "zip": location.postal_code, "phone": None,
             "name": f"{customer.first_name} {customer.last_name}",
-            "province_code": "OR" if location.postal_code.startswith("97") else "WA", "country_code": "US",
-            "country_name": "United States", "default": True,
+            "province_code": location.state, "country_code": location.country,
+            "country_name": location.country_name, "default": True,
         }
 
     def nested_customer(self, customer_key: tuple) -> dict:
@@ -271,7 +272,7 @@ class ShopifyRenderer:
             self.ledger.touch(Touchpoint(
                 person_id, "web", "purchase", order.created, "shopify", str(order_id), order.subtotal_cents / 100,
                 location.square_location_id if location else None, str(order_id), order.lines[0].sku,
-                order.fulfilment, order.campaign,
+                order.fulfilment, order.campaign, CURRENCY,
             ))
         return record
 
@@ -290,13 +291,13 @@ class ShopifyRenderer:
             "name": product.title, "price": money(line.unit_cents), "product_exists": True,
             "product_id": product.shopify_product_id, "quantity": line.quantity, "requires_shipping": True,
             "sku": line.sku, "taxable": True, "title": product.title, "total_discount": "0.00",
-            "variant_id": product.shopify_variant_id, "variant_title": None, "vendor": "Larkspur Supply Co.",
+            "variant_id": product.shopify_variant_id, "variant_title": None, "vendor": self.world.brand.name,
         }
 
     def shipping_line(self, order: WebOrder, location: Location | None) -> dict:
         shipping_id = self.ids.orders[order.key] + 3_000_000_000_000
         if order.fulfilment == "pickup_in_store" and location:
-            code = title = location.name
+            code = title = self.pickup_title(order, location)
             source = "shopify"
         else:
             code, title, source = "Standard", "Standard Shipping", "shopify"
@@ -304,16 +305,22 @@ class ShopifyRenderer:
                 "price": money(order.shipping_cents), "source": source, "title": title,
                 "requested_fulfillment_service_id": None}
 
+    def pickup_title(self, order: WebOrder, location: Location) -> str:
+        """The merchant's pickup-line title (free text: the location name by default, apps rename it)."""
+        titles = self.world.dialect.pickup_titles
+        template = titles[digest(self.world.seed, "pickup-title", order.key, 1)[0] % len(titles)]
+        return template.format(name=shopify_name(self.world, location))
+
     def shipping_address(self, order: WebOrder) -> dict:
         location = self.world.locations[self.people[order.person].home_location]
         return {"first_name": order.first_name, "last_name": order.last_name, "address1": None,
-                "city": location.city, "zip": location.postal_code, "country_code": "US",
-                "province_code": "OR" if location.postal_code.startswith("97") else "WA",
+                "city": location.city, "zip": location.postal_code, "country_code": location.country,
+                "province_code": location.state,
                 "phone": order.phone, "name": f"{order.first_name} {order.last_name}"}
 
     def fulfillment_location(self, order: WebOrder) -> int:
         if order.location is None:
-            return SHOPIFY_WAREHOUSE_LOCATION[1]
+            return SHOPIFY_WAREHOUSE_ID
         return self.world.locations[order.location].shopify_location_id
 
     def fulfillment(self, order: WebOrder, order_id: int, line_items: list[dict]) -> dict:
@@ -340,7 +347,7 @@ class ShopifyRenderer:
         refund_id = self.ids.refunds[(refund.created, order.key)]
         in_store = refund.channel == "store"
         location = self.world.locations[refund.location] if in_store else None
-        restock_location = location.shopify_location_id if location else SHOPIFY_WAREHOUSE_LOCATION[1]
+        restock_location = location.shopify_location_id if location else SHOPIFY_WAREHOUSE_ID
         total = self.refund_cents(order)
         returned = sum(order.lines[i].cents for i in refund.line_indexes)
         refund_lines = []
@@ -355,7 +362,7 @@ class ShopifyRenderer:
         self.ledger.touch(Touchpoint(
             self.person_id(order.person), "store" if in_store else "web", "return", refund.created, "shopify",
             str(refund_id), -total / 100, location.square_location_id if location else None, str(order_id),
-            order.lines[refund.line_indexes[0]].sku, order.fulfilment,
+            order.lines[refund.line_indexes[0]].sku, order.fulfilment, currency=CURRENCY,
         ))
         return {
             "id": refund_id, "admin_graphql_api_id": gid("Refund", refund_id), "order_id": order_id,
@@ -416,7 +423,7 @@ class ShopifyRenderer:
             "line_items": [self.checkout_line(checkout, i) for i in range(len(checkout.lines))],
             "name": f"#{checkout_id}",
             "source": None,
-            "abandoned_checkout_url": f"https://{SHOP_DOMAIN}/checkouts/{token}/recover?key={token[:12]}",
+            "abandoned_checkout_url": f"https://{self.world.shop_domain}/checkouts/{token}/recover?key={token[:12]}",
             "discount_codes": [],
             "tax_lines": [],
             "source_name": "web",
@@ -440,7 +447,7 @@ class ShopifyRenderer:
                 "presentment_variant_title": None, "product_id": product.shopify_product_id,
                 "quantity": line.quantity, "requires_shipping": True, "sku": line.sku, "taxable": True,
                 "title": product.title, "variant_id": product.shopify_variant_id, "variant_title": None,
-                "variant_price": money(line.unit_cents), "vendor": "Larkspur Supply Co.",
+                "variant_price": money(line.unit_cents), "vendor": self.world.brand.name,
                 "price": money(line.unit_cents), "applied_discounts": [], "line_price": money(line.cents)}
 
     # --- products ---------------------------------------------------------------------------------
@@ -454,7 +461,7 @@ class ShopifyRenderer:
             price = self.world.prices.web_price(product.sku, day)
             records.append({
                 "id": product.shopify_product_id, "title": product.title, "body_html": f"<p>{product.title}</p>",
-                "vendor": "Larkspur Supply Co.", "product_type": product.product_type,
+                "vendor": self.world.brand.name, "product_type": product.product_type,
                 "created_at": shop_time(created), "handle": product.title.lower().replace(" ", "-"),
                 "updated_at": shop_time(changed), "published_at": shop_time(created), "template_suffix": None,
                 "published_scope": "web", "tags": product.product_type.lower(), "status": "active",

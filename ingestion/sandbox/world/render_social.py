@@ -1,9 +1,11 @@
-"""Google Business Profile v4 reviews and locations, and Bluesky postViews.
+"""Google Business Profile v4 reviews and Bluesky postViews (store locations are in render_places).
 
 Google reviews use the proto3 JSON mapping (unset fields omitted, `starRating` ONE..FIVE, RFC 3339
 UTC timestamps with Z). A later edit or owner reply moves `updateTime`. Bluesky posts are
 app.bsky.feed.defs#postView objects; engagement counts grow during a post's first days, so they
-too depend on `as_of`.
+too depend on `as_of`. When the brand's name is an ordinary word, strangers' posts using the word
+are among them: search returns every post containing it, and only the truth says which are about
+the brand (truth/brand_mentions.parquet).
 """
 
 import base64
@@ -13,15 +15,9 @@ from ingestion.sandbox.world.ledger import Ledger, Touchpoint
 from ingestion.sandbox.world.model import Activity, Post
 from ingestion.sandbox.world.output import utc_millis, utc_seconds
 from ingestion.sandbox.world.people import Person, bluesky_identity
-from ingestion.sandbox.world.settings import BRAND
-from ingestion.sandbox.world.simulate import World, campaign_url
+from ingestion.sandbox.world.simulate import World, campaign_url, stranger_handles
 
 _STARS = {1: "ONE", 2: "TWO", 3: "THREE", 4: "FOUR", 5: "FIVE"}
-
-
-def google_locations(world: World) -> list[dict]:
-    return [{"name": loc.google_name, "title": f"Larkspur Supply Co. - {loc.name}",
-             "storeCode": loc.square_location_id} for loc in world.locations]
 
 
 def review_id(seed: int, key: tuple) -> str:
@@ -60,15 +56,19 @@ def reviews(world: World, activity: Activity, people: dict[int, Person], cut: in
 
 
 def posts(world: World, activity: Activity, people: dict[int, Person], cut: int, ledger: Ledger) -> list[dict]:
-    """Brand mentions and the brand's own posts, newest last."""
+    """Brand mentions, the brand's own posts and strangers' off-topic posts, oldest first."""
     brand_did = ids.bluesky_did(world.seed, "brand")
+    strangers = stranger_handles(world)
     records = []
     authors_seen: set[str] = set()
     for post in sorted(activity.posts, key=lambda p: (p.created, p.key)):
         if post.created >= cut:
             continue
-        if post.person is None:
-            author = {"did": brand_did, "handle": BRAND["bluesky_handle"], "displayName": BRAND["name"]}
+        if post.stranger is not None:
+            author = stranger_author(world.seed, post.stranger, strangers[post.stranger])
+            person_id = None
+        elif post.person is None:
+            author = {"did": brand_did, "handle": world.brand.bluesky_handle, "displayName": world.brand.name}
             person_id = None
         else:
             did, handle, display = bluesky_identity(world.seed, people[post.person])
@@ -76,8 +76,10 @@ def posts(world: World, activity: Activity, people: dict[int, Person], cut: int,
             if display:
                 author["displayName"] = display
             person_id = people[post.person].person_id
-        record = post_view(world.seed, post, author, cut)
+        record = post_view(world, post, author, cut)
         records.append(record)
+        kind = "off_topic" if post.stranger is not None else "person_post" if person_id else "brand_post"
+        ledger.mention(record["uri"], kind != "off_topic", kind)
         ledger.own("bluesky", "posts", record["uri"], person_id)
         if author["did"] not in authors_seen:
             authors_seen.add(author["did"])
@@ -88,7 +90,16 @@ def posts(world: World, activity: Activity, people: dict[int, Person], cut: int,
     return records
 
 
-def post_view(seed: int, post: Post, author: dict, cut: int) -> dict:
+def stranger_author(seed: int, index: int, handle: str) -> dict:
+    """A Bluesky user who is nobody's customer (display name from the handle, sometimes none)."""
+    author = {"did": ids.bluesky_did(seed, ("stranger", index)), "handle": handle}
+    if ids.digest(seed, "stranger-display", index, 1)[0] < 180:
+        author["displayName"] = handle.split(".")[0].rstrip("0123456789").title()
+    return author
+
+
+def post_view(world: World, post: Post, author: dict, cut: int) -> dict:
+    seed = world.seed
     created_us = post.created * 1_000_000 + ids.digest(seed, "post-us", post.key, 3)[0] * 1000
     rkey = ids.bluesky_tid(created_us, ids.digest(seed, "clock", post.key, 2)[0])
     text = post.text
@@ -96,13 +107,13 @@ def post_view(seed: int, post: Post, author: dict, cut: int) -> dict:
               "langs": ["en"]}
     view_embed = None
     if post.campaign:
-        link = campaign_url(post.campaign, post.product_handle)
+        link = campaign_url(world.shop_domain, post.campaign, post.product_handle)
         text = f"{text} {link}"
         start = len(f"{post.text} ".encode())
         record["text"] = text
         record["facets"] = [{"index": {"byteStart": start, "byteEnd": start + len(link.encode())},
                              "features": [{"$type": "app.bsky.richtext.facet#link", "uri": link}]}]
-        external = {"uri": link, "title": "Larkspur Supply Co.", "description": post.product_handle.replace("-", " ")}
+        external = {"uri": link, "title": world.brand.name, "description": post.product_handle.replace("-", " ")}
         record["embed"] = {"$type": "app.bsky.embed.external", "external": external}
         view_embed = {"$type": "app.bsky.embed.external#view", "external": external}
     age_days = max(0.0, (cut - post.created) / 86_400)

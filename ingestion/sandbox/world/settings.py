@@ -1,4 +1,6 @@
-"""The world's knobs: scale presets, the brand, the calendar and the shop's time zone.
+"""The world's constants: scale presets, the calendar, the shop's time zone and vendor account ids.
+
+The merchant's habits (brand, tax, naming, ...) are its dialect: see dialect.py.
 
 Everything here is a constant: the world never reads the wall clock, so the same seed and scale
 always give the same files.
@@ -13,12 +15,6 @@ SHOP_TIMEZONE_NAME = "America/Los_Angeles"
 CURRENCY = "USD"
 # The primary simulated window ends here for every scale; `as_of` defaults to it.
 WORLD_END = date(2026, 11, 1)
-BRAND = {
-    "name": "Larkspur Supply Co.",
-    "bluesky_handle": "larkspursupply.bsky.social",
-    "search_query": "larkspur",
-}
-SHOP_DOMAIN = "shop.larkspur.example"
 SHOPIFY_SHOP = "larkspur-supply"
 GOOGLE_ACCOUNT_ID = "104729386251847361920"
 SQUARE_MERCHANT_ID = "MLRKSP8Q3Z1V0"

@@ -13,6 +13,7 @@ import random
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
+from zoneinfo import ZoneInfo
 from itertools import accumulate
 
 from ingestion.sandbox.world import ids, noise, text
@@ -30,6 +31,7 @@ from ingestion.sandbox.world.catalog import (
 from ingestion.sandbox.world.model import (
     AbandonedCheckout,
     Activity,
+    DirectoryProfile,
     Line,
     Post,
     Refund,
@@ -40,25 +42,20 @@ from ingestion.sandbox.world.model import (
     WebOrder,
 )
 from ingestion.sandbox.world.people import DAY, ContactRegistry, Person, draw_person, people_arrived_by
+from ingestion.sandbox.world.dialect import Brand, Dialect
 from ingestion.sandbox.world.settings import (
-    BRAND,
-    SHOP_DOMAIN,
     SHOP_TIMEZONE,
     WORLD_END,
     Scale,
     epoch,
     world_start,
 )
-from ingestion.sandbox.world.vocab import USER_AGENTS
+from ingestion.sandbox.world.vocab import FIRST_NAMES, USER_AGENTS
 
 YEAR = 365 * DAY
 _MONTH_FACTOR = (0.8, 0.75, 0.9, 1.0, 1.0, 0.95, 1.05, 1.0, 0.9, 1.0, 1.4, 1.7)
 _PROMO_FACTOR = 1.6
 _PEAK = max(_MONTH_FACTOR) * _PROMO_FACTOR
-# What cashiers type when a shopper will not give a real value: shared by unrelated people.
-PLACEHOLDER_PHONE = "555-555-5555"
-PLACEHOLDER_EMAIL = "noemail@larkspur.example"
-PLACEHOLDER_SHARE = 0.05  # of profiles per field; at 3% a tiny world's ~80 profiles often held none
 
 
 @dataclass(frozen=True)
@@ -76,6 +73,20 @@ class World:
     prices: PriceBook
     by_sku: dict[str, Product]
     popularity_cumulative: list[float]  # for random.choices(cum_weights=...): no re-summing per draw
+    dialect: Dialect
+
+    @property
+    def brand(self) -> Brand:
+        return self.dialect.brand
+
+    @property
+    def shop_domain(self) -> str:
+        return self.dialect.brand.shop_domain
+
+    @property
+    def domestic(self) -> list[int]:
+        """Indices of the stores in the web shop's country (they fulfil and take back web orders)."""
+        return [loc.index for loc in self.locations if loc.is_domestic]
 
     @property
     def start_ts(self) -> int:
@@ -86,14 +97,15 @@ class World:
         return epoch(self.end)
 
 
-def build_world(seed: int, scale: Scale) -> World:
+def build_world(seed: int, scale: Scale, dialect: Dialect) -> World:
     start = world_start(scale)
     products = build_products(seed, scale)
     promotions = build_promotions(start, WORLD_END)
     gaps = build_planted_gaps(seed, products, start, WORLD_END)
-    return World(seed, scale, start, WORLD_END, build_locations(seed, scale), products, promotions, gaps,
+    locations = build_locations(seed, scale, dialect.brand.short, dialect.foreign_store)
+    return World(seed, scale, start, WORLD_END, locations, products, promotions, gaps,
                  PriceBook(products, promotions, gaps), {p.sku: p for p in products},
-                 list(accumulate(p.popularity for p in products)))
+                 list(accumulate(p.popularity for p in products)), dialect)
 
 
 def day_of(ts: int) -> date:
@@ -111,20 +123,27 @@ def _shop_day_of_hour(hour: int) -> date:
     return datetime.fromtimestamp(hour * 3600, SHOP_TIMEZONE).date()
 
 
-def local_time(day: date, hour: float) -> int:
-    """Epoch seconds of `hour` (fractional) on `day` in the shop's time zone."""
+def local_time(day: date, hour: float, zone: ZoneInfo = SHOP_TIMEZONE) -> int:
+    """Epoch seconds of `hour` (fractional) on `day` in `zone` (default: the shop's time zone)."""
     whole = int(hour)
     minute = int((hour - whole) * 60)
     second = int(((hour - whole) * 60 - minute) * 60)
-    return int(datetime(day.year, day.month, day.day, whole, minute, second, tzinfo=SHOP_TIMEZONE).timestamp())
+    return int(datetime(day.year, day.month, day.day, whole, minute, second, tzinfo=zone).timestamp())
+
+
+def store_day(ts: int, location: Location) -> date:
+    """The calendar day at a store: a store abroad keeps its own day (prices and hours follow it)."""
+    if location.timezone == SHOP_TIMEZONE.key:
+        return shop_day(ts)
+    return datetime.fromtimestamp(ts, ZoneInfo(location.timezone)).date()
 
 
 def product_handle(product: Product) -> str:
     return product.title.lower().replace(" ", "-")
 
 
-def campaign_url(campaign: str, handle: str, source: str = "bluesky", medium: str = "social") -> str:
-    return (f"https://{SHOP_DOMAIN}/products/{handle}?utm_source={source}&utm_medium={medium}"
+def campaign_url(domain: str, campaign: str, handle: str, source: str = "bluesky", medium: str = "social") -> str:
+    return (f"https://{domain}/products/{handle}?utm_source={source}&utm_medium={medium}"
             f"&utm_campaign={campaign}")
 
 
@@ -143,7 +162,7 @@ def brand_posts(world: World, horizon: int) -> list[Post]:
         created = local_time(day, rng.uniform(8, 18))
         posts.append(Post(
             key=(created, -1, len(posts)), person=None, created=created,
-            text=text.brand_post(product.title, campaign), campaign=campaign,
+            text=text.brand_post(world.brand, product.title, campaign), campaign=campaign,
             product_handle=product_handle(product), likes=int(rng.expovariate(1 / 40)),
             reposts=int(rng.expovariate(1 / 6)), replies=int(rng.expovariate(1 / 3)),
             quotes=int(rng.expovariate(1 / 1.5)),
@@ -164,17 +183,115 @@ def simulate(world: World, horizon: int) -> tuple[list[Person], Activity]:
     campaign_times = [post.created for post in activity.posts]
     people: list[Person] = []
     previous: Person | None = None
-    registry = ContactRegistry(reserved=(BRAND["bluesky_handle"], PLACEHOLDER_EMAIL))
+    strangers = stranger_handles(world)
+    registry = ContactRegistry(reserved=(world.brand.bluesky_handle, *world.dialect.placeholder_values()[1],
+                                         *strangers))
     count = people_arrived_by(world.scale.people, world.end_ts, world.start_ts, reach)
     for index in range(count):
         person = draw_person(world.seed, index, previous, world.scale.people, world.start_ts, world.end_ts,
-                             len(world.locations), registry)
+                             len(world.locations), registry, world.dialect.household_share)
         previous = person
         if person.arrival >= reach:
             continue
         people.append(person)
         _Life(world, person, activity, campaign_times).live(reach)
+        directory_profile(world, person, activity, reach)
+    activity.directory_profiles.extend(orphan_profiles(world, reach))
+    if world.dialect.brand_is_common_word:
+        activity.posts.extend(off_topic_posts(world, reach, len(strangers)))
     return people, activity
+
+
+_DIRECTORY_SOURCES = ("EMAIL_COLLECTION", "MARKETING", "DIRECTORY", "FEEDBACK")
+_ORPHAN_NAMES = (("Test", "Customer"), ("John", "Doe"), ("Walk", "In"), ("Guest", None), (None, None),
+                 ("Cash", "Customer"), ("Staff", "Test"), ("Test", None))
+_STRANGER_HOBBIES = ("garden", "bloom", "hikes", "photo", "bay", "paints", "plants", "trail", "coffee", "rocks")
+# Posts using the brand's word in its ordinary senses (a flower, a town, a colour, a tree ...).
+_OFF_TOPIC = {
+    "larkspur": (
+        "My larkspur finally bloomed and the blues are unreal", "Planting larkspur seeds along the fence this weekend",
+        "Is larkspur toxic to cats? Asking before I plant it", "Cut flowers today: larkspur, snapdragons and cosmos",
+        "The larkspur by the mailbox is taller than me now", "Traffic on 101 through Larkspur is a mess again",
+        "Took the ferry from Larkspur Landing into the city", "Larkspur farmers market had the best peaches today",
+        "Anyone know a good dentist in Larkspur, CA?", "Painted the bedroom Larkspur Blue and I love it",
+        "That larkspur purple dress at the wedding was stunning"),
+    "juniper": (
+        "Gin and tonic with extra juniper tonight", "Pruned the juniper hedge, my arms are destroyed",
+        "Juniper berries in the stew, trust me on this", "Our pup Juniper turned two today!",
+        "The old juniper on the ridge survived the storm", "Juniper smoke at the campsite smells amazing",
+        "Is juniper a good hedge for a windy yard?", "Juniper green is my colour of the year"),
+    "basalt": (
+        "Hiked past the basalt columns in the gorge today", "Basalt, Colorado is gorgeous in the fall",
+        "Geology class today: basalt vs granite", "Wedding in Basalt this weekend, the roads are packed",
+        "New basalt countertop is finally in", "Crumbly basalt on the trail, watch your ankles",
+        "Basalt grey paint looked way darker on the wall"),
+}
+
+
+def directory_profile(world: World, person: Person, activity: Activity, horizon: int) -> None:
+    """Maybe a Square profile for `person` that never buys: an e-receipt or marketing sign-up, feedback,
+    or a profile staff typed in (sometimes with a placeholder). From the person's own stream, so stable."""
+    dialect = world.dialect
+    rng = random.Random(f"{world.seed}:directory:{person.index}")
+    if rng.random() >= dialect.directory_share:
+        return
+    created = person.arrival + int(rng.uniform(0, 240) * DAY)
+    source = rng.choice(_DIRECTORY_SOURCES)
+    email = noise.email_as_typed(rng, person.email)
+    given = noise.first_name_as_typed(rng, person.first_name) if source != "EMAIL_COLLECTION" else None
+    family = noise.last_name_as_typed(rng, person.last_name) if source in ("DIRECTORY", "FEEDBACK") else None
+    phone = noise.phone_as_typed(rng, person.phone) if source == "DIRECTORY" else None
+    if source == "DIRECTORY" and rng.random() < 0.4:  # staff type a placeholder to get past the form
+        phones, emails = dialect.placeholder_values()
+        email = rng.choice(emails) if emails else None
+        phone = phone if not phones or rng.random() < 0.5 else rng.choice(phones)
+    activity.directory_profiles.append(DirectoryProfile((created, person.index, 0), person.index, created, source,
+                                                        given, family, email, phone))
+
+
+def orphan_profiles(world: World, horizon: int) -> list[DirectoryProfile]:
+    """Profiles that belong to nobody: staff tests and junk, mostly with placeholder contacts."""
+    rate = world.dialect.orphan_profiles_per_store_month * len(world.locations) / (30 * DAY)
+    if rate <= 0:
+        return []
+    rng = random.Random(f"{world.seed}:orphan-profiles")
+    phones, emails = world.dialect.placeholder_values()
+    profiles, t = [], world.start_ts
+    while True:
+        t += int(rng.expovariate(rate)) + 60
+        if t >= horizon:
+            return profiles
+        given, family = rng.choice(_ORPHAN_NAMES)
+        email = rng.choice(emails) if emails and rng.random() < 0.7 else None
+        phone = rng.choice(phones) if phones and rng.random() < 0.7 else None
+        profiles.append(DirectoryProfile((t, -2, len(profiles)), None, t, "DIRECTORY", given, family, email, phone))
+
+
+def stranger_handles(world: World) -> tuple[str, ...]:
+    """Bluesky users who are not the brand's customers; a fixed pool per scale (reserved before anyone)."""
+    if not world.dialect.brand_is_common_word:
+        return ()
+    rng = random.Random(f"{world.seed}:strangers")
+    count = 30 + world.scale.people // 40
+    return tuple(f"{rng.choice(FIRST_NAMES).lower()[:6]}{rng.choice(_STRANGER_HOBBIES)}{i}.bsky.social"
+                 for i in range(count))
+
+
+def off_topic_posts(world: World, horizon: int, strangers: int) -> list[Post]:
+    """Strangers' posts that contain the brand's word in its ordinary sense (search returns them too)."""
+    bank = _OFF_TOPIC[world.dialect.brand_key]
+    rate = 1.5 * (world.scale.people / 300) ** 0.5 / DAY
+    rng = random.Random(f"{world.seed}:off-topic")
+    posts, t = [], world.start_ts - 14 * DAY
+    while True:
+        t += int(rng.expovariate(rate)) + 60
+        if t >= horizon:
+            return posts
+        body = rng.choice(bank)
+        body = body.lower() if rng.random() < 0.2 else body
+        posts.append(Post(key=(t, -3, len(posts)), person=None, created=t, text=body, campaign=None,
+                          product_handle=None, likes=int(rng.expovariate(1 / 6)), reposts=int(rng.expovariate(1)),
+                          replies=int(rng.expovariate(1 / 1.5)), quotes=0, stranger=rng.randrange(strangers)))
 
 
 class _Life:
@@ -263,20 +380,21 @@ class _Life:
     def browse(self, device: int, t: int, skus: list[str], campaign: Post | None, channel: str) -> None:
         rng, world = self.rng, self.world
         account = self.account_for_session(device)
+        domain = world.shop_domain
         if campaign:
-            url, referrer, name = (campaign_url(campaign.campaign, campaign.product_handle), "https://bsky.app/",
-                                   campaign.campaign)
+            url, referrer, name = (campaign_url(domain, campaign.campaign, campaign.product_handle),
+                                   "https://bsky.app/", campaign.campaign)
         else:
-            url = f"https://{SHOP_DOMAIN}/"
+            url = f"https://{domain}/"
             referrer, name = rng.choice(("https://www.google.com/", None, "https://www.bing.com/", None)), None
-        self.event(device, t, "page", None, {"path": url.split(SHOP_DOMAIN)[1].split("?")[0], "url": url,
-                                              "title": "Larkspur Supply Co."}, url, referrer, name, account=account)
+        self.event(device, t, "page", None, {"path": url.split(domain)[1].split("?")[0], "url": url,
+                                              "title": world.brand.name}, url, referrer, name, account=account)
         extra = rng.choices(world.products, cum_weights=world.popularity_cumulative, k=rng.randrange(0, 3))
         viewed = skus + [p.sku for p in extra]
         for sku in dict.fromkeys(viewed):
             t += int(rng.uniform(15, 150))
             product = world.by_sku[sku]
-            page = f"https://{SHOP_DOMAIN}/products/{product_handle(product)}"
+            page = f"https://{domain}/products/{product_handle(product)}"
             price = world.prices.web_price(sku, shop_day(t)) / 100
             self.event(device, t, "track", "Product Viewed", {"sku": sku, "product_id": product.shopify_product_id,
                        "name": product.title, "price": price, "currency": "USD"}, page, url, name, account=account)
@@ -284,7 +402,7 @@ class _Life:
             if rng.random() < 0.6:
                 t += int(rng.uniform(20, 120))
                 self.event(device, t, "track", "Store Locator Viewed", {"path": "/pages/stores"},
-                           f"https://{SHOP_DOMAIN}/pages/stores", url, name, account=account)
+                           f"https://{domain}/pages/stores", url, name, account=account)
             self.store_visit(t + int(rng.uniform(0.2, 5) * DAY), skus)
             return
         if channel == "web":
@@ -337,7 +455,7 @@ class _Life:
         t = self.add_to_cart(device, t, skus, campaign, url, account)
         typed, account, t = self.identify(device, t + int(rng.uniform(10, 60)), url, campaign)
         lines = [Line(sku, rng.choices((1, 2), (0.9, 0.1))[0], world.prices.web_price(sku, shop_day(t))) for sku in skus]
-        checkout_url = f"https://{SHOP_DOMAIN}/checkouts/c"
+        checkout_url = f"https://{world.shop_domain}/checkouts/c"
         t += int(rng.uniform(20, 90))
         self.event(device, t, "track", "Checkout Started", {"revenue": sum(x.cents for x in lines) / 100,
                    "currency": "USD", "products": [{"sku": x.sku, "quantity": x.quantity} for x in lines]},
@@ -354,13 +472,13 @@ class _Life:
             key=self.key(created), person=self.person.index, created=created,
             updated=created + int(rng.uniform(30, 600)), email=typed,
             phone=noise.phone_as_typed(rng, self.person.phone) if rng.random() < 0.3 else None,
-            account_email=account, lines=lines, landing_site=url.split(SHOP_DOMAIN)[1],
+            account_email=account, lines=lines, landing_site=url.split(self.world.shop_domain)[1],
         )
         self.out.checkouts.append(checkout)
         roll = rng.random()
         if roll < 0.3:
             back = created + int(rng.uniform(2, 48) * 3600)
-            recovery_url = campaign_url("abandoned-checkout", "cart", "shopify_email", "email")
+            recovery_url = campaign_url(self.world.shop_domain, "abandoned-checkout", "cart", "shopify_email", "email")
             self.event(device, back, "page", None, {"path": "/cart", "url": recovery_url}, recovery_url,
                        None, "abandoned-checkout", account=account)
             order = self.web_order(device, back + int(rng.uniform(60, 300)), typed, account, lines,
@@ -381,7 +499,8 @@ class _Life:
         fulfilment = "ship_to_home" if roll < 0.68 else "pickup_in_store" if roll < 0.88 else "ship_from_store"
         location = None
         if fulfilment != "ship_to_home":
-            location = person.home_location if rng.random() < 0.85 else rng.randrange(len(world.locations))
+            location = self.domestic(person.home_location if rng.random() < 0.85
+                                     else rng.randrange(len(world.locations)))
         pickup = fulfilment == "pickup_in_store"
         shipping = 0 if pickup or merchandise >= 7500 else 795
         cancelled = t + int(rng.uniform(1, 6) * 3600) if rng.random() < 0.015 else None
@@ -393,7 +512,7 @@ class _Life:
             last_name=noise.last_name_as_typed(rng, person.last_name),
             account_email=account, lines=lines, discount_cents=discount, discount_code=code,
             shipping_cents=shipping, fulfilment=fulfilment, location=location, fulfilled_at=fulfilled,
-            cancelled_at=cancelled, refund=None, landing_site=landing.split(SHOP_DOMAIN)[1],
+            cancelled_at=cancelled, refund=None, landing_site=landing.split(world.shop_domain)[1],
             referring_site="https://bsky.app/" if campaign and "utm_source=bluesky" in landing else None,
             campaign=campaign, anonymous_id=self.devices[device],
         )
@@ -401,27 +520,34 @@ class _Life:
         self.web_orders += 1
         self.event(device, t + 5, "track", "Order Completed", {"total": merchandise / 100, "currency": "USD",
                    "products": [{"sku": x.sku, "quantity": x.quantity, "price": x.unit_cents / 100} for x in lines]},
-                   f"https://{SHOP_DOMAIN}/checkouts/c/thank_you", None, campaign, account=account,
+                   f"https://{world.shop_domain}/checkouts/c/thank_you", None, campaign, account=account,
                    order_key=order.key)
         if fulfilled is None:
             return order
         if rng.random() < 0.1:
             in_store = rng.random() < 0.4
             order.refund = Refund(fulfilled + int(rng.uniform(3, 30) * DAY), list(range(len(lines))),
-                                  "store" if in_store else "web", person.home_location if in_store else None)
+                                  "store" if in_store else "web", self.domestic(person.home_location) if in_store else None)
         if pickup:
             self.after_visit(fulfilled, location, lines, order.refund is not None)
         self.maybe_post(t, lines, order.refund is not None, campaign)
         return order
 
     # --- store ------------------------------------------------------------------------------------
+    def domestic(self, location: int) -> int:
+        """`location` if it is in the web shop's country, else the first domestic store (web orders stay home)."""
+        return location if self.world.locations[location].is_domestic else self.world.domestic[0]
+
     def store_visit(self, t: int, skus: list[str]) -> None:
+        """A visit during the store's own opening hours (10:00-20:00 in its time zone), priced on its day."""
         rng, person, world = self.rng, self.person, self.world
-        day = shop_day(t)
-        if not 10 <= datetime.fromtimestamp(t, SHOP_TIMEZONE).hour < 20:
-            t = local_time(day, rng.uniform(10, 19.5))
         location = person.home_location if rng.random() < 0.8 else rng.randrange(len(world.locations))
-        lines = [Line(sku, rng.choices((1, 2), (0.85, 0.15))[0], world.prices.store_price(sku, shop_day(t)))
+        store = world.locations[location]
+        zone = ZoneInfo(store.timezone)
+        if not 10 <= datetime.fromtimestamp(t, zone).hour < 20:
+            t = local_time(store_day(t, store), rng.uniform(10, 19.5), zone)
+        lines = [Line(sku, rng.choices((1, 2), (0.85, 0.15))[0], world.prices.store_price(sku, store_day(t, store),
+                                                                                          store.currency))
                  for sku in skus]
         wants_loyalty = person.loyalty and rng.random() < 0.9
         attaches = (person.square_profile or wants_loyalty) and (wants_loyalty or rng.random() < 0.85)
@@ -432,10 +558,12 @@ class _Life:
                            tender="CARD" if rng.random() < 0.85 else "CASH")
         if rng.random() < 0.06:
             back = person.home_location if rng.random() < 0.7 else location
+            if world.locations[back].currency != store.currency:  # money goes back in the sale's currency
+                back = location
             order.refund = Refund(t + int(rng.uniform(2, 25) * DAY), [0], "store", back)
         self.out.store_orders.append(order)
         self.after_visit(t, location, lines, order.refund is not None)
-        self.maybe_post(t, lines, order.refund is not None, None, world.locations[location].name)
+        self.maybe_post(t, lines, order.refund is not None, None, store.name)
 
     def create_profile(self, t: int, needs_phone: bool) -> None:
         """The cashier's profile: typed name, maybe e-mail, phone; sometimes a placeholder to get past the form."""
@@ -443,10 +571,12 @@ class _Life:
         has_email = rng.random() < 0.5
         email = noise.email_as_typed(rng, person.email) if has_email else None
         phone = noise.phone_as_typed(rng, person.phone) if needs_phone or rng.random() < 0.8 else None
-        if not needs_phone and rng.random() < PLACEHOLDER_SHARE:
-            phone = PLACEHOLDER_PHONE
-        if has_email and rng.random() < PLACEHOLDER_SHARE:
-            email = PLACEHOLDER_EMAIL
+        phones, emails = self.world.dialect.placeholder_values()
+        share = self.world.dialect.placeholder_share
+        if not needs_phone and phones and rng.random() < share:
+            phone = phones[int(rng.random() * len(phones))]
+        if has_email and emails and rng.random() < share:
+            email = emails[int(rng.random() * len(emails))]
         self.out.square_profiles[person.index] = SquareProfile(
             person=person.index, created=t,
             given_name=noise.first_name_as_typed(rng, person.first_name),
@@ -468,11 +598,11 @@ class _Life:
         display = "A Google User" if anonymous else noise.reviewer_display_name(rng, person.first_name,
                                                                                   person.last_name)
         review = Review(key=self.key(created), person=person.index, created=created, location=location,
-                        stars=stars, comment=text.review_comment(rng, stars, product) if rng.random() < 0.85 else None,
+                        stars=stars, comment=text.review_comment(rng, stars, product, self.world.brand) if rng.random() < 0.85 else None,
                         display_name=display, anonymous=anonymous)
         if rng.random() < 0.55:
             review.reply_at = created + int(rng.uniform(1, 10) * DAY)
-            review.reply = text.owner_reply(rng, stars, display)
+            review.reply = text.owner_reply(rng, stars, display, self.world.brand)
         if review.comment and rng.random() < 0.12:
             improved = stars <= 3 and rng.random() < 0.5
             review.edited_at = created + int(rng.uniform(5, 60) * DAY)
@@ -490,8 +620,8 @@ class _Life:
              store: str | None = None) -> None:
         rng = self.rng
         product = self.world.by_sku[sku]
-        body = (text.musing_post(rng, product.title) if musing
-                else text.purchase_post(rng, product.title, store, negative))
+        body = (text.musing_post(rng, product.title, self.world.brand) if musing
+                else text.purchase_post(rng, product.title, store, negative, self.world.brand))
         shares_link = campaign is not None and rng.random() < 0.5
         self.out.posts.append(Post(
             key=self.key(created), person=self.person.index, created=created, text=body,

@@ -6,6 +6,8 @@ so the same rating rarely gives the same sentence twice and a sentiment model ha
 
 import random
 
+from ingestion.sandbox.world.dialect import Brand
+
 _OPENERS = {
     5: ("Absolutely love this store!", "Fantastic experience from start to finish.", "Best outdoor shop in town.",
         "Five stars, no question.", "Wonderful visit, will be back soon."),
@@ -31,7 +33,7 @@ _DETAILS = {
         "They charged me twice and refused to fix it.", "My order was lost and nobody cared."),
 }
 _CLOSERS = {
-    5: ("Highly recommend!", "Thank you, Larkspur!", "Can't wait to come back.", ""),
+    5: ("Highly recommend!", "Thank you, {brand}!", "Can't wait to come back.", ""),
     4: ("Would recommend.", "Will shop here again.", ""),
     3: ("Might try again.", "Meh.", ""),
     2: ("Hope they improve.", "Probably shopping elsewhere next time.", ""),
@@ -46,24 +48,24 @@ _EDIT_SUFFIX = {
 _REPLIES = {
     "good": ("Thank you so much for the kind words, {name}! See you on the trail.",
              "We're thrilled you enjoyed your visit, {name}. Thanks for shopping with us!"),
-    "bad": ("We're sorry to hear this, {name}. Please email care@larkspur.example so we can make it right.",
+    "bad": ("We're sorry to hear this, {name}. Please email care@{domain} so we can make it right.",
             "{name}, thank you for the feedback. Our store manager will reach out to fix this."),
 }
 _POSTS = (
-    "Just picked up a new {product} from @larkspur, love it already!",
-    "Larkspur {store} had exactly the {product} I needed. Great staff too.",
-    "Took my new Larkspur {product} up to Multnomah Falls today. Perfect.",
-    "Really happy with my Larkspur order, the {product} arrived fast.",
-    "Not impressed with my Larkspur {product}, already showing wear.",
-    "Anyone else shop at Larkspur? Thinking about the {product}.",
-    "Larkspur sale is on! Grabbed a {product} for way less than usual.",
+    "Just picked up a new {product} from @{handle}, love it already!",
+    "{brand} {store} had exactly the {product} I needed. Great staff too.",
+    "Took my new {brand} {product} up to Multnomah Falls today. Perfect.",
+    "Really happy with my {brand} order, the {product} arrived fast.",
+    "Not impressed with my {brand} {product}, already showing wear.",
+    "Anyone else shop at {brand}? Thinking about the {product}.",
+    "{brand} sale is on! Grabbed a {product} for way less than usual.",
 )
 
 
-def review_comment(rng: random.Random, stars: int, product: str) -> str:
+def review_comment(rng: random.Random, stars: int, product: str, brand: Brand) -> str:
     """A review text whose words carry the sentiment of `stars`."""
     parts = (rng.choice(_OPENERS[stars]), rng.choice(_DETAILS[stars]).format(product=product.lower()),
-             rng.choice(_CLOSERS[stars]))
+             rng.choice(_CLOSERS[stars]).format(brand=brand.short))
     return " ".join(part for part in parts if part)
 
 
@@ -72,27 +74,28 @@ def edited_comment(rng: random.Random, comment: str, improved: bool) -> str:
     return f"{comment} {rng.choice(_EDIT_SUFFIX[improved])}"
 
 
-def owner_reply(rng: random.Random, stars: int, display_name: str) -> str:
+def owner_reply(rng: random.Random, stars: int, display_name: str, brand: Brand) -> str:
     """The store owner's reply, thanking or apologising depending on the rating."""
-    return rng.choice(_REPLIES["good" if stars >= 4 else "bad"]).format(name=display_name.split(" ")[0])
+    return rng.choice(_REPLIES["good" if stars >= 4 else "bad"]).format(name=display_name.split(" ")[0],
+                                                                         domain=brand.domain)
 
 
-def purchase_post(rng: random.Random, product: str, store: str | None, negative: bool) -> str:
+def purchase_post(rng: random.Random, product: str, store: str | None, negative: bool, brand: Brand) -> str:
     """A Bluesky post about a purchase (`store` None = bought online); `negative` posts complain."""
     if negative:
         template = _POSTS[4]
     else:
         candidates = _POSTS[:4] + _POSTS[6:]
         template = rng.choice(candidates if store else [t for t in candidates if "{store}" not in t])
-    return template.format(product=product.lower(), store=store)
+    return template.format(product=product.lower(), store=store, brand=brand.short, handle=brand.search_query)
 
 
-def musing_post(rng: random.Random, product: str) -> str:
+def musing_post(rng: random.Random, product: str, brand: Brand) -> str:
     """A brand mention without a purchase behind it."""
-    return _POSTS[5].format(product=product.lower())
+    return _POSTS[5].format(product=product.lower(), brand=brand.short)
 
 
-def brand_post(product: str, campaign: str) -> str:
+def brand_post(brand: Brand, product: str, campaign: str) -> str:
     """The brand's own campaign post text."""
     label = campaign.rsplit("-", 1)[0].replace("-", " ")
-    return f"Larkspur {label}: meet the {product}. Shop now"
+    return f"{brand.short} {label}: meet the {product}. Shop now"

@@ -1,8 +1,11 @@
 """Ground truth tables computed from the ledger the renderers filled.
 
 Definitions (also in ingestion/sandbox/README.md):
-- A person appears in persons.parquet once they own at least one touchpoint; `channels` are the
-  distinct touchpoint channels (web, store, review, social), sorted.
+- A person appears in persons.parquet once they own at least one touchpoint or record (a Square
+  directory profile that never bought counts); `channels` are the distinct touchpoint channels
+  (web, store, review, social), sorted, empty for someone known only from a directory profile.
+- Money: purchase and return values are net merchandise (REVENUE_BASIS) in the sale's currency
+  (`currency` column); money in different currencies is never added.
 - Journeys: a person's touchpoints in time order; a new journey starts at the first touchpoint,
   after a purchase, or after a gap of more than JOURNEY_GAP_DAYS. Outcome: `purchase` if the journey
   ends in a purchase, else `abandoned` if it contains add_to_cart, checkout_started or
@@ -23,6 +26,8 @@ from ingestion.sandbox.world.people import DAY, Person
 from ingestion.sandbox.world.settings import JOURNEY_GAP_DAYS
 
 _CART_TYPES = {"add_to_cart", "checkout_started", "cart_abandoned"}
+REVENUE_BASIS = ("net merchandise sales: goods sold after discounts, before tax, shipping, tips and service "
+                 "charges, in the currency the sale was taken in; never summed across currencies")
 _UTC = pa.timestamp("us", tz="UTC")
 
 
@@ -48,6 +53,7 @@ def touchpoints_table(touchpoints: list[Touchpoint]) -> pa.Table:
         "sku": pa.array([t.sku for t in touchpoints], type=pa.string()),
         "fulfilment_type": pa.array([t.fulfilment_type for t in touchpoints], type=pa.string()),
         "campaign": pa.array([t.campaign for t in touchpoints], type=pa.string()),
+        "currency": pa.array([t.currency for t in touchpoints], type=pa.string()),
     })
 
 
@@ -66,8 +72,9 @@ def channels_by_person(touchpoints: list[Touchpoint]) -> dict[str, list[str]]:
     return {person: sorted(found) for person, found in channels.items()}
 
 
-def persons_table(people: list[Person], channels: dict[str, list[str]], cut: int, location_ids: list[str]) -> pa.Table:
-    present = [p for p in people if p.person_id in channels]
+def persons_table(people: list[Person], channels: dict[str, list[str]], owners: set[str], cut: int,
+                  location_ids: list[str]) -> pa.Table:
+    present = [p for p in people if p.person_id in channels or p.person_id in owners]
     return pa.table({
         "person_id": [p.person_id for p in present],
         "first_name": [p.first_name for p in present],
@@ -76,7 +83,7 @@ def persons_table(people: list[Person], channels: dict[str, list[str]], cut: int
         "phone": [p.phone for p in present],
         "household_id": [p.household_id for p in present],
         "home_location_id": [location_ids[p.home_location] for p in present],
-        "channels": pa.array([channels[p.person_id] for p in present], type=pa.list_(pa.string())),
+        "channels": pa.array([channels.get(p.person_id, []) for p in present], type=pa.list_(pa.string())),
         "is_churned": [p.churn_at < cut for p in present],
         "segment": [p.segment for p in present],
         "alt_email": pa.array([p.alt_email for p in present], type=pa.string()),
@@ -116,6 +123,7 @@ def _journey(group: list[Touchpoint], numbers: Counter, cut: int, gap: int) -> d
         "purchase_channel": last.channel if outcome == "purchase" else None,
         "purchase_record_id": last.record_id if outcome == "purchase" else None,
         "revenue": last.value if outcome == "purchase" else 0.0,
+        "currency": last.currency if outcome == "purchase" else None,
         "dropoff_type": None if outcome == "purchase" else last.touchpoint_type,
         "is_open": outcome != "purchase" and cut - last.occurred_at <= gap,
     }
@@ -125,7 +133,7 @@ def journeys_table(rows: list[dict]) -> pa.Table:
     columns = {key: [row[key] for row in rows] for key in (rows[0] if rows else _JOURNEY_COLUMNS)}
     columns["started_at"] = _ts(columns["started_at"])
     columns["ended_at"] = _ts(columns["ended_at"])
-    for key in ("purchase_channel", "purchase_record_id", "dropoff_type"):
+    for key in ("purchase_channel", "purchase_record_id", "dropoff_type", "currency"):
         columns[key] = pa.array(columns[key], type=pa.string())
     columns["revenue"] = pa.array(columns["revenue"], type=pa.float64())
     return pa.table(columns)
@@ -133,7 +141,7 @@ def journeys_table(rows: list[dict]) -> pa.Table:
 
 _JOURNEY_COLUMNS = ("journey_id", "person_id", "started_at", "ended_at", "touchpoints", "channel_path",
                     "first_channel", "last_channel", "channel_count", "outcome", "purchase_channel",
-                    "purchase_record_id", "revenue", "dropoff_type", "is_open")
+                    "purchase_record_id", "revenue", "currency", "dropoff_type", "is_open")
 
 
 def handoffs(touchpoints: list[Touchpoint]) -> list[dict]:
@@ -200,28 +208,46 @@ def planted_table(gaps: list[PlantedPriceGap], prices, sold: Counter, cut: int, 
 
 
 
+def brand_mentions_table(ledger: Ledger) -> pa.Table:
+    """truth/brand_mentions.parquet: every post in the files, whether it is about the brand, and its kind."""
+    rows = sorted(ledger.mentions)
+    return pa.table({"uri": [r[0] for r in rows], "about_brand": pa.array([r[1] for r in rows], type=pa.bool_()),
+                     "kind": [r[2] for r in rows]})
+
+
 def _midnight(day: date) -> int:
     return int(datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp())
 
 
 def kpis(touchpoints: list[Touchpoint], channels: dict[str, list[str]], journey_rows: list[dict],
-         handoff_rows: list[dict], people: list[Person], cut: int) -> dict:
-    """Headline KPIs, all derived from the truth touchpoints (definitions in the README)."""
+         handoff_rows: list[dict], people: list[Person], cut: int, currency: str = "USD") -> dict:
+    """Headline KPIs, all derived from the truth touchpoints (definitions in the README).
+
+    Money KPIs without a currency in their name are in the shop's `currency` only; sales taken in
+    another currency (a store abroad) are in `revenue_by_channel_currency`.
+    """
     revenue: Counter[str] = Counter()
+    by_currency: dict[str, Counter[str]] = defaultdict(Counter)
     orders: Counter[str] = Counter()
+    shop_orders: Counter[str] = Counter()
     refunds: Counter[str] = Counter()
     fulfilment: Counter[str] = Counter()
     returns_total = returns_cross = 0
     purchase_channel_of_order: dict[str, str] = {}
     for t in touchpoints:
         if t.touchpoint_type == "purchase":
-            revenue[t.channel] += round(t.value * 100)
+            cents = round(t.value * 100)
+            by_currency[t.channel][t.currency] += cents
+            if t.currency == currency:
+                revenue[t.channel] += cents
+                shop_orders[t.channel] += 1
             orders[t.channel] += 1
             fulfilment[t.fulfilment_type] += 1
             purchase_channel_of_order[t.order_id] = t.channel
     for t in touchpoints:
         if t.touchpoint_type == "return":
-            refunds[t.channel] += round(-t.value * 100)
+            if t.currency == currency:
+                refunds[t.channel] += round(-t.value * 100)
             returns_total += 1
             returns_cross += purchase_channel_of_order.get(t.order_id, t.channel) != t.channel
     combos = Counter(",".join(found) for found in channels.values())
@@ -236,20 +262,26 @@ def kpis(touchpoints: list[Touchpoint], channels: dict[str, list[str]], journey_
     reviews = [t.value for t in touchpoints if t.touchpoint_type == "review"]
     present = {p.person_id for p in people} & set(channels)
     return {
-        "currency": "USD",
+        "currency": currency,
+        "revenue_basis": REVENUE_BASIS,
         "revenue_by_channel": {k: revenue[k] / 100 for k in sorted(revenue)},
+        "revenue_by_channel_currency": {channel: {c: amounts[c] / 100 for c in sorted(amounts)}
+                                        for channel, amounts in sorted(by_currency.items())},
         "revenue_total": sum(revenue.values()) / 100,
         "refunds_by_return_channel": {k: refunds[k] / 100 for k in sorted(refunds)},
         "net_revenue": (sum(revenue.values()) - sum(refunds.values())) / 100,
         "orders_by_channel": {k: orders[k] for k in sorted(orders)},
         "orders_by_fulfilment_type": {k: fulfilment[k] for k in sorted(fulfilment)},
-        "average_order_value_by_channel": {k: round(revenue[k] / orders[k] / 100, 2) for k in sorted(orders)},
+        "average_order_value_by_channel": {k: round(revenue[k] / shop_orders[k] / 100, 2)
+                                           for k in sorted(shop_orders)},
         "people_total": len(channels),
         "people_by_channel_combination": {k: combos[k] for k in sorted(combos)},
         "omnichannel_share": _share(sum(1 for found in channels.values() if len(found) >= 2), len(channels)),
         "buyers_total": len(buyers),
         "buyers_web_and_store": sum(1 for found in buyers.values() if found == {"store", "web"}),
         "omnichannel_buyer_share": _share(sum(1 for found in buyers.values() if len(found) >= 2), len(buyers)),
+        "pickup_in_store_orders": fulfilment["pickup_in_store"],
+        "ship_from_store_orders": fulfilment["ship_from_store"],
         "bopis_share": _share(fulfilment["pickup_in_store"], web_orders),
         "ship_from_store_share": _share(fulfilment["ship_from_store"], web_orders),
         "returns_total": returns_total,

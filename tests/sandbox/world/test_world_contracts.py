@@ -14,7 +14,7 @@ MONEY = re.compile(r"^-?\d+\.\d\d$")
 
 def test_square_records_validate_against_the_openapi_schemas(tiny_world: Path) -> None:
     schemas = {"locations": "Location", "customers": "Customer", "orders": "Order", "payments": "Payment",
-               "refunds": "PaymentRefund", "loyalty_accounts": "LoyaltyAccount"}
+               "refunds": "PaymentRefund", "loyalty_accounts": "LoyaltyAccount", "catalog": "CatalogObject"}
     for entity, schema in schemas.items():
         records = read_jsonl(tiny_world / "square" / f"{entity}.jsonl")
         assert records, entity
@@ -36,14 +36,14 @@ def test_bluesky_post_views_follow_the_lexicons(tiny_world: Path) -> None:
         assert lexicon_errors(post["record"], "app.bsky.feed.post#main") == [], post["uri"]
         assert re.fullmatch(r"at://did:plc:[a-z2-7]{24}/app\.bsky\.feed\.post/[2-7a-z]{13}", post["uri"])
         assert post["record"]["$type"] == "app.bsky.feed.post" and UTC_Z.match(post["record"]["createdAt"])
-        assert "larkspur" in post["record"]["text"].lower()
+        assert manifest["brand"]["search_query"] in post["record"]["text"].lower()  # search finds every one
     brand = [p for p in posts if p["author"]["handle"] == manifest["brand"]["bluesky_handle"]]
     assert brand and len(brand) < len(posts)
     assert any("utm_campaign=" in p["record"]["text"] for p in posts if p not in brand)
 
 
 def test_shopify_records_have_rest_shapes(tiny_world: Path) -> None:
-    for entity in ("customers", "orders", "checkouts", "products"):
+    for entity in ("customers", "orders", "checkouts", "products", "locations"):
         records = read_jsonl(tiny_world / "shopify" / f"{entity}.jsonl")
         keys = {tuple(record) for record in records}
         assert len(keys) == 1, f"shopify/{entity}: every record carries every key"
@@ -57,15 +57,16 @@ def test_shopify_records_have_rest_shapes(tiny_world: Path) -> None:
         assert order["location_id"] is None and order["source_name"] == "web"
         for refund in order["refunds"]:
             assert all(isinstance(item["subtotal"], float) for item in refund["refund_line_items"])
+    locations = {loc["id"]: loc for loc in read_jsonl(tiny_world / "shopify" / "locations.jsonl")}
     manifest = json.loads((tiny_world / "manifest.json").read_text())
-    store_ids = {loc["shopify_location_id"]: loc["name"] for loc in manifest["locations"]}
-    pickups = [o for o in orders if o["shipping_lines"][0]["code"] in store_ids.values()]
+    warehouse = manifest["shopify_warehouse_location"]["id"]
+    assert warehouse in locations and len(locations) == len(manifest["locations"]) + 1
+    assert all(loc["admin_graphql_api_id"] == f"gid://shopify/Location/{i}" for i, loc in locations.items())
+    pickups = [o for o in orders if o["shipping_address"] is None]  # local pickup: nothing to ship to
     assert pickups
     for order in pickups:
-        line = order["shipping_lines"][0]
-        assert line["title"] == line["code"] and line["price"] == "0.00"
-        for fulfillment in order["fulfillments"]:
-            assert store_ids[fulfillment["location_id"]] == line["code"]
+        assert order["shipping_lines"][0]["price"] == "0.00"
+        assert all(f["location_id"] in locations and f["location_id"] != warehouse for f in order["fulfillments"])
     checkout = read_jsonl(tiny_world / "shopify" / "checkouts.jsonl")[0]
     assert all(isinstance(item["key"], str) and "id" not in item for item in checkout["line_items"])
 
@@ -73,9 +74,12 @@ def test_shopify_records_have_rest_shapes(tiny_world: Path) -> None:
 def test_google_reviews_use_proto3_json(tiny_world: Path) -> None:
     manifest = json.loads((tiny_world / "manifest.json").read_text())
     locations = read_jsonl(tiny_world / "google" / "locations.jsonl")
-    square_ids = {loc["id"] for loc in read_jsonl(tiny_world / "square" / "locations.jsonl")}
-    assert {loc["storeCode"] for loc in locations} == square_ids
-    names = {loc["name"] for loc in locations}
+    for location in locations:  # Business Information v1: locations/{id}, the account only for routing
+        assert re.fullmatch(r"locations/\d+", location["name"]) and location["title"]
+        assert location["account"] == f"accounts/{manifest['google_account_id']}"
+        assert set(location["storefrontAddress"]) == {"regionCode", "languageCode", "postalCode",
+                                                      "administrativeArea", "locality", "addressLines"}
+    names = {f"{loc['account']}/{loc['name']}" for loc in locations}  # the v4 parent of its reviews
     for review in read_jsonl(tiny_world / "google" / "reviews.jsonl"):
         assert review["name"].rsplit("/reviews/", 1) == [review["name"].rsplit("/reviews/", 1)[0], review["reviewId"]]
         assert review["name"].rsplit("/reviews/", 1)[0] in names

@@ -1,5 +1,6 @@
 """The world carries the noise and signals the downstream layers must handle and find."""
 
+import json
 import re
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -30,8 +31,9 @@ def test_identity_noise_is_present(tiny_world: Path) -> None:
     orders = read_jsonl(tiny_world / "square" / "orders.jsonl")
     assert sum("customer_id" not in o for o in orders) > len(orders) // 4, "many anonymous POS sales"
     square_customers = read_jsonl(tiny_world / "square" / "customers.jsonl")
-    placeholders = [c for c in square_customers
-                    if c.get("phone_number") == "555-555-5555" or c.get("email_address") == "noemail@larkspur.example"]
+    dialect = json.loads((tiny_world / "manifest.json").read_text())["dialect"]
+    junk = {value.format(domain=dialect["brand"]["domain"]) for value in dialect["placeholders"]}
+    placeholders = [c for c in square_customers if {c.get("phone_number"), c.get("email_address")} & junk]
     assert placeholders, "cashiers' placeholder values that must not merge people"
 
 
@@ -39,10 +41,13 @@ def test_planted_price_differences_are_visible_in_line_items(tiny_world: Path) -
     planted = [r for r in pq.read_table(tiny_world / "truth" / "planted.parquet").to_pylist()
                if r["kind"] == "price_difference"]
     assert planted and all(r["web_price"] != r["store_price"] for r in planted)
+    sku_of = {variation["id"]: variation["item_variation_data"]["sku"]
+              for item in read_jsonl(tiny_world / "square" / "catalog.jsonl") for variation in item["item_data"]["variations"]}
     store_prices = defaultdict(set)
     for order in read_jsonl(tiny_world / "square" / "orders.jsonl"):
         for item in order.get("line_items", []):
-            store_prices[item["variation_name"]].add(item["base_price_money"]["amount"] / 100)
+            if item["base_price_money"]["currency"] == "USD":  # a store abroad prices in its own currency
+                store_prices[sku_of[item["catalog_object_id"]]].add(item["base_price_money"]["amount"] / 100)
     sold_at_gap = [r for r in planted if r["store_orders"] and r["store_price"] in store_prices[r["sku"]]]
     assert sold_at_gap, "a store sale at a planted price"
 

@@ -5,6 +5,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 import pyarrow.parquet as pq
+import pytest
 from world_files import read_jsonl, web_events
 
 
@@ -17,16 +18,54 @@ def kpis(world: Path) -> dict:
     return json.loads((world / "truth" / "kpis.json").read_text())
 
 
+def store_net_cents(order: dict) -> int:
+    """DIALECTS.md section 6: Square net merchandise = total - tax - tip - service charges."""
+    return (order["total_money"]["amount"] - order["total_tax_money"]["amount"] - order["total_tip_money"]["amount"]
+            - order["total_service_charge_money"]["amount"])
+
+
+def web_net_cents(order: dict) -> int:
+    """Shopify net merchandise: subtotal (after discounts, before shipping), minus tax when included."""
+    return round(float(order["subtotal_price"]) * 100) - (round(float(order["total_tax"]) * 100)
+                                                          if order["taxes_included"] else 0)
+
+
+def revenue_by_channel_currency(world: Path) -> tuple[dict, Counter]:
+    """Revenue per channel and currency on the documented basis, and orders per channel, from the raw files."""
+    revenue: dict[str, Counter] = defaultdict(Counter)
+    orders: Counter = Counter()
+    for order in read_jsonl(world / "shopify" / "orders.jsonl"):
+        if order["cancelled_at"] is None:
+            revenue["web"][order["currency"]] += web_net_cents(order)
+            orders["web"] += 1
+    for order in read_jsonl(world / "square" / "orders.jsonl"):
+        if "returns" not in order:
+            revenue["store"][order["total_money"]["currency"]] += store_net_cents(order)
+            orders["store"] += 1
+    return {channel: {c: cents / 100 for c, cents in sorted(by.items())} for channel, by in revenue.items()}, orders
+
+
 def test_revenue_and_orders_per_channel_match_raw_records(tiny_world: Path) -> None:
-    shopify = [o for o in read_jsonl(tiny_world / "shopify" / "orders.jsonl") if o["cancelled_at"] is None]
-    square = [o for o in read_jsonl(tiny_world / "square" / "orders.jsonl") if "returns" not in o]
-    web_revenue = sum(float(o["subtotal_price"]) for o in shopify)
-    store_revenue = sum(o["total_money"]["amount"] for o in square) / 100
+    revenue, orders = revenue_by_channel_currency(tiny_world)
     truth = kpis(tiny_world)
-    assert abs(truth["revenue_by_channel"]["web"] - web_revenue) < 0.005
-    assert abs(truth["revenue_by_channel"]["store"] - store_revenue) < 0.005
-    assert truth["orders_by_channel"] == {"store": len(square), "web": len(shopify)}
-    assert web_revenue > 1000 and store_revenue > 1000
+    assert truth["revenue_by_channel_currency"].keys() == revenue.keys()
+    for channel, amounts in revenue.items():
+        assert truth["revenue_by_channel_currency"][channel] == pytest.approx(amounts, abs=0.005)
+    currency = truth["currency"]
+    assert truth["revenue_by_channel"] == pytest.approx({c: by[currency] for c, by in revenue.items()}, abs=0.005)
+    assert truth["orders_by_channel"] == dict(orders)
+    assert revenue["web"][currency] > 1000 and revenue["store"][currency] > 1000
+
+
+def test_store_purchase_touchpoints_are_net_of_tax_and_tips(tiny_world: Path) -> None:
+    orders = {o["id"]: o for o in read_jsonl(tiny_world / "square" / "orders.jsonl") if "returns" not in o}
+    purchases = [t for t in pq.read_table(tiny_world / "truth" / "touchpoints.parquet").to_pylist()
+                 if t["source"] == "square" and t["touchpoint_type"] == "purchase"]
+    assert len(purchases) == len(orders)
+    for touchpoint in purchases:
+        order = orders[touchpoint["record_id"]]
+        assert touchpoint["value"] == pytest.approx(store_net_cents(order) / 100, abs=0.005)
+        assert touchpoint["currency"] == order["total_money"]["currency"]
 
 
 def test_people_per_channel_combination_match_raw_records(tiny_world: Path) -> None:
