@@ -36,7 +36,7 @@ best as (
         fields,
         score
     from matches
-    where rule <> 'unmatched'
+    where location_id is not null  {# an unmatched Google listing belongs to no place #}
     qualify row_number() over (partition by location_id, system order by score desc, system_location_id) = 1
 ),
 
@@ -47,7 +47,7 @@ evidence as (
         sum(pos_orders)                                                       as pos_orders,
         sum(pickup_orders)                                                    as pickup_orders
     from matches
-    where rule <> 'unmatched'
+    where location_id is not null
     group by location_id
 ),
 
