@@ -13,7 +13,9 @@
     - name (0.3): every token of the shorter name is in the longer one and no other place qualifies
       as well; names are merchant free text and differ between systems, so this is a fallback.
     Ties are broken by name overlap, then the candidate's id. One row per (system,
-    system_location_id); Square locations match themselves (rule self). -#}
+    system_location_id); Square locations match themselves (rule self); a Shopify location that
+    matches no Square location is its own place `shopify:<id>` (rule unmatched), an unmatched
+    Google location belongs to no place (location_id null). -#}
 
 with places as (
     select * from {{ ref('int_location_places') }}
@@ -23,10 +25,6 @@ crosswalk as (
     select cast(system as varchar) as system, cast(system_location_id as varchar) as system_location_id,
            cast(location_id as varchar) as location_id
     from {{ ref('location_crosswalk') }}
-),
-
-square as (
-    select * from places where system = 'square'
 ),
 
 {#- name_overlap: shared name tokens / tokens of the shorter name ("Pearl District" is all in
@@ -82,32 +80,17 @@ shopify_best as (
         and (rule <> 'name' or count(*) over (partition by system_location_id, score, name_overlap) = 1)
 ),
 
-shopify_matched as (
-    select
-        places.system, places.system_location_id,
-        coalesce(crosswalk.location_id, shopify_best.anchor_id, 'shopify:' || places.system_location_id) as location_id,
-        case when crosswalk.location_id is not null then 'crosswalk'
-             when shopify_best.anchor_id is not null then shopify_best.rule
-             else 'unmatched' end                                             as rule,
-        case when crosswalk.location_id is not null then 'location_crosswalk.csv'
-             else shopify_best.fields end                                     as fields,
-        case when crosswalk.location_id is not null then 1.0 else coalesce(shopify_best.score, 0) end as score
-    from places
-    left join shopify_best using (system, system_location_id)
-    left join crosswalk using (system, system_location_id)
-    where places.system = 'shopify'
-),
-
 {#- Google: against Square locations, and against Shopify locations that matched no Square one -#}
 google_best as (
     select candidates.*,
            case when candidates.anchor_system = 'square' then candidates.anchor_id
                 else 'shopify:' || candidates.anchor_id end                   as anchor_location_id
     from candidates
-    left join shopify_matched
-        on candidates.anchor_system = 'shopify' and shopify_matched.system_location_id = candidates.anchor_id
+    left join shopify_best
+        on candidates.anchor_system = 'shopify' and shopify_best.system_location_id = candidates.anchor_id
     where candidates.system = 'google'
-        and (candidates.anchor_system = 'square' or shopify_matched.rule = 'unmatched')
+        {# Shopify places that matched a Square location are that location already #}
+        and (candidates.anchor_system = 'square' or shopify_best.system_location_id is null)
     qualify row_number() over (
         partition by candidates.system_location_id
         order by candidates.score desc, candidates.anchor_system desc, candidates.name_overlap desc, candidates.anchor_id) = 1
@@ -115,31 +98,38 @@ google_best as (
              or count(*) over (partition by candidates.system_location_id, candidates.score, candidates.name_overlap) = 1)
 ),
 
-google_matched as (
-    select
-        places.system, places.system_location_id,
-        coalesce(crosswalk.location_id, google_best.anchor_location_id)      as location_id,
-        case when crosswalk.location_id is not null then 'crosswalk'
-             when google_best.anchor_id is not null then google_best.rule
-             else 'unmatched' end                                             as rule,
-        case when crosswalk.location_id is not null then 'location_crosswalk.csv'
-             else google_best.fields end                                      as fields,
-        case when crosswalk.location_id is not null then 1.0 else coalesce(google_best.score, 0) end as score
+{#- the automatic verdict for every location, before the crosswalk: Square locations are
+    themselves; a Shopify location without a Square match is its own place -#}
+automatic as (
+    select places.system, places.system_location_id,
+        case places.system
+            when 'square' then places.system_location_id
+            when 'shopify' then coalesce(best.anchor_id, 'shopify:' || places.system_location_id)
+            else best.anchor_location_id
+        end                                                                   as location_id,
+        case when places.system = 'square' then 'self' else coalesce(best.rule, 'unmatched') end as rule,
+        best.fields,
+        case when places.system = 'square' then 1.0 else coalesce(best.score, 0) end as score
     from places
-    left join google_best using (system, system_location_id)
-    left join crosswalk using (system, system_location_id)
-    where places.system = 'google'
+    left join (
+        select system, system_location_id, anchor_id, anchor_id as anchor_location_id, rule, fields, score
+        from shopify_best
+        union all
+        select system, system_location_id, anchor_id, anchor_location_id, rule, fields, score
+        from google_best
+    ) as best using (system, system_location_id)
 ),
 
-square_self as (
-    select system, system_location_id,
-           coalesce(crosswalk.location_id, system_location_id)                as location_id,
-           case when crosswalk.location_id is not null then 'crosswalk' else 'self' end as rule,
-           cast(null as varchar)                                              as fields,
-           1.0                                                                as score
-    from places
+matches as (
+    select
+        automatic.system,
+        automatic.system_location_id,
+        coalesce(crosswalk.location_id, automatic.location_id)                as location_id,
+        case when crosswalk.location_id is not null then 'crosswalk' else automatic.rule end as rule,
+        case when crosswalk.location_id is not null then 'location_crosswalk.csv' else automatic.fields end as fields,
+        case when crosswalk.location_id is not null then 1.0 else automatic.score end as score
+    from automatic
     left join crosswalk using (system, system_location_id)
-    where places.system = 'square'
 )
 
 select
@@ -154,9 +144,5 @@ select
     places.postal_code,
     places.pos_orders,
     places.pickup_orders
-from (
-    select * from square_self
-    union all by name select * from shopify_matched
-    union all by name select * from google_matched
-) as matches
+from matches
 inner join places using (system, system_location_id)
