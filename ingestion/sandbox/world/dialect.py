@@ -15,6 +15,7 @@ to manifest.json under "dialect", and `Dialect.from_manifest` rebuilds it for `a
 
 import random
 from dataclasses import asdict, dataclass, fields, replace
+from decimal import ROUND_HALF_EVEN, Decimal
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,7 @@ class Dialect:
     address_styles: tuple[str, str, str]  # ADDRESS_STYLES per system
     zip_plus4: tuple[bool, bool, bool]  # US postcodes written as ZIP+4 per system
     google_store_codes: str  # STORE_CODES
-    store_tax: str  # none | additive | inclusive
+    store_tax: str  # none | additive | inclusive (the web shop charges the same way: Shopify taxes_included)
     tax_percent: str  # Square's percentage string, e.g. "8.5"; "0" without tax
     store_discount_share: float  # store sales with a loyalty reward or staff discount
     store_tip_share: float  # store sales with a tip or a service charge
@@ -91,6 +92,20 @@ class Dialect:
         """(phone placeholders, e-mail placeholders) with the brand's domain filled in."""
         values = [p.format(domain=self.brand.domain) for p in self.placeholders]
         return [v for v in values if "@" not in v], [v for v in values if "@" in v]
+
+    def tax_on(self, price_cents: int) -> int:
+        """The tax on a price after discounts: added on top (additive) or contained in it (inclusive)."""
+        rate = Decimal(self.tax_percent) / 100
+        if self.store_tax == "additive":
+            return int((price_cents * rate).quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
+        if self.store_tax == "inclusive":
+            return int((price_cents * rate / (1 + rate)).quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
+        return 0
+
+    @property
+    def tax_added(self) -> bool:
+        """Whether tax comes on top of the price (else it is included in it, or there is none)."""
+        return self.store_tax == "additive"
 
     def as_manifest(self) -> dict:
         return {**asdict(self), "brand": asdict(self.brand)}

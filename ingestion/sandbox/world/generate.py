@@ -19,7 +19,6 @@ from ingestion.sandbox.world.dialect import Dialect, resolve
 from ingestion.sandbox.world.ledger import Ledger
 from ingestion.sandbox.world.model import Activity
 from ingestion.sandbox.world.output import BackgroundWriter, write_json, write_jsonl, write_parquet
-from ingestion.sandbox.world.render_shopify import ShopifyRenderer, assign_ids
 from ingestion.sandbox.world.render_places import (
     google_locations,
     locations_table,
@@ -28,6 +27,7 @@ from ingestion.sandbox.world.render_places import (
     square_locations,
     warehouse_name,
 )
+from ingestion.sandbox.world.render_shopify import ShopifyRenderer, assign_ids
 from ingestion.sandbox.world.render_social import posts, reviews
 from ingestion.sandbox.world.render_square import SquareRenderer
 from ingestion.sandbox.world.render_web import WebRenderer

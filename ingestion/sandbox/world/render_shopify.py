@@ -191,7 +191,30 @@ class ShopifyRenderer:
         return order.cancelled_at is not None and order.cancelled_at < self.cut
 
     def order_total(self, order: WebOrder) -> int:
-        return order.subtotal_cents + order.shipping_cents
+        tax = sum(self.line_taxes(order)) if self.world.dialect.tax_added else 0
+        return order.subtotal_cents + order.shipping_cents + tax
+
+    def line_nets(self, order: WebOrder) -> list[int]:
+        """Each line's share of the discounted subtotal (the order's discount spread by value)."""
+        merchandise = sum(line.cents for line in order.lines)
+        shares = [round(order.discount_cents * line.cents / merchandise) for line in order.lines[:-1]]
+        shares.append(order.discount_cents - sum(shares))
+        return [line.cents - share for line, share in zip(order.lines, shares, strict=True)]
+
+    def line_taxes(self, order: WebOrder) -> list[int]:
+        """Tax per line, charged the way the merchant's stores charge it (added on top or included)."""
+        return [self.world.dialect.tax_on(cents) for cents in self.line_nets(order)]
+
+    def tax_lines(self, cents: int) -> list[dict]:
+        dialect = self.world.dialect
+        if dialect.store_tax == "none":
+            return []
+        return [{"price": money(cents), "rate": float(dialect.tax_percent) / 100,
+                 "title": "VAT" if dialect.store_tax == "inclusive" else "Sales Tax"}]
+
+    def net_cents(self, nets: list[int], taxes: list[int]) -> int:
+        """Net merchandise of some lines: their discounted value without tax (inclusive tax taken out)."""
+        return sum(nets) - (sum(taxes) if self.world.dialect.store_tax == "inclusive" else 0)
 
     def order_name(self, order: WebOrder) -> str:
         return f"#{_ORDER_NUMBER_BASE + self.order_rank[order.key]}"
@@ -211,7 +234,8 @@ class ShopifyRenderer:
             updates.append(refund.created)
         location = self.world.locations[order.location] if order.location is not None else None
         merchandise = sum(line.cents for line in order.lines)
-        line_items = [self.line_item(order, i) for i in range(len(order.lines))]
+        taxes = self.line_taxes(order)
+        line_items = [self.line_item(order, i, taxes[i]) for i in range(len(order.lines))]
         refunded_cents = self.refund_cents(order) if refund else 0
         person_id = self.person_id(order.person)
         record = {
@@ -249,13 +273,14 @@ class ShopifyRenderer:
             "source_name": "web",
             "subtotal_price": money(order.subtotal_cents),
             "tags": "",
-            "taxes_included": False,
+            "tax_lines": self.tax_lines(sum(taxes)),
+            "taxes_included": self.world.dialect.store_tax == "inclusive",
             "test": False,
             "token": self.token("order", order.key),
             "total_discounts": money(order.discount_cents),
             "total_line_items_price": money(merchandise),
             "total_price": money(self.order_total(order)),
-            "total_tax": "0.00",
+            "total_tax": money(sum(taxes)),
             "total_weight": 0,
             "updated_at": shop_time(max(updates)),
             "customer": self.nested_customer(customer_key),
@@ -270,7 +295,8 @@ class ShopifyRenderer:
         self.ledger.own("shopify", "orders", order_id, person_id)
         if not cancelled:
             self.ledger.touch(Touchpoint(
-                person_id, "web", "purchase", order.created, "shopify", str(order_id), order.subtotal_cents / 100,
+                person_id, "web", "purchase", order.created, "shopify", str(order_id),
+                self.net_cents(self.line_nets(order), taxes) / 100,
                 location.square_location_id if location else None, str(order_id), order.lines[0].sku,
                 order.fulfilment, order.campaign, CURRENCY,
             ))
@@ -279,7 +305,7 @@ class ShopifyRenderer:
     def token(self, kind: str, key: tuple) -> str:
         return digest(self.world.seed, f"shopify-{kind}-token", key, 16).hex()
 
-    def line_item(self, order: WebOrder, i: int) -> dict:
+    def line_item(self, order: WebOrder, i: int, tax: int) -> dict:
         line = order.lines[i]
         product = self.products[line.sku]
         line_id = self.ids.line_items[(order.key, i)]
@@ -290,7 +316,8 @@ class ShopifyRenderer:
             "fulfillment_service": "manual", "fulfillment_status": "fulfilled" if fulfilled else None, "gift_card": False, "grams": 450,
             "name": product.title, "price": money(line.unit_cents), "product_exists": True,
             "product_id": product.shopify_product_id, "quantity": line.quantity, "requires_shipping": True,
-            "sku": line.sku, "taxable": True, "title": product.title, "total_discount": "0.00",
+            "sku": line.sku, "tax_lines": self.tax_lines(tax), "taxable": True, "title": product.title,
+            "total_discount": "0.00",
             "variant_id": product.shopify_variant_id, "variant_title": None, "vendor": self.world.brand.name,
         }
 
@@ -337,10 +364,10 @@ class ShopifyRenderer:
         }
 
     def refund_cents(self, order: WebOrder) -> int:
-        """Money back for the returned lines: their share of the discounted subtotal."""
-        returned = sum(order.lines[i].cents for i in order.refund.line_indexes)
-        merchandise = sum(line.cents for line in order.lines)
-        return round(order.subtotal_cents * returned / merchandise)
+        """Money back for the returned lines: their share of the discounted subtotal, plus tax added on top."""
+        nets, taxes = self.line_nets(order), self.line_taxes(order)
+        back = sum(nets[i] for i in order.refund.line_indexes)
+        return back + (sum(taxes[i] for i in order.refund.line_indexes) if self.world.dialect.tax_added else 0)
 
     def refund(self, order: WebOrder, order_id: int, line_items: list[dict]) -> dict:
         refund = order.refund
@@ -349,19 +376,19 @@ class ShopifyRenderer:
         location = self.world.locations[refund.location] if in_store else None
         restock_location = location.shopify_location_id if location else SHOPIFY_WAREHOUSE_ID
         total = self.refund_cents(order)
-        returned = sum(order.lines[i].cents for i in refund.line_indexes)
+        nets, taxes = self.line_nets(order), self.line_taxes(order)
         refund_lines = []
         for i in refund.line_indexes:
-            share = round(total * order.lines[i].cents / returned) if returned else 0
             refund_lines.append({
                 "id": refund_id * 10 + i, "line_item_id": line_items[i]["id"], "location_id": restock_location,
-                "quantity": order.lines[i].quantity, "restock_type": "return", "subtotal": share / 100,
-                "total_tax": 0.0, "line_item": line_items[i],
+                "quantity": order.lines[i].quantity, "restock_type": "return", "subtotal": nets[i] / 100,
+                "total_tax": taxes[i] / 100, "line_item": line_items[i],
             })
+        returned_net = self.net_cents([nets[i] for i in refund.line_indexes], [taxes[i] for i in refund.line_indexes])
         self.ledger.own("shopify", "refunds", refund_id, self.person_id(order.person))
         self.ledger.touch(Touchpoint(
             self.person_id(order.person), "store" if in_store else "web", "return", refund.created, "shopify",
-            str(refund_id), -total / 100, location.square_location_id if location else None, str(order_id),
+            str(refund_id), -returned_net / 100, location.square_location_id if location else None, str(order_id),
             order.lines[refund.line_indexes[0]].sku, order.fulfilment, currency=CURRENCY,
         ))
         return {
@@ -387,6 +414,7 @@ class ShopifyRenderer:
         customer = (self.nested_customer(customer_key)
                     if customer_key and customer_key[0] < self.cut else None)
         merchandise = sum(line.cents for line in checkout.lines)
+        tax = sum(self.world.dialect.tax_on(line.cents) for line in checkout.lines)
         token = self.token("checkout", checkout.key)
         person_id = self.person_id(checkout.person)
         self.ledger.own("shopify", "checkouts", checkout_id, person_id)
@@ -408,7 +436,7 @@ class ShopifyRenderer:
             "shipping_lines": [{"id": f"shopify-Standard-{merchandise // 100}.00", "code": "Standard",
                                 "title": "Standard Shipping", "price": "0.00" if merchandise >= 7500 else "7.95",
                                 "source": "shopify"}],
-            "taxes_included": False,
+            "taxes_included": self.world.dialect.store_tax == "inclusive",
             "total_weight": 450 * len(checkout.lines),
             "currency": CURRENCY,
             "completed_at": shop_time(checkout.completed_at) if completed else None,
@@ -425,15 +453,15 @@ class ShopifyRenderer:
             "source": None,
             "abandoned_checkout_url": f"https://{self.world.shop_domain}/checkouts/{token}/recover?key={token[:12]}",
             "discount_codes": [],
-            "tax_lines": [],
+            "tax_lines": self.tax_lines(tax),
             "source_name": "web",
             "presentment_currency": CURRENCY,
             "buyer_accepts_sms": False,
             "sms_marketing_phone": None,
             "total_discounts": "0.00",
             "total_line_items_price": money(merchandise),
-            "total_price": money(merchandise),
-            "total_tax": "0.00",
+            "total_price": money(merchandise + (tax if self.world.dialect.tax_added else 0)),
+            "total_tax": money(tax),
             "subtotal_price": money(merchandise),
             "total_duties": None,
             "customer": customer,

@@ -209,18 +209,12 @@ class SquareRenderer:
         discount = None
         if draw[0] / 256 < dialect.store_discount_share:
             discount = _DISCOUNTS[draw[1] % len(_DISCOUNTS)]
-        rate = Decimal(dialect.tax_percent) / 100
         lines = []
         for line in order.lines:
             off = _round(Decimal(line.cents) * discount[1] / 100) if discount else 0
             price = line.cents - off
-            if dialect.store_tax == "additive":
-                tax = _round(price * rate)
-                lines.append(LineMoney(line.cents, off, tax, price + tax))
-            elif dialect.store_tax == "inclusive":
-                lines.append(LineMoney(line.cents, off, _round(price * rate / (1 + rate)), price))
-            else:
-                lines.append(LineMoney(line.cents, off, 0, price))
+            tax = dialect.tax_on(price)
+            lines.append(LineMoney(line.cents, off, tax, price + tax if dialect.tax_added else price))
         tip = service = 0
         if draw[2] / 256 < dialect.store_tip_share:
             if order.tender == "CARD" and draw[3] % 2 == 0:

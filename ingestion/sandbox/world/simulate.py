@@ -3,9 +3,12 @@
 An intent (a need for something) may start from a campaign post seen on Bluesky, involve browsing the
 web shop, end in a web order (shipped, picked up in store or shipped from a store), an abandoned
 checkout (sometimes recovered online or in a store), a store purchase, or nothing. Purchases can be
-returned (sometimes in the other channel), reviewed and posted about. Every person draws from their
-own random stream and every draw for an intent happens when the intent starts, so simulating up to a
-later horizon never changes what happened earlier: that is what makes `advance` deterministic.
+returned (sometimes in the other channel), reviewed and posted about. Besides the shoppers' lives, the
+merchant's dialect adds Square directory profiles that never buy (sign-ups, staff-typed, junk) and,
+for a brand whose name is an ordinary word, strangers' posts using the word. Every person draws from
+their own random stream and every draw for an intent happens when the intent starts (the extra
+streams run forward in time from the window's start), so simulating up to a later horizon never
+changes what happened earlier: that is what makes `advance` deterministic.
 """
 
 import bisect
@@ -13,8 +16,8 @@ import random
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 from itertools import accumulate
+from zoneinfo import ZoneInfo
 
 from ingestion.sandbox.world import ids, noise, text
 from ingestion.sandbox.world.catalog import (
@@ -28,6 +31,7 @@ from ingestion.sandbox.world.catalog import (
     build_products,
     build_promotions,
 )
+from ingestion.sandbox.world.dialect import Brand, Dialect
 from ingestion.sandbox.world.model import (
     AbandonedCheckout,
     Activity,
@@ -42,7 +46,6 @@ from ingestion.sandbox.world.model import (
     WebOrder,
 )
 from ingestion.sandbox.world.people import DAY, ContactRegistry, Person, draw_person, people_arrived_by
-from ingestion.sandbox.world.dialect import Brand, Dialect
 from ingestion.sandbox.world.settings import (
     SHOP_TIMEZONE,
     WORLD_END,
@@ -195,7 +198,7 @@ def simulate(world: World, horizon: int) -> tuple[list[Person], Activity]:
             continue
         people.append(person)
         _Life(world, person, activity, campaign_times).live(reach)
-        directory_profile(world, person, activity, reach)
+        directory_profile(world, person, activity)
     activity.directory_profiles.extend(orphan_profiles(world, reach))
     if world.dialect.brand_is_common_word:
         activity.posts.extend(off_topic_posts(world, reach, len(strangers)))
@@ -228,7 +231,7 @@ _OFF_TOPIC = {
 }
 
 
-def directory_profile(world: World, person: Person, activity: Activity, horizon: int) -> None:
+def directory_profile(world: World, person: Person, activity: Activity) -> None:
     """Maybe a Square profile for `person` that never buys: an e-receipt or marketing sign-up, feedback,
     or a profile staff typed in (sometimes with a placeholder). From the person's own stream, so stable."""
     dialect = world.dialect
