@@ -2,13 +2,12 @@
 
 The raw tables are loaded under the connectors' dataset/table names with dlt's own normalisation
 (snake_case, nested lists as child tables), adding only what the connectors add (`location_name` on
-reviews, `feed` on posts) and shaping records as the endpoints return them (Square's catalog list
-with ITEM_VARIATION among the types also returns each variation as a top-level object; Google's v1
-location list has no `account` key, which the world keeps only for sandbox routing), so the dbt
-project sees what it sees in production without HTTP. Files an older world lacks are skipped.
+reviews, `feed` on posts) and shaping records as the endpoints return them (the Square connector
+searches the catalog for ITEMs, variations nested; Google's v1 location list has no `account` key,
+which the world keeps only for sandbox routing), so the dbt project sees what it sees in production
+without HTTP. Files an older world lacks are skipped.
 """
 
-import copy
 import gzip
 import json
 import os
@@ -53,10 +52,6 @@ def read_jsonl(path: Path) -> Iterator[dict]:
 
 def _as_endpoint_lists(dataset: str, table: str, records: list[dict]) -> list[dict]:
     """Records as the connector's list endpoint returns them (see the module docstring)."""
-    if (dataset, table) == ("square", "catalog_objects"):
-        top_level = [variation for record in records if record.get("type") == "ITEM"
-                     for variation in (record.get("item_data") or {}).get("variations") or []]
-        return records + [copy.deepcopy(variation) for variation in top_level if variation.get("type") == "ITEM_VARIATION"]
     if (dataset, table) == ("google_reviews", "locations"):
         return [{key: value for key, value in record.items() if key != "account"} for record in records]
     return records

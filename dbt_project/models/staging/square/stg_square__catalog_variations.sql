@@ -4,14 +4,16 @@
     `item_variation_data.sku`. Variations arrive both nested in their ITEM (item_data.variations,
     which dlt unnests into catalog_objects__item_data__variations) and, when ITEM_VARIATION is among
     the listed types, as top-level objects: one row per variation id, the newest version winning
-    (ties: the top-level object, which carries its own updated_at). Deleted variations are left out. -#}
+    (ties: the top-level object, which carries its own updated_at). Deleted variations (or variations
+    of a deleted ITEM: the connector searches with include_deleted_objects, so a deletion replaces the
+    live version) are left out. -#}
 {%- set objects = optional_source('square', 'catalog_objects') -%}
 {%- set nested = optional_source('square', 'catalog_objects__item_data__variations') -%}
 {%- set object_cols = relation_columns(objects) -%}
 {%- set nested_cols = relation_columns(nested) -%}
 {%- set parts = [] -%}
 {%- if objects is not none -%}{%- do parts.append((objects, object_cols, 0, true)) -%}{%- endif -%}
-{%- if nested is not none -%}{%- do parts.append((nested, nested_cols, 1, false)) -%}{%- endif -%}
+{%- if objects is not none and nested is not none -%}{%- do parts.append((nested, nested_cols, 1, false)) -%}{%- endif -%}
 
 with variations as (
     {%- for relation, cols, rank, top_level in parts %}
@@ -24,11 +26,19 @@ with variations as (
         cast({{ col_or_null(cols, 'item_variation_data__price_money__amount', 'bigint') }} / 100.0 as decimal(18, 2))
                                                                               as price,
         upper({{ col_or_null(cols, 'item_variation_data__price_money__currency', 'varchar') }}) as currency,
-        coalesce({{ col_or_null(cols, 'is_deleted', 'boolean') }}, false)     as is_deleted,
+        coalesce({{ col_or_null(cols, 'is_deleted', 'boolean') }}, false)
+        {%- if not top_level %} or coalesce(parent.parent_is_deleted, false){% endif %}  as is_deleted,
         {{ col_or_null(cols, 'version', 'bigint') }}                          as version,
         {{ to_utc(col_or_null(cols, 'updated_at', 'timestamptz')) }}          as updated_at,
         {{ rank }}                                                            as source_rank
     from {{ relation }} as source
+    {%- if not top_level %}
+    {# a variation nested in a deleted ITEM is deleted with it #}
+    left join (
+        select _dlt_id, coalesce({{ col_or_null(object_cols, 'is_deleted', 'boolean') }}, false) as parent_is_deleted
+        from {{ objects }}
+    ) as parent on source._dlt_parent_id = parent._dlt_id
+    {%- endif %}
     {%- if top_level %}
     where {{ col_or_null(cols, 'type', 'varchar') }} = 'ITEM_VARIATION'
     {%- endif %}
