@@ -36,11 +36,16 @@ square_returns as (
         'square:orders:' || min(returns.source_order_id)                      as order_id,
         min(returns.returned_at)                                              as returned_at,
         min(returns.return_amount)                                            as refund_amount,
-        cast(null as hugeint)                                                 as item_count,
+        min(return_items.item_count)                                          as item_count,
         min(returns.square_location_id)                                       as location_id,
         min(orders.currency)                                                  as currency
     from {{ ref('stg_square__order_returns') }} as returns
     left join {{ ref('stg_square__orders') }} as orders on returns.return_order_id = orders.square_order_id
+    left join (
+        select return_order_id, sum(quantity) as item_count
+        from {{ ref('stg_square__order_return_line_items') }}
+        group by return_order_id
+    ) as return_items on returns.return_order_id = return_items.return_order_id
     group by returns.return_order_id
 )
 
