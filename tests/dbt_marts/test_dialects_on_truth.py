@@ -91,11 +91,10 @@ def test_every_store_location_of_every_system_is_mapped_and_the_fulfilment_centr
         select location_id, cast(shopify_location_id as varchar), google_location_name
         from read_parquet(?) order by 1""", [str(built[0] / "truth" / "locations.parquet")]).fetchall()
     stores = warehouse.execute("""
-        select location_id, shopify_location_id, google_location_name from marts.dim_locations
-        where is_store order by 1""").fetchall()
+        select location_id, shopify_location_id, google_location_name from marts.dim_locations order by 1""").fetchall()
     assert stores == truth
     others = warehouse.execute("""
-        select count(*), count(shopify_location_id) from marts.dim_locations
+        select count(*), count(shopify_location_id) from intermediate.int_locations_mapped
         where not is_store""").fetchall()[0]
     assert others == (1, 1), "the Shopify fulfilment centre is a place but not a store"
     unmapped = warehouse.execute("select count(*) from marts.dq_unmapped_store_locations").fetchall()[0][0]

@@ -1,6 +1,7 @@
-{#- Every physical place, with its id in every system and the evidence of each match
-    (int_locations_mapped, int_location_matches). is_store separates the stores from places such as
-    a fulfilment centre. -#}
+{#- The stores (places that serve customers in person), with their id in every system and the
+    evidence of each match (int_locations_mapped, int_location_matches). Places that are not stores
+    (a Shopify fulfilment centre or warehouse: no Square or Google match, no POS sales, no pickups)
+    stay in intermediate.int_locations_mapped with is_store false; no sale or return points at them. -#}
 select
     location_id,
     location_name,
@@ -10,7 +11,6 @@ select
     country_code,
     currency,
     timezone,
-    is_store,
     square_location_id,
     shopify_location_id,
     google_location_name,
@@ -22,3 +22,4 @@ select
     google_match_fields,
     google_match_score
 from {{ ref('int_locations_mapped') }}
+where is_store
