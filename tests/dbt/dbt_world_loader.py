@@ -2,8 +2,10 @@
 
 The raw tables are loaded under the connectors' dataset/table names with dlt's own normalisation
 (snake_case, nested lists as child tables), adding only what the connectors add (`location_name` on
-reviews, `feed` on posts) and leaving out what they do not load (Google's locations list), so the
-dbt project sees what it sees in production without HTTP.
+reviews, `feed` on posts) and shaping records as the endpoints return them (the Square connector
+searches the catalog for ITEMs, variations nested; Google's v1 location list has no `account` key,
+which the world keeps only for sandbox routing), so the dbt project sees what it sees in production
+without HTTP. Files an older world lacks are skipped.
 """
 
 import gzip
@@ -32,7 +34,12 @@ WORLD_TABLES = [
     ("square", "loyalty_accounts", "square/loyalty_accounts.jsonl", "id"),
     ("google_reviews", "reviews", "google/reviews.jsonl", "reviewId"),
     ("bluesky", "posts", "bluesky/posts.jsonl", "uri"),
+    ("shopify", "locations", "shopify/locations.jsonl", "id"),
+    ("square", "catalog_objects", "square/catalog.jsonl", "id"),
+    ("google_reviews", "locations", "google/locations.jsonl", "name"),
 ]
+# Loaded only when the world has the file (worlds generated before these endpoints existed do not).
+OPTIONAL_FILES = {"shopify/locations.jsonl", "square/catalog.jsonl", "google/locations.jsonl"}
 
 
 def read_jsonl(path: Path) -> Iterator[dict]:
@@ -41,6 +48,13 @@ def read_jsonl(path: Path) -> Iterator[dict]:
         for line in lines:
             if line.strip():
                 yield json.loads(line)
+
+
+def _as_endpoint_lists(dataset: str, table: str, records: list[dict]) -> list[dict]:
+    """Records as the connector's list endpoint returns them (see the module docstring)."""
+    if (dataset, table) == ("google_reviews", "locations"):
+        return [{key: value for key, value in record.items() if key != "account"} for record in records]
+    return records
 
 
 def _as_connector_loads(dataset: str, table: str, record: dict, brand_handle: str) -> dict:
@@ -59,9 +73,12 @@ def load_world(world_dir: Path, data_dir: Path, extra: dict[tuple[str, str], lis
     destination = dlt.destinations.duckdb(str(data_dir / "raw.duckdb"))
     by_dataset: dict[str, list] = {}
     for dataset, table, relative, key in WORLD_TABLES:
+        if relative in OPTIONAL_FILES and not (world_dir / relative).exists():
+            continue
+        listed = _as_endpoint_lists(dataset, table, list(read_jsonl(world_dir / relative)))
         records = [
             _as_connector_loads(dataset, table, record, brand_handle)
-            for record in [*read_jsonl(world_dir / relative), *extra.get((dataset, table), [])]
+            for record in [*listed, *extra.get((dataset, table), [])]
         ]
         by_dataset.setdefault(dataset, []).append(
             dlt.resource(records, name=table, primary_key=key, write_disposition="replace")

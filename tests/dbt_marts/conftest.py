@@ -42,6 +42,7 @@ def make_project(root: Path, warehouse: Path) -> Path:
     for folder in MART_FOLDERS:
         shutil.copytree(DBT_PROJECT / "models" / folder, root / "models" / folder)
     shutil.copytree(STUB_MODELS, root / "models" / "stubs")
+    shutil.copy(DBT_PROJECT / "models" / "docs.md", root / "models" / "docs.md")  # doc blocks the YAML uses
     (root / "profiles.yml").write_text(PROFILE.format(path=warehouse))
     return root
 

@@ -60,9 +60,13 @@ def test_cross_channel_returns_are_exactly_the_planted_ones(marts_db, tiny_world
 
 def test_channel_revenue_orders_and_fulfilment_match_the_truth_kpis(marts_db, tiny_world):
     kpis = json.loads((tiny_world / "truth" / "kpis.json").read_text())
-    revenue = {channel: float(amount) for channel, amount in marts_db.execute("""
-        select channel, sum(revenue) from marts.kpi_channel_daily where orders > 0 group by 1""").fetchall()}
-    assert revenue == pytest.approx(kpis["revenue_by_channel"], abs=0.005)
+    revenue: dict[str, dict[str, float]] = {}
+    for channel, currency, amount in marts_db.execute("""
+            select channel, currency, sum(revenue) from marts.kpi_channel_daily where orders > 0 group by all""").fetchall():
+        revenue.setdefault(channel, {})[currency] = float(amount)
+    assert revenue.keys() == kpis["revenue_by_channel_currency"].keys()
+    for channel, by_currency in kpis["revenue_by_channel_currency"].items():
+        assert revenue[channel] == pytest.approx(by_currency, abs=0.005), channel
     orders = dict(marts_db.execute("""
         select channel, sum(orders) from marts.kpi_channel_daily where orders > 0 group by 1""").fetchall())
     assert orders == kpis["orders_by_channel"]

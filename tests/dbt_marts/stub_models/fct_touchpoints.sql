@@ -11,5 +11,6 @@ select
     sku,
     cast(value as decimal(18, 2))                   as value_amount,
     fulfilment_type,
-    campaign
+    campaign,
+    currency
 from read_parquet('{{ env_var("STUB_WORLD_DIR") }}/truth/touchpoints.parquet')

@@ -2,6 +2,7 @@
 select
     reviewId                                        as review_id,
     regexp_extract(name, '^(accounts/[^/]+/locations/[^/]+)', 1) as google_location_name,
+    regexp_extract(name, 'locations/([^/]+)', 1)    as google_location_id,
     case starRating when 'ONE' then 1 when 'TWO' then 2 when 'THREE' then 3 when 'FOUR' then 4 when 'FIVE' then 5 end
                                                     as star_rating,
     comment,

@@ -46,7 +46,8 @@ person_email_keys as (
 ),
 
 locations as (
-    select * from {{ ref('int_locations_mapped') }}
+    {# stores only: a web order fulfilled from a warehouse is no store visit #}
+    select * from {{ ref('int_locations_mapped') }} where is_store
 ),
 
 store_visits as (
@@ -121,15 +122,12 @@ reviews as (
         cast([] as varchar[])                                                 as email_locals,
         cast(null as varchar)                                                 as handle_key,
         cast(null as varchar)                                                 as handle_local,
-        coalesce(by_location.location_id, by_title.location_id)               as location_id,
+        by_location.location_id                                               as location_id,
         reviews.created_at                                                    as event_at,
         reviews.review_id
     from {{ ref('stg_google_reviews__reviews') }} as reviews
     inner join nodes on nodes.node_id = 'google_reviews:reviews:' || reviews.review_id
-    left join locations as by_location on reviews.google_location_name = by_location.google_location_name
-    left join {{ ref('stg_google_reviews__locations') }} as google_locations
-        on reviews.google_location_name = google_locations.google_location_name
-    left join locations as by_title on lower(google_locations.location_title) = lower(by_title.location_name)
+    left join locations as by_location on reviews.google_location_id = by_location.google_location_id
     where nodes.first_name_key is not null
 ),
 

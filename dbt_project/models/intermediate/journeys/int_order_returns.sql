@@ -14,7 +14,8 @@ orders as (
         min(occurred_at)                                                      as purchased_at,
         min(location_id)                                                      as purchase_location_id,
         min(fulfilment_type)                                                  as fulfilment_type,
-        sum(value_amount)                                                     as order_value
+        sum(value_amount)                                                     as order_value,
+        min(currency)                                                         as currency
     from touchpoints
     where touchpoint_type = 'purchase'
     group by 1
@@ -52,6 +53,7 @@ select
     orders.purchase_location_id,
     orders.fulfilment_type,
     orders.order_value,
+    orders.currency,
     returns.order_id is not null                                              as is_returned,
     returns.returned_at,
     returns.return_channel,

@@ -1,7 +1,11 @@
 {#- Customer 360: one row per resolved person. PII only hashed or masked here (raw values live in
     restricted.dim_customers_pii). Rules:
+    - channels / channel_count: the channels of the person's touchpoints; a profile with none (a
+      Square directory profile from an e-receipt or marketing form that never bought) has channels ''
+      and channel_count 0: they are a customer record, not a channel user;
     - is_omnichannel: seen in both the web shop and a store;
-    - revenue: non-cancelled sales; lifetime_value: revenue minus refunds;
+    - revenue: net merchandise sales (revenue basis) of non-cancelled sales in the shop's currency;
+      lifetime_value: revenue minus refunds;
     - predicted_ltv: 12-month predicted value (BG/NBD + Gamma-Gamma, int_customer_lifetime_value); null for
       people who never bought and when the models could not be fitted;
     - rfm_segment: recency/frequency/monetary scores (1-5, quintiles among buyers) mapped to
@@ -42,18 +46,32 @@ activity as (
     group by all
 ),
 
+{#- money is in the shop's currency (the most common currency of web orders): a sale taken in
+    another currency (a store abroad) counts as an order but its money is not added in -#}
+shop_currency as (
+    select mode() within group (order by currency) as currency
+    from {{ ref('fct_orders') }}
+    where channel = 'web'
+),
+
 orders as (
     select
         customer_id,
         count(*)                                                              as orders_count,
         count(*) filter (where channel = 'web')                               as web_orders,
         count(*) filter (where channel = 'store')                             as store_orders,
-        sum(revenue_amount)                                                   as revenue,
-        coalesce(sum(revenue_amount) filter (where channel = 'web'), 0)       as web_revenue,
-        coalesce(sum(revenue_amount) filter (where channel = 'store'), 0)     as store_revenue,
-        sum(refunded_amount)                                                  as refunded_amount,
+        coalesce(sum(revenue_amount) filter (where in_shop_currency), 0)      as revenue,
+        coalesce(sum(revenue_amount) filter (where channel = 'web' and in_shop_currency), 0) as web_revenue,
+        coalesce(sum(revenue_amount) filter (where channel = 'store' and in_shop_currency), 0) as store_revenue,
+        coalesce(sum(refunded_amount) filter (where in_shop_currency), 0)     as refunded_amount,
         max(ordered_at)                                                       as last_order_at
-    from {{ ref('fct_orders') }}
+    from (
+        select fct_orders.*,
+               fct_orders.currency is not distinct from coalesce(shop_currency.currency, fct_orders.currency)
+                   as in_shop_currency
+        from {{ ref('fct_orders') }} as fct_orders
+        cross join shop_currency
+    )
     where customer_id is not null and not is_cancelled
     group by all
 ),

@@ -1,4 +1,5 @@
-{#- One row per sale (web or store), with the resolved customer and what came back. -#}
+{#- One row per sale (web or store), with the resolved customer and what came back. Money on the one
+    revenue basis (doc block revenue_basis), in the order's own currency. -#}
 
 with orders as (
     select * from {{ ref('int_orders_unified') }}
@@ -28,9 +29,15 @@ select
     orders.fulfilment_type,
     orders.location_id,
     orders.ordered_at,
-    orders.order_total,
+    orders.gross_merchandise_amount,
+    orders.discount_amount,
+    orders.net_merchandise_amount,
     orders.revenue_amount,
-    orders.discount_total,
+    orders.tax_amount,
+    orders.shipping_amount,
+    orders.tip_amount,
+    orders.service_charge_amount,
+    orders.order_total,
     cast(orders.item_count as bigint)                                        as item_count,
     orders.is_cancelled,
     coalesce(returns.return_count, 0) > 0                                    as is_returned,

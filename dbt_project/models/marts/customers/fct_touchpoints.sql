@@ -27,7 +27,8 @@ web_events as (
         sku,
         cast(null as decimal(18, 2))                                          as value_amount,
         cast(null as varchar)                                                 as fulfilment_type,
-        campaign_name                                                         as campaign
+        campaign_name                                                         as campaign,
+        cast(null as varchar)                                                 as currency
     from {{ ref('stg_web_events__events') }}
     where anonymous_id is not null
         and coalesce(event_name, '') <> 'Order Completed'
@@ -36,14 +37,16 @@ web_events as (
 abandoned_carts as (
     select
         'shopify:checkouts:' || shopify_checkout_id, 'shopify:checkouts:' || shopify_checkout_id,
-        'shopify', 'web', 'cart_abandoned', created_at, null, null, null, total_price, null, null
+        'shopify', 'web', 'cart_abandoned', created_at, null, null, null, total_price, null, null,
+        shop_currency.currency
     from {{ ref('stg_shopify__checkouts') }}
+    cross join (select mode() within group (order by currency) as currency from {{ ref('stg_shopify__orders') }}) as shop_currency
 ),
 
 purchases as (
     select
         order_id, order_id, source, channel, 'purchase', ordered_at, location_id, order_id, null,
-        revenue_amount, fulfilment_type, campaign
+        revenue_amount, fulfilment_type, campaign, currency
     from {{ ref('int_orders_unified') }}
     where not is_cancelled
 ),
@@ -51,22 +54,22 @@ purchases as (
 returns as (
     select
         return_id, order_id, source, return_channel, 'return',
-        returned_at, location_id, order_id, null, -refund_amount, null, null
+        returned_at, location_id, order_id, null, -refund_amount, null, null, currency
     from {{ ref('int_returns_unified') }}
 ),
 
 reviews as (
     select
         'google_reviews:reviews:' || reviews.review_id, 'google_reviews:reviews:' || reviews.review_id,
-        'google_reviews', 'review', 'review', reviews.created_at, locations.location_id, null, null, null, null, null
+        'google_reviews', 'review', 'review', reviews.created_at, locations.location_id, null, null, null, null, null, null
     from {{ ref('stg_google_reviews__reviews') }} as reviews
-    left join {{ ref('int_locations_mapped') }} as locations using (google_location_name)
+    left join {{ ref('int_locations_mapped') }} as locations using (google_location_id)
 ),
 
 posts as (
     select
         'bluesky:posts:' || post_uri, 'bluesky:posts:' || post_uri, 'bluesky', 'social', 'social_mention',
-        created_at, null, null, null, null, null, campaign
+        created_at, null, null, null, null, null, campaign, null
     from {{ ref('stg_bluesky__posts') }}
     where coalesce(feed, 'search') <> 'author'
         {#- search returns every post with the brand's word: only those about the brand are mentions #}
@@ -94,6 +97,7 @@ select
     all_touchpoints.sku,
     cast(all_touchpoints.value_amount as decimal(18, 2))                      as value_amount,
     all_touchpoints.fulfilment_type,
-    all_touchpoints.campaign
+    all_touchpoints.campaign,
+    all_touchpoints.currency
 from all_touchpoints
 left join resolved using (node_id)

@@ -12,4 +12,4 @@ select
 from {{ ref('stg_google_reviews__reviews') }} as reviews
 left join {{ ref('int_review_sentiment') }} as sentiment on reviews.review_id = sentiment.review_id
 left join {{ ref('dim_locations') }} as locations
-    on reviews.google_location_name = locations.google_location_name
+    on reviews.google_location_id = locations.google_location_id

@@ -1,6 +1,9 @@
-{#- Channel performance per UTC day. Revenue and orders count every purchase, resolved or not;
-    customer-based figures (new vs returning, conversion, omnichannel share, lifetime value) count
-    resolved customers only. -#}
+{#- Channel performance per UTC day and currency. Revenue is on the one revenue basis (doc block
+    revenue_basis: net merchandise sales) and never adds currencies: a day on which a channel sold in
+    two currencies (a store abroad) has a row per currency. Revenue and orders count every
+    purchase, resolved or not; customer-based figures (new vs returning, conversion, omnichannel
+    share, lifetime value) count resolved customers only. Activity (active customers, conversion)
+    is per channel and day: it is repeated on each currency row of that day. -#}
 with touchpoints as (
     select * from {{ ref('fct_touchpoints') }}
 ),
@@ -22,6 +25,7 @@ sales as (
     select
         purchases.activity_date,
         purchases.channel,
+        purchases.currency,
         sum(purchases.value_amount)                                           as revenue,
         count(distinct coalesce(purchases.order_id, purchases.touchpoint_id)) as orders,
         count(case when purchases.customer_id is null then 1 end)             as anonymous_orders,
@@ -38,14 +42,27 @@ sales as (
                                                                               as avg_ltv_single_channel
     from purchases
     left join customers on purchases.customer_id = customers.customer_id
-    group by 1, 2
+    group by 1, 2, 3
 ),
 
 returns as (
-    select cast(occurred_at as date) as activity_date, channel, -1 * sum(value_amount) as returned_amount
+    select cast(occurred_at as date) as activity_date, channel, currency, -1 * sum(value_amount) as returned_amount
     from touchpoints
     where touchpoint_type = 'return'
-    group by 1, 2
+    group by 1, 2, 3
+),
+
+{#- one row per channel, day and currency with money; a day with activity but no money keeps one
+    row in the shop's currency (the most common currency of web sales) -#}
+shop_currency as (
+    select coalesce(mode() within group (order by currency), max(currency)) as currency
+    from touchpoints where touchpoint_type = 'purchase' and channel = 'web'
+),
+
+grain as (
+    select activity_date, channel, currency from sales
+    union
+    select activity_date, channel, currency from returns
 ),
 
 activity as (
@@ -57,6 +74,7 @@ activity as (
 select
     activity.activity_date                                                    as date,
     activity.channel,
+    coalesce(grain.currency, shop_currency.currency)                          as currency,
     cast(coalesce(sales.revenue, 0) as decimal(18, 2))                        as revenue,
     coalesce(sales.orders, 0)                                                 as orders,
     cast(sales.revenue / nullif(sales.orders, 0) as decimal(18, 2))           as aov,
@@ -74,5 +92,11 @@ select
     cast(sales.avg_ltv_omnichannel as decimal(18, 2))                         as avg_ltv_omnichannel,
     cast(sales.avg_ltv_single_channel as decimal(18, 2))                      as avg_ltv_single_channel
 from activity
-left join sales on activity.activity_date = sales.activity_date and activity.channel = sales.channel
-left join returns on activity.activity_date = returns.activity_date and activity.channel = returns.channel
+cross join shop_currency
+left join grain on activity.activity_date = grain.activity_date and activity.channel = grain.channel
+left join sales
+    on grain.activity_date = sales.activity_date and grain.channel = sales.channel
+    and grain.currency is not distinct from sales.currency
+left join returns
+    on grain.activity_date = returns.activity_date and grain.channel = returns.channel
+    and grain.currency is not distinct from returns.currency

@@ -1,6 +1,7 @@
-{#- Orders per UTC day of purchase, purchase channel and store (the selling store, or the pickup /
-    ship-from store of a web order; null for ship-to-home): the fulfilment mix and the returns of
-    those orders, including the ones returned in another channel than bought. -#}
+{#- Orders per UTC day of purchase, purchase channel, store (the selling store, or the pickup /
+    ship-from store of a web order; null for ship-to-home) and currency: the fulfilment mix and the
+    returns of those orders, including the ones returned in another channel than bought. Money on
+    the revenue basis (net merchandise sales), never added across currencies. -#}
 with orders as (
     select * from {{ ref('int_order_returns') }}
 )
@@ -9,6 +10,7 @@ select
     cast(purchased_at as date)                                                as day,
     purchase_channel,
     purchase_location_id                                                      as location_id,
+    currency,
     count(*)                                                                  as orders,
     cast(sum(order_value) as decimal(18, 2))                                  as revenue,
     count(case when fulfilment_type = 'ship_to_home' then 1 end)              as ship_to_home_orders,
@@ -26,4 +28,4 @@ select
     cast(count(case when is_cross_channel_return then 1 end) as double)
         / nullif(count(case when is_returned then 1 end), 0)                  as cross_channel_return_share
 from orders
-group by 1, 2, 3
+group by 1, 2, 3, 4

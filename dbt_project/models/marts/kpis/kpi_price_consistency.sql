@@ -6,29 +6,39 @@
     store day of a SKU is compared with the web price of the same day; when the web shop showed no
     price that day, against the price it showed on the nearest days before and after (within
     `bracket_days`) if both agree and neither changed within its day (web_price_basis bracketed).
-    A violation is a difference of a cent or more between the medians of the day. -#}
+    A violation is a difference of a cent or more between the medians of the day.
+    The SKU of a store sale is the Square catalog's (stg_square__order_line_items.sku through the
+    line's catalog_object_id), never the line's variation_name, a display label. Only sales in the
+    shop's currency (the most common currency of web orders) are compared: a store abroad prices in
+    its own currency, and a price in CAD is not a gap against a price in USD.
+    web_orders counts the web orders of the SKU that day (0 when the web price came from product
+    views or a bracketing day), so "sold in both channels" is web_orders > 0. -#}
 {%- set bracket_days = 2 -%}
 with locations as (
     select square_location_id, timezone from {{ ref('stg_square__locations') }}
 ),
 
 shop as (
-    select coalesce(mode() within group (order by timezone), 'UTC') as timezone from locations
+    select
+        coalesce((select mode() within group (order by timezone) from locations), 'UTC') as timezone,
+        (select mode() within group (order by currency) from {{ ref('stg_shopify__orders') }}
+         where coalesce(source_name, 'web') <> 'pos')                        as currency
 ),
 
 web_observations as (
     select cast(timezone(shop.timezone, cast(orders.created_at as timestamptz)) as date) as day,
-           lines.sku, lines.unit_price as price
+           lines.sku, lines.unit_price as price, orders.shopify_order_id as order_id
     from {{ ref('stg_shopify__order_line_items') }} as lines
     inner join {{ ref('stg_shopify__orders') }} as orders on lines.shopify_order_id = orders.shopify_order_id
     cross join shop
-    where coalesce(orders.source_name, 'web') <> 'pos'
+    where coalesce(orders.source_name, 'web') <> 'pos' and orders.cancelled_at is null
+        and orders.currency is not distinct from shop.currency
         and lines.sku is not null and lines.unit_price is not null
 
     union all
 
     select cast(timezone(shop.timezone, cast(events.occurred_at as timestamptz)) as date) as day,
-           events.sku, events.price
+           events.sku, events.price, cast(null as varchar) as order_id
     from {{ ref('stg_web_events__events') }} as events
     cross join shop
     where events.event_name in ('Product Viewed', 'Product Added')
@@ -47,6 +57,7 @@ store_observations as (
     left join locations on orders.square_location_id = locations.square_location_id
     cross join shop
     where lines.sku is not null and lines.unit_price is not null
+        and orders.currency is not distinct from shop.currency
 ),
 
 web_daily as (
@@ -56,7 +67,8 @@ web_daily as (
         median(price)                                                         as web_price,
         min(price)                                                            as web_price_min,
         max(price)                                                            as web_price_max,
-        count(*)                                                              as web_observations
+        count(*)                                                              as web_observations,
+        count(distinct order_id)                                              as web_orders
     from web_observations
     group by day, sku
 ),
@@ -92,14 +104,14 @@ nearest_web_days as (
 
 web_in_effect as (
     select store_daily.day, store_daily.sku, same_day.web_price, same_day.web_observations,
-           'same_day' as web_price_basis
+           same_day.web_orders, 'same_day' as web_price_basis
     from store_daily
     inner join web_daily as same_day on same_day.day = store_daily.day and same_day.sku = store_daily.sku
 
     union all
 
     select nearest_web_days.day, nearest_web_days.sku, before.web_price,
-           before.web_observations + after.web_observations, 'bracketed'
+           before.web_observations + after.web_observations, 0, 'bracketed'
     from nearest_web_days
     inner join web_daily as before
         on before.sku = nearest_web_days.sku and before.day = nearest_web_days.previous_web_day
@@ -121,6 +133,7 @@ compared as (
         cast(store_daily.store_price as decimal(18, 2))                       as store_price,
         web_in_effect.web_price_basis,
         web_in_effect.web_observations,
+        web_in_effect.web_orders,
         store_daily.store_units,
         store_daily.store_price_max - store_daily.store_price_min > 0.005     as has_store_price_change_within_day
     from store_daily
@@ -137,6 +150,7 @@ select
     abs(store_price - web_price) >= 0.01                                      as is_violation,
     web_price_basis,
     web_observations,
+    web_orders,
     store_units,
     has_store_price_change_within_day
 from compared

@@ -13,6 +13,9 @@ renamed as (
         coalesce({{ col_or_null(cols, 'location_name', 'varchar') }},
                  regexp_extract({{ col_or_null(cols, 'name', 'varchar') }}, '^(accounts/[^/]+/locations/[^/]+)', 1))
                                                                               as google_location_name,
+        {# the place's id, shared with the v1 locations list ("locations/{id}") #}
+        regexp_extract(coalesce({{ col_or_null(cols, 'location_name', 'varchar') }}, {{ col_or_null(cols, 'name', 'varchar') }}),
+                       'locations/([^/]+)', 1)                                as google_location_id,
         {{ col_or_null(cols, 'reviewer__display_name', 'varchar') }}          as reviewer_display_name,
         coalesce({{ col_or_null(cols, 'reviewer__is_anonymous', 'boolean') }}, false) as reviewer_is_anonymous,
         case {{ col_or_null(cols, 'star_rating', 'varchar') }}

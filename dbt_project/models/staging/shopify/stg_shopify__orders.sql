@@ -38,6 +38,16 @@ renamed as (
         cast({{ col_or_null(cols, 'subtotal_price', 'varchar') }} as decimal(18, 2))  as subtotal_price,
         cast({{ col_or_null(cols, 'total_discounts', 'varchar') }} as decimal(18, 2)) as total_discounts,
         cast({{ col_or_null(cols, 'total_tax', 'varchar') }} as decimal(18, 2))       as total_tax,
+        coalesce({{ col_or_null(cols, 'taxes_included', 'boolean') }}, false) as taxes_included,
+        cast({{ col_or_null(cols, 'total_tip_received', 'varchar') }} as decimal(18, 2)) as total_tip_received,
+        {# a local-pickup order has no shipping address (REST sends null; dlt then has no
+           shipping_address__* value for it) #}
+        coalesce({{ col_or_null(cols, 'shipping_address__address1', 'varchar') }},
+                 {{ col_or_null(cols, 'shipping_address__address2', 'varchar') }},
+                 {{ col_or_null(cols, 'shipping_address__city', 'varchar') }},
+                 {{ col_or_null(cols, 'shipping_address__zip', 'varchar') }},
+                 {{ col_or_null(cols, 'shipping_address__country_code', 'varchar') }}) is not null
+                                                                              as has_shipping_address,
         {{ to_utc(col_or_null(cols, 'created_at', 'timestamptz')) }}          as created_at,
         {{ to_utc(col_or_null(cols, 'processed_at', 'timestamptz')) }}        as processed_at,
         {{ to_utc(col_or_null(cols, 'cancelled_at', 'timestamptz')) }}        as cancelled_at,

@@ -1,5 +1,6 @@
-{#- REST has no pickup flag: a local-pickup order has a shipping line whose code/title is the store's
-    name and whose price is 0.00. -#}
+{#- REST has no pickup flag: a local-pickup order has a shipping line priced 0.00 whose title
+    defaults to the pickup location's name but is merchant free text ("Pickup at ...", "In-store
+    pickup", other languages): weak evidence only (int_orders_unified). -#}
 {%- set src = optional_source('shopify', 'orders__shipping_lines') -%}
 {%- set cols = relation_columns(src) -%}
 
@@ -17,7 +18,9 @@ select
     orders.shopify_order_id,
     {{ col_or_null(cols, 'code', 'varchar') }}                                as code,
     {{ col_or_null(cols, 'title', 'varchar') }}                               as title,
-    cast({{ col_or_null(cols, 'price', 'varchar') }} as decimal(18, 2))       as price
+    cast({{ col_or_null(cols, 'price', 'varchar') }} as decimal(18, 2))       as price,
+    cast(coalesce({{ col_or_null(cols, 'discounted_price', 'varchar') }}, {{ col_or_null(cols, 'price', 'varchar') }})
+         as decimal(18, 2))                                                   as discounted_price
 from source
 inner join orders on source._dlt_parent_id = orders.dlt_id
 {% else %}
@@ -26,6 +29,7 @@ select
     cast(null as varchar) as shopify_order_id,
     cast(null as varchar) as code,
     cast(null as varchar) as title,
-    cast(null as decimal(18, 2)) as price
+    cast(null as decimal(18, 2)) as price,
+    cast(null as decimal(18, 2)) as discounted_price
 where false
 {% endif %}
