@@ -17,9 +17,9 @@ import duckdb
 from orchestration import paths, serving
 from orchestration.quality.facts import quarantine_counts, source_freshness, table_volumes
 from orchestration.quality.failing_rows import failing_rows
-from orchestration.resources import dbt_project
 from orchestration.quality.rules import TableSuite
 from orchestration.quality.suites import ALL_SUITES, FRESHNESS_COLUMNS
+from orchestration.resources import dbt_project
 
 SNAPSHOT_KEY = dg.AssetKey(["serving", "snapshot"])
 

@@ -19,11 +19,11 @@ import pytest
 from planted_price_gaps import assert_violations_are_the_planted_gaps
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "dbt"))
-from dbt_world_loader import load_world, run_dbt  # noqa: E402
+from dbt_world_loader import load_world, run_dbt
 
-from ingestion.sandbox.world.generate import generate_world  # noqa: E402
-from orchestration.quality import facts, suites  # noqa: E402
-from orchestration.quality.validate import validate_suite  # noqa: E402
+from ingestion.sandbox.world.generate import generate_world
+from orchestration.quality import facts, suites
+from orchestration.quality.validate import validate_suite
 
 pytestmark = pytest.mark.slow
 
