@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import pandas as pd
 
@@ -12,6 +13,13 @@ CHANNEL_COLOURS = {"web": "#1f77b4", "store": "#ff7f0e", "review": "#2ca02c", "s
 
 def money(value: float | None) -> str:
     return "–" if _missing(value) else f"${value:,.2f}"
+
+
+def money_in(currency: str) -> Callable[[float | None], str]:
+    """A money formatter for `currency`: "$" for USD, the ISO code otherwise (never mixed in one figure)."""
+    if currency == "USD":
+        return money
+    return lambda value: "–" if _missing(value) else f"{currency} {value:,.2f}"
 
 
 def count(value: float | None) -> str:

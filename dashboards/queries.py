@@ -80,16 +80,37 @@ def locations(snapshot: Snapshot) -> pd.DataFrame:
 
 # --- overview ------------------------------------------------------------------------------------
 
+# Revenue is net merchandise sales (dbt doc block revenue_basis) and is never added across
+# currencies: money tiles and charts show the reporting currency, the one most of the selected sales
+# were taken in (the web shop's for the whole business, a store's own abroad when only that store is
+# selected), and sales in other currencies are listed beside them.
+SELECTED_PURCHASES_CTE = f"""
+selected as (
+    select * from marts.fct_touchpoints where touchpoint_type = 'purchase' and {TOUCHPOINT_FILTER}
+),
+reporting as (
+    select coalesce(
+        (select mode() within group (order by currency) from selected where currency is not null),
+        (select mode() within group (order by currency) from marts.fct_touchpoints
+         where touchpoint_type = 'purchase' and currency is not null),
+        'USD') as currency
+)"""
+
 HEADLINE_KPIS = f"""
-with period as (
+with {SELECTED_PURCHASES_CTE.strip()},
+period as (
     select * from marts.fct_touchpoints where {TOUCHPOINT_FILTER}
 ),
 active as (
     select distinct customer_id from period where customer_id is not null
 )
 select
-    coalesce(sum(value_amount) filter (where touchpoint_type = 'purchase'), 0)::double as revenue,
-    count(distinct order_id) filter (where touchpoint_type = 'purchase') as orders,
+    (select currency from reporting) as currency,
+    coalesce((select sum(value_amount) from selected where currency = (select currency from reporting)), 0)::double
+        as revenue,
+    (select count(distinct order_id) from selected) as orders,
+    (select count(distinct order_id) from selected where currency = (select currency from reporting))
+        as reporting_orders,
     (select count(*) from active) as active_customers,
     (select avg(case when c.is_omnichannel then 1.0 else 0.0 end)
        from active a join marts.dim_customers c using (customer_id)) as omnichannel_share,
@@ -97,24 +118,41 @@ select
        from active a join marts.dim_customers c using (customer_id))::double as ltv_omnichannel,
     (select avg(c.lifetime_value) filter (where not c.is_omnichannel)
        from active a join marts.dim_customers c using (customer_id))::double as ltv_single_channel
-from period
+"""
+
+OTHER_CURRENCY_REVENUE = f"""
+with {SELECTED_PURCHASES_CTE.strip()}
+select currency, sum(value_amount)::double as revenue, count(distinct order_id) as orders
+from selected
+where currency <> (select currency from reporting)
+group by all
+order by currency
 """
 
 REVENUE_BY_CHANNEL_WEEKLY = f"""
+with {SELECTED_PURCHASES_CTE.strip()}
 select date_trunc('week', occurred_at)::date as week, channel,
        sum(value_amount)::double as revenue, count(distinct order_id) as orders
-from marts.fct_touchpoints
-where touchpoint_type = 'purchase' and {TOUCHPOINT_FILTER}
+from selected
+where currency = (select currency from reporting)
 group by all
 order by week, channel
 """
 
 
-def headline_kpis(snapshot: Snapshot, filters: Filters) -> dict[str, float | None]:
-    """Revenue, orders, AOV, active customers, omnichannel share and LTV split for one period."""
-    kpis = _numbers(fetch(snapshot, HEADLINE_KPIS, filters.params()))
-    kpis["aov"] = kpis["revenue"] / kpis["orders"] if kpis["orders"] else None
+def headline_kpis(snapshot: Snapshot, filters: Filters) -> dict[str, Any]:
+    """Revenue (reporting currency), orders, AOV, active customers, omnichannel share and LTV split."""
+    frame = fetch(snapshot, HEADLINE_KPIS, filters.params() * 2)
+    currency = str(frame.iloc[0]["currency"])
+    kpis: dict[str, Any] = _numbers(frame.drop(columns=["currency"]))
+    kpis["aov"] = kpis["revenue"] / kpis["reporting_orders"] if kpis["reporting_orders"] else None
+    kpis["currency"] = currency
     return kpis
+
+
+def other_currency_revenue(snapshot: Snapshot, filters: Filters) -> pd.DataFrame:
+    """Revenue and orders per currency other than the reporting one (never added to it)."""
+    return fetch(snapshot, OTHER_CURRENCY_REVENUE, filters.params())
 
 
 def revenue_by_channel_weekly(snapshot: Snapshot, filters: Filters) -> pd.DataFrame:

@@ -21,6 +21,7 @@ LOCATIONS = [("loc_downtown", "Downtown", "Springfield"), ("loc_harbor", "Harbor
              ("loc_uptown", "Uptown", "Springfield")]
 FIRST_NAMES = ["Ana", "Ben", "Chloé", "Dmitri", "Eve", "Farid", "Grace", "Hiro", "Ines", "Jon"]
 LAST_NAMES = ["Ng", "Okafor", "Smith", "Müller", "García", "Rossi", "Kim", "Dubois"]
+FOREIGN_LOCATION = "loc_harbor"
 
 
 def build_small_snapshot(data_dir: Path, run_id: str = "test-run", customers: int = 40) -> Path:
@@ -71,17 +72,20 @@ def _touchpoints(rng: random.Random, customers: int) -> tuple[pd.DataFrame, pd.D
             fulfilment = (rng.choice(["ship_to_home", "pickup_in_store", "ship_from_store"])
                           if kind == "purchase" and channel == "web" else
                           "in_store" if kind == "purchase" else None)
+            # one store abroad takes its sales in its own currency (never added to USD)
+            currency = None if kind != "purchase" else "CAD" if location == FOREIGN_LOCATION else "USD"
             rows.append({"touchpoint_id": f"sim:{channel}:{number}-{visit}", "customer_id": customer_id,
                          "source": "sim", "channel": channel, "touchpoint_type": kind, "occurred_at": at,
                          "location_id": location, "order_id": order_id, "sku": None,
-                         "value_amount": value, "fulfilment_type": fulfilment, "campaign": None})
+                         "value_amount": value, "fulfilment_type": fulfilment, "campaign": None,
+                         "currency": currency})
     # anonymous browsing that no customer owns
     for anonymous in range(25):
         at = dt.datetime.combine(first_day, dt.time(8)) + dt.timedelta(days=rng.randrange(DAYS))
         rows.append({"touchpoint_id": f"sim:web:anon-{anonymous}", "customer_id": None, "source": "sim",
                      "channel": "web", "touchpoint_type": "page_view", "occurred_at": at,
                      "location_id": None, "order_id": None, "sku": None, "value_amount": None,
-                     "fulfilment_type": None, "campaign": None})
+                     "fulfilment_type": None, "campaign": None, "currency": None})
     frame = pd.DataFrame(rows)
     frame["value_amount"] = frame["value_amount"].astype("float64")
     return frame, pd.DataFrame(people)

@@ -18,9 +18,11 @@ PAGES = ["overview", "handoffs", "journeys", "attribution", "customer_360", "rev
          "prices_fulfilment", "data_health"]
 
 
-def _revenue(app: AppTest) -> float:
+def _revenue(app: AppTest) -> tuple[str, float]:
+    """The Revenue tile as (currency, amount): '$1,234.50' is USD, 'CAD 1,234.50' names its currency."""
     shown = next(metric.value for metric in app.metric if metric.label == "Revenue")
-    return float(shown.replace("$", "").replace(",", ""))
+    currency, _, amount = shown.rpartition(" ") if " " in shown else ("USD", "", shown)
+    return currency, float(amount.replace("$", "").replace(",", ""))
 
 
 def test_location_and_channel_filters_apply(open_page, warehouse, default_period):
@@ -29,8 +31,9 @@ def test_location_and_channel_filters_apply(open_page, warehouse, default_period
         "select location_id from marts.fct_touchpoints where touchpoint_type = 'purchase' "
         "and location_id is not null group by 1 order by count(*) desc limit 1").fetchone()
     bounds = [dt.datetime.combine(start, dt.time()), dt.datetime.combine(end + dt.timedelta(days=1), dt.time())]
-    (store_revenue,) = warehouse.execute(
-        "select sum(value_amount) from marts.fct_touchpoints where touchpoint_type = 'purchase' "
+    # a store's sales are in its own currency (the busiest store here is the one abroad, in CAD)
+    (currency, store_revenue) = warehouse.execute(
+        "select any_value(currency), sum(value_amount) from marts.fct_touchpoints where touchpoint_type = 'purchase' "
         "and channel = 'store' and location_id = ? and occurred_at >= ? and occurred_at < ?",
         [location_id, *bounds]).fetchone()
 
@@ -38,7 +41,7 @@ def test_location_and_channel_filters_apply(open_page, warehouse, default_period
     app.selectbox(key="filter_location").set_value(location_id).run()
     app.multiselect(key="filter_channels").set_value(["store"]).run()
 
-    assert _revenue(app) == pytest.approx(float(store_revenue), abs=0.005)
+    assert _revenue(app) == (currency, pytest.approx(float(store_revenue), abs=0.005))
     assert app.query_params["location"] == location_id
     assert app.query_params["channel"] == "store"
 

@@ -47,10 +47,12 @@ def _frame(app, *columns: str):
 
 
 def test_overview_kpis_equal_the_marts(open_page, warehouse: duckdb.DuckDBPyConnection, default_period: Period):
-    revenue, orders, active = warehouse.execute(
-        """select sum(value_amount) filter (where touchpoint_type = 'purchase'),
+    revenue, usd_orders, orders, active, cad_revenue = warehouse.execute(
+        """select sum(value_amount) filter (where touchpoint_type = 'purchase' and currency = 'USD'),
+                  count(distinct order_id) filter (where touchpoint_type = 'purchase' and currency = 'USD'),
                   count(distinct order_id) filter (where touchpoint_type = 'purchase'),
-                  count(distinct customer_id)
+                  count(distinct customer_id),
+                  sum(value_amount) filter (where touchpoint_type = 'purchase' and currency = 'CAD')
            from marts.fct_touchpoints where occurred_at >= ? and occurred_at < ?""", _bounds(default_period),
     ).fetchone()
     omni_share, ltv_omni, ltv_single = warehouse.execute(
@@ -61,11 +63,14 @@ def test_overview_kpis_equal_the_marts(open_page, warehouse: duckdb.DuckDBPyConn
         _bounds(default_period),
     ).fetchone()
 
-    shown = _metrics(open_page("overview"))
+    app = open_page("overview")
+    shown = _metrics(app)
 
+    # money in the reporting currency only; the store abroad's CAD sales are listed, never added
     assert _number(shown["Revenue"]) == pytest.approx(float(revenue), abs=0.005)
-    assert _number(shown["Orders"]) == orders
-    assert _number(shown["Average order value"]) == pytest.approx(float(revenue) / orders, abs=0.005)
+    assert _number(shown["Orders"]) == orders > usd_orders
+    assert _number(shown["Average order value"]) == pytest.approx(float(revenue) / usd_orders, abs=0.005)
+    assert any(f"CAD {cad_revenue:,.2f}" in caption.value for caption in app.caption)
     assert _number(shown["Active customers"]) == active
     assert _number(shown["Omnichannel share"]) == pytest.approx(float(omni_share), abs=0.0005)
     assert _number(shown["Lifetime value, omnichannel"]) == pytest.approx(float(ltv_omni), abs=0.005)
@@ -76,7 +81,7 @@ def test_overview_change_against_previous_period(open_page, warehouse, default_p
     start, _end = default_period
     previous = (start - dt.timedelta(days=30), start - dt.timedelta(days=1))
     revenue_sql = ("select sum(value_amount) from marts.fct_touchpoints "
-                   "where touchpoint_type = 'purchase' and occurred_at >= ? and occurred_at < ?")
+                   "where touchpoint_type = 'purchase' and currency = 'USD' and occurred_at >= ? and occurred_at < ?")
     (now,) = warehouse.execute(revenue_sql, _bounds(default_period)).fetchone()
     (before,) = warehouse.execute(revenue_sql, _bounds(previous)).fetchone()
 
@@ -88,7 +93,8 @@ def test_overview_change_against_previous_period(open_page, warehouse, default_p
 def test_overview_weekly_revenue_by_channel(open_page, warehouse, default_period: Period):
     expected = warehouse.execute(
         """select channel, sum(value_amount)::double from marts.fct_touchpoints
-           where touchpoint_type = 'purchase' and occurred_at >= ? and occurred_at < ? group by 1""",
+           where touchpoint_type = 'purchase' and currency = 'USD' and occurred_at >= ? and occurred_at < ?
+           group by 1""",
         _bounds(default_period),
     ).fetchall()
 
