@@ -43,6 +43,7 @@ def test_sandbox_env_points_every_connector_at_the_world(tmp_path: Path) -> None
     urls = {"shopify": "http://127.0.0.1:1/admin/api/2024-04", "square": "http://127.0.0.1:2",
             "google_reviews": "http://127.0.0.1:3", "bluesky": "http://127.0.0.1:4"}
     env = sandbox_env(urls, "tok", tmp_path)
+    # exactly what a retailer types: no brand query, no location ids (the connectors find them)
     assert env == {
         "SOURCES__SHOPIFY__BASE_URL": "http://127.0.0.1:1/admin/api/2024-04",
         "SOURCES__SHOPIFY__ACCESS_TOKEN": "tok",
@@ -54,6 +55,5 @@ def test_sandbox_env_points_every_connector_at_the_world(tmp_path: Path) -> None
         "SOURCES__BLUESKY__BASE_URL": "http://127.0.0.1:4",
         "SOURCES__BLUESKY__HANDLE": "l.bsky.social",
         "SOURCES__BLUESKY__APP_PASSWORD": "tok",
-        "SOURCES__BLUESKY__BRAND_QUERY": "larkspur",
         "SOURCES__WEB_EVENTS__BUCKET_URL": str(tmp_path / "web_events"),
     }
