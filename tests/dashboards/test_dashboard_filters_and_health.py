@@ -174,3 +174,14 @@ def test_data_health_shows_the_last_run_even_when_it_did_not_publish(tmp_path, m
     shown = {metric.label: metric.value for metric in app.metric}
     assert shown["Last pipeline run"] == "failed"
     assert shown["Run"] == "test-run"  # the snapshot still shown is the last good one
+
+
+def test_data_health_lists_each_warning_with_its_rows(open_page):
+    """The small snapshot carries two failed warnings; the unmapped location one has its row."""
+    app = open_page("data_health")
+    labels = [expander.label for expander in app.expander]
+
+    assert len(labels) == 2
+    assert any("dim_locations_every_location_mapped" in label for label in labels)
+    rows = next(table.value for table in app.dataframe if "shopify_location_id" in table.value.columns)
+    assert rows["location_name"].tolist() == ["Pop-up Market Stall"]

@@ -66,11 +66,15 @@ def test_overview_kpis_equal_the_marts(open_page, warehouse: duckdb.DuckDBPyConn
     app = open_page("overview")
     shown = _metrics(app)
 
-    # money in the reporting currency only; the store abroad's CAD sales are listed, never added
+    # money in the reporting currency only; sales in another currency are listed, never added
     assert _number(shown["Revenue"]) == pytest.approx(float(revenue), abs=0.005)
-    assert _number(shown["Orders"]) == orders > usd_orders
+    assert _number(shown["Orders"]) == orders >= usd_orders
     assert _number(shown["Average order value"]) == pytest.approx(float(revenue) / usd_orders, abs=0.005)
-    assert any(f"CAD {cad_revenue:,.2f}" in caption.value for caption in app.caption)
+    listed = [caption.value for caption in app.caption if "never added across currencies" in caption.value]
+    if cad_revenue:
+        assert len(listed) == 1 and f"CAD {cad_revenue:,.2f}" in listed[0]
+    else:
+        assert listed == []
     assert _number(shown["Active customers"]) == active
     assert _number(shown["Omnichannel share"]) == pytest.approx(float(omni_share), abs=0.0005)
     assert _number(shown["Lifetime value, omnichannel"]) == pytest.approx(float(ltv_omni), abs=0.005)
@@ -201,10 +205,7 @@ def test_data_health_shows_publish_checks_and_quarantine(open_page, warehouse):
     assert shown["Run"] == run_id
     assert shown["Last publish (UTC)"] == f"{published_at.astimezone(dt.UTC):%Y-%m-%d %H:%M}"
     assert shown["Checks passed"] == f"{passed} of {checks}"
-    expanders = [expander.label for expander in app.expander]
-    assert len(expanders) == warnings > 0
-    assert any("dim_locations_every_location_mapped" in label for label in expanders)
-    assert "Pop-up Market Stall" in _frame(app, "shopify_location_id", "location_name")["location_name"].tolist()
+    assert len(app.expander) == warnings  # one per failed warning, each with why and its rows
     if quarantined:
         assert _frame(app, "source", "table", "reason", "records")["records"].sum() == quarantined
     else:
