@@ -5,7 +5,9 @@
     Product Added events; the store price in POS order lines (base price before discounts). Each
     store day of a SKU is compared with the web price of the same day; when the web shop showed no
     price that day, against the price it showed on the nearest days before and after (within
-    `bracket_days`) if both agree and neither changed within its day (web_price_basis bracketed).
+    `bracket_days`) if both agree and neither changed within its day (web_price_basis bracketed);
+    otherwise, on days after the Shopify variant last changed (`updated_at`), its current price
+    (web_price_basis catalog_unchanged).
     A violation is a difference of a cent or more between the medians of the day.
     The SKU of a store sale is the Square catalog's (stg_square__order_line_items.sku through the
     line's catalog_object_id), never the line's variation_name, a display label. Only sales in the
@@ -102,7 +104,7 @@ nearest_web_days as (
     group by store_daily.day, store_daily.sku
 ),
 
-web_in_effect as (
+observed_web_in_effect as (
     select store_daily.day, store_daily.sku, same_day.web_price, same_day.web_observations,
            same_day.web_orders, 'same_day' as web_price_basis
     from store_daily
@@ -123,6 +125,32 @@ web_in_effect as (
         and before.web_price_min = before.web_price_max
         and after.web_price_min = after.web_price_max
         and before.web_price = after.web_price
+),
+
+unchanged_catalog_prices as (
+    {#- Shopify's variant `updated_at` is its last change: on every shop day after it, the web price was
+        the variant's current price. Used only where no web observation says otherwise. -#}
+    select
+        variants.sku,
+        cast(timezone(shop.timezone, cast(variants.updated_at as timestamptz)) as date) as unchanged_after,
+        variants.price                                                         as web_price
+    from {{ ref('stg_shopify__product_variants') }} as variants
+    cross join shop
+    where variants.sku is not null and variants.price is not null and variants.updated_at is not null
+    qualify count(*) over (partition by variants.sku) = 1
+),
+
+web_in_effect as (
+    select * from observed_web_in_effect
+
+    union all
+
+    select store_daily.day, store_daily.sku, catalog.web_price, 0, 0, 'catalog_unchanged'
+    from store_daily
+    inner join unchanged_catalog_prices as catalog
+        on catalog.sku = store_daily.sku and store_daily.day > catalog.unchanged_after
+    anti join observed_web_in_effect as observed
+        on observed.sku = store_daily.sku and observed.day = store_daily.day
 ),
 
 compared as (
