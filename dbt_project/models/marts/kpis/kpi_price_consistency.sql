@@ -8,7 +8,8 @@
     `bracket_days`) if both agree and neither changed within its day (web_price_basis bracketed);
     otherwise, on days after the Shopify variant last changed (`updated_at`), its current price
     (web_price_basis catalog_unchanged).
-    A violation is a difference of a cent or more between the medians of the day.
+    A violation is a store price (median of the day) at least a cent away from every web price seen
+    that day.
     The SKU of a store sale is the Square catalog's (stg_square__order_line_items.sku through the
     line's catalog_object_id), never the line's variation_name, a display label. Only sales in the
     shop's currency (the most common currency of web orders) are compared: a store abroad prices in
@@ -27,11 +28,22 @@ shop as (
          where coalesce(source_name, 'web') <> 'pos')                        as currency
 ),
 
+checkouts as (
+    select checkout_token, min(created_at) as created_at
+    from {{ ref('stg_shopify__checkouts') }}
+    where checkout_token is not null
+    group by checkout_token
+),
+
 web_observations as (
-    select cast(timezone(shop.timezone, cast(orders.created_at as timestamptz)) as date) as day,
+    {#- an order that completes an earlier (abandoned, then recovered) checkout keeps the checkout's
+        line prices: its lines tell the price of the day the checkout was priced, not the order day -#}
+    select cast(timezone(shop.timezone, cast(coalesce(checkouts.created_at, orders.created_at) as timestamptz))
+                as date)                                                      as day,
            lines.sku, lines.unit_price as price, orders.shopify_order_id as order_id
     from {{ ref('stg_shopify__order_line_items') }} as lines
     inner join {{ ref('stg_shopify__orders') }} as orders on lines.shopify_order_id = orders.shopify_order_id
+    left join checkouts on checkouts.checkout_token = orders.checkout_token
     cross join shop
     where coalesce(orders.source_name, 'web') <> 'pos' and orders.cancelled_at is null
         and orders.currency is not distinct from shop.currency
@@ -106,14 +118,15 @@ nearest_web_days as (
 
 observed_web_in_effect as (
     select store_daily.day, store_daily.sku, same_day.web_price, same_day.web_observations,
-           same_day.web_orders, 'same_day' as web_price_basis
+           same_day.web_orders, 'same_day' as web_price_basis,
+           same_day.web_price_min, same_day.web_price_max
     from store_daily
     inner join web_daily as same_day on same_day.day = store_daily.day and same_day.sku = store_daily.sku
 
     union all
 
     select nearest_web_days.day, nearest_web_days.sku, before.web_price,
-           before.web_observations + after.web_observations, 0, 'bracketed'
+           before.web_observations + after.web_observations, 0, 'bracketed', before.web_price, before.web_price
     from nearest_web_days
     inner join web_daily as before
         on before.sku = nearest_web_days.sku and before.day = nearest_web_days.previous_web_day
@@ -145,7 +158,8 @@ web_in_effect as (
 
     union all
 
-    select store_daily.day, store_daily.sku, catalog.web_price, 0, 0, 'catalog_unchanged'
+    select store_daily.day, store_daily.sku, catalog.web_price, 0, 0, 'catalog_unchanged', catalog.web_price,
+           catalog.web_price
     from store_daily
     inner join unchanged_catalog_prices as catalog
         on catalog.sku = store_daily.sku and store_daily.day > catalog.unchanged_after
@@ -163,7 +177,12 @@ compared as (
         web_in_effect.web_observations,
         web_in_effect.web_orders,
         store_daily.store_units,
-        store_daily.store_price_max - store_daily.store_price_min > 0.005     as has_store_price_change_within_day
+        store_daily.store_price_max - store_daily.store_price_min > 0.005     as has_store_price_change_within_day,
+        {#- a violation is a store price the web shop never showed that day: when the day's web
+            observations disagree (a price change, a cart priced before midnight), a store price
+            equal to any of them is no gap -#}
+        store_daily.store_price <= web_in_effect.web_price_min - 0.01
+            or store_daily.store_price >= web_in_effect.web_price_max + 0.01  as is_violation
     from store_daily
     inner join web_in_effect on store_daily.day = web_in_effect.day and store_daily.sku = web_in_effect.sku
 )
@@ -175,7 +194,7 @@ select
     store_price,
     cast(store_price - web_price as decimal(18, 2))                           as price_gap,
     cast(store_price - web_price as double) / nullif(cast(web_price as double), 0) as price_gap_pct,
-    abs(store_price - web_price) >= 0.01                                      as is_violation,
+    is_violation,
     web_price_basis,
     web_observations,
     web_orders,
