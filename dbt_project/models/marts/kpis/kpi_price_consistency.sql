@@ -1,8 +1,8 @@
 {#- Web vs store unit price of the same SKU on the same shop day. Prices change at midnight shop
     time: the web shop's day is the stores' time zone (the most common one of the Square
     locations, UTC when none is known), a store sale's day is its own store's time zone.
-    The web price is observed in web-shop order lines and in the price shown by Product Viewed /
-    Product Added events; the store price in POS order lines (base price before discounts). Each
+    The web price is observed in web-shop order lines, abandoned-checkout lines and in the price shown
+    by Product Viewed / Product Added events; the store price in POS order lines (base price before discounts). Each
     store day of a SKU is compared with the web price of the same day; when the web shop showed no
     price that day, against the price it showed on the nearest days before and after (within
     `bracket_days`) if both agree and neither changed within its day (web_price_basis bracketed);
@@ -48,6 +48,17 @@ web_observations as (
     where coalesce(orders.source_name, 'web') <> 'pos' and orders.cancelled_at is null
         and orders.currency is not distinct from shop.currency
         and lines.sku is not null and lines.unit_price is not null
+
+    union all
+
+    {# a checkout (abandoned or not) priced its lines the day it was created #}
+    select cast(timezone(shop.timezone, cast(checkouts.created_at as timestamptz)) as date) as day,
+           lines.sku, lines.unit_price, cast(null as varchar)
+    from {{ ref('stg_shopify__checkout_line_items') }} as lines
+    inner join {{ ref('stg_shopify__checkouts') }} as checkouts
+        on lines.shopify_checkout_id = checkouts.shopify_checkout_id
+    cross join shop
+    where lines.sku is not null and lines.unit_price is not null
 
     union all
 
