@@ -6,8 +6,9 @@ dbt stores every data test's failing rows (``+store_failures`` in dbt_project.ym
 ``quality_failures``) and the publish step copies the rows of each *failed WARN* test into the
 snapshot's ``ops.check_failing_rows``, where Data health shows them.
 
-Only tests whose every model is a public mart are copied: the public snapshot never carries raw
-PII, and staging or restricted models hold it. A failed warning on any other model still shows in
+Only tests whose every model is a public mart, or whose failing rows dbt already stores in the public
+schema (a ``dq_`` table, reviewed for PII), are copied: the public snapshot never carries raw PII, and
+staging or restricted models hold it. A failed warning on any other model still shows in
 ``ops.quality_results``; its rows stay in the warehouse for the data engineer.
 """
 
@@ -44,8 +45,11 @@ def stored_failures(manifest_path: Path) -> dict[str, StoredFailures]:
             continue
         models = [nodes.get(uid, {}) for uid in node.get("depends_on", {}).get("nodes", [])]
         models = [model for model in models if model.get("resource_type") in ("model", "seed", "snapshot")]
-        publishable = bool(models) and all(model.get("schema") == PUBLIC_SCHEMA for model in models)
-        relation = f'{node.get("schema") or FAILURES_SCHEMA}."{node.get("alias") or node["name"]}"'
+        schema = node.get("schema") or FAILURES_SCHEMA
+        # a test that stores its rows in the public schema (a `dq_` table) publishes them anyway
+        publishable = schema == PUBLIC_SCHEMA or (
+            bool(models) and all(model.get("schema") == PUBLIC_SCHEMA for model in models))
+        relation = f'{schema}."{node.get("alias") or node["name"]}"'
         found[node["name"]] = StoredFailures(relation, publishable)
     return found
 

@@ -17,6 +17,10 @@ def _manifest(path: Path) -> Path:
             "resource_type": "test", "name": "dim_locations_every_location_mapped", "schema": "quality_failures",
             "alias": "dim_locations_every_location_mapped", "config": {"store_failures": True},
             "depends_on": {"nodes": ["model.seamline.dim_locations"]}},
+        "test.seamline.skus": {
+            "resource_type": "test", "name": "square_line_items_have_a_catalog_sku", "schema": "marts",
+            "alias": "dq_square_line_items_without_sku", "config": {"store_failures": True},
+            "depends_on": {"nodes": ["model.seamline.stg_square__customers"]}},
         "test.seamline.emails": {
             "resource_type": "test", "name": "unique_stg_square__customers_email", "schema": "quality_failures",
             "alias": "unique_stg_square__customers_email", "config": {"store_failures": True},
@@ -37,8 +41,12 @@ def test_only_failed_warnings_on_public_marts_are_copied_with_their_rows(tmp_pat
         con.execute("create table quality_failures.unique_stg_square__customers_email as "
                     "select 'ann@example.com' as email, 2 as n_records")
 
+    # a test that keeps its rows in the public schema (a reviewed dq_ table) publishes them whatever its model
     assert {name: f.publishable for name, f in stored_failures(manifest).items()} == {
-        "dim_locations_every_location_mapped": True, "unique_stg_square__customers_email": False}
+        "dim_locations_every_location_mapped": True, "square_line_items_have_a_catalog_sku": True,
+        "unique_stg_square__customers_email": False}
+    assert stored_failures(manifest)["square_line_items_have_a_catalog_sku"].relation == \
+        'marts."dq_square_line_items_without_sku"'
 
     failed = [{"check_name": "dim_locations_every_location_mapped", "asset": "marts.dim_locations"},
               {"check_name": "unique_stg_square__customers_email", "asset": "staging.stg_square__customers"}]
