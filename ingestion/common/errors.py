@@ -19,3 +19,7 @@ class SourceAuthError(SourceError):
 
 class SourceUnavailableError(SourceError):
     """The service kept failing (rate limits, 5xx, network) for longer than the retry budget."""
+
+
+class SourceNotFoundError(SourceError):
+    """HTTP 404: the record asked for is gone (e.g. an order deleted after it was listed)."""

@@ -24,7 +24,7 @@ from dlt.sources.helpers.rest_client import RESTClient
 from dlt.sources.helpers.rest_client.paginators import BasePaginator
 from requests.auth import AuthBase
 
-from ingestion.common.errors import SourceAuthError, SourceError, SourceUnavailableError
+from ingestion.common.errors import SourceAuthError, SourceError, SourceNotFoundError, SourceUnavailableError
 
 logger = logging.getLogger("seamline.ingestion")
 
@@ -153,7 +153,8 @@ class RetryingSession(requests.Session):
                 if response.status_code not in RETRYABLE_STATUSES:
                     if response.status_code >= 400:
                         body = redact(response.text[:300], self.secrets)
-                        raise SourceError(self.source, endpoint, f"HTTP {response.status_code}: {body}")
+                        error = SourceNotFoundError if response.status_code == 404 else SourceError
+                        raise error(self.source, endpoint, f"HTTP {response.status_code}: {body}")
                     make_body_utf8_safe(response)
                     return response
                 last_problem = f"HTTP {response.status_code}"

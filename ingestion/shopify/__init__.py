@@ -1,15 +1,21 @@
 """Shopify Admin REST API (2024-04) as a dlt source: customers, orders, abandoned checkouts, products,
-locations.
+locations, and the fulfillment orders of orders not yet fulfilled.
 
 Pagination is dlt's HeaderLinkPaginator: it follows the absolute `Link: <...page_info=...>;
 rel="next"` URL and drops the first request's filters, which is exactly Shopify's rule that a
 page_info request may carry no other filter. Incremental pulls filter on `updated_at_min`;
 locations.json has no such filter, so each run reads every location and loads only the ones whose
 content changed (a hash per id in the dlt resource state).
+
+Fulfillment orders (`orders/{id}/fulfillment_orders.json`, one request per order) are Shopify's
+authority for where an order WILL be fulfilled and how (pickup at a store, shipping from a store or
+a warehouse). Once an order is fulfilled its `fulfillments[].location_id` says where, so only the
+orders of this run's pull that are unfulfilled or partially fulfilled and not cancelled are asked.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -19,6 +25,7 @@ from dlt.sources.helpers.rest_client import RESTClient
 from dlt.sources.helpers.rest_client.auth import APIKeyAuth
 from dlt.sources.helpers.rest_client.paginators import HeaderLinkPaginator
 
+from ingestion.common.errors import SourceNotFoundError
 from ingestion.common.http import make_client
 from ingestion.common.incremental import changed_only, timestamp_cursor
 from ingestion.common.quarantine import EdgeValidator
@@ -26,11 +33,12 @@ from ingestion.common.validation import RecordSpec
 from ingestion.shopify import specs
 
 SOURCE = "shopify"
+logger = logging.getLogger("seamline.ingestion")
 MAX_PAGE_SIZE = 250
 CREDENTIAL_HINT = (
     "Set SOURCES__SHOPIFY__ACCESS_TOKEN (or sources.shopify.access_token in .dlt/secrets.toml) to an "
-    "Admin API access token of the shop with read_customers, read_orders, read_products and "
-    "read_locations scopes."
+    "Admin API access token of the shop with read_customers, read_orders, read_products, "
+    "read_locations and read_merchant_managed_fulfillment_orders scopes."
 )
 
 # resource (= raw table) -> (endpoint, record spec, one parameter set per pass over the endpoint)
@@ -41,7 +49,14 @@ ENDPOINTS: dict[str, tuple[str, RecordSpec, tuple[dict[str, str], ...]]] = {
     "checkouts": ("checkouts.json", specs.CHECKOUTS, ({"status": "open"}, {"status": "closed"})),
     "products": ("products.json", specs.PRODUCTS, ({},)),
 }
-ALL_RESOURCES = (*ENDPOINTS, "locations")
+ALL_RESOURCES = (*ENDPOINTS, "locations", "fulfillment_orders")
+# Order fulfillment_status values that leave work to do ("partial": some items still to fulfil)
+UNFULFILLED = (None, "partial")
+
+
+def needs_fulfillment_orders(order: dict[str, Any]) -> bool:
+    """An order whose fulfilment is still ahead: its fulfillment orders say where it will happen."""
+    return order.get("cancelled_at") is None and order.get("fulfillment_status") in UNFULFILLED
 
 
 def _resource(
@@ -71,6 +86,32 @@ def _locations(client: RESTClient, page_size: int) -> DltResource:
     return locations
 
 
+def _fulfillment_orders(client: RESTClient, orders: DltResource) -> DltResource:
+    validator: list[EdgeValidator] = []  # one per run, made inside the resource (it keeps resource state)
+
+    @dlt.transformer(data_from=orders, name="fulfillment_orders", primary_key="id", write_disposition="merge",
+                     columns=specs.COLUMNS["fulfillment_orders"])
+    def fulfillment_orders(page: Any, meta: Any = None) -> Iterator[Any]:
+        """Fed each page of orders this run pulled (new or changed ones only, by the orders cursor);
+        quarantine rows the orders resource sends alongside carry `meta` and are skipped."""
+        if meta is not None:
+            return
+        if not validator:
+            validator.append(EdgeValidator(SOURCE, "fulfillment_orders", specs.FULFILLMENT_ORDERS))
+            yield dlt.mark.materialize_table_schema()  # the table and the columns dbt reads, even if empty
+        for order in page if isinstance(page, list) else [page]:
+            if not needs_fulfillment_orders(order):
+                continue
+            try:
+                response = client.get(f"orders/{order['id']}/fulfillment_orders.json")
+            except SourceNotFoundError:
+                logger.warning("%s: order %s is gone (404); no fulfillment orders to read", SOURCE, order["id"])
+                continue
+            yield from validator[0](response.json().get("fulfillment_orders") or [], note=f"order {order['id']}")
+
+    return fulfillment_orders
+
+
 @dlt.source(name=SOURCE)
 def shopify_source(
     base_url: str = dlt.config.value,
@@ -81,7 +122,8 @@ def shopify_source(
     resources: Sequence[str] = ALL_RESOURCES,
 ) -> list[DltResource]:
     """Shopify shop data, each resource merged on `id`; all but locations pulled incrementally on
-    `updated_at`.
+    `updated_at`. `fulfillment_orders` rides on `orders` (it reads the orders each run pulls), so
+    asking for it brings `orders` along.
 
     `base_url` is `https://{shop}.myshopify.com/admin/api/2024-04`; `start_date` bounds the first
     (full) load; `max_retry_seconds` bounds the time spent retrying one request.
@@ -95,5 +137,17 @@ def shopify_source(
         credential_hint=CREDENTIAL_HINT,
         max_retry_seconds=max_retry_seconds,
     )
-    return [_locations(client, page_size) if name == "locations" else _resource(client, name, start_date, page_size)
-            for name in resources]
+    wanted = list(resources)
+    if "fulfillment_orders" in wanted and "orders" not in wanted:
+        wanted.insert(wanted.index("fulfillment_orders"), "orders")
+    built: dict[str, DltResource] = {}
+    for name in wanted:
+        if name == "locations":
+            built[name] = _locations(client, page_size)
+        elif name == "fulfillment_orders":
+            continue  # after its parent, below
+        else:
+            built[name] = _resource(client, name, start_date, page_size)
+    if "fulfillment_orders" in wanted:
+        built["fulfillment_orders"] = _fulfillment_orders(client, built["orders"])
+    return list(built.values())

@@ -56,6 +56,15 @@ LOCATIONS = RecordSpec(
            "active": "boolean"},
 )
 
+FULFILLMENT_ORDERS = RecordSpec(
+    primary_key="id",
+    timestamps=("created_at", "updated_at", "fulfill_at"),
+    types={"id": "integer", "order_id": "integer", "assigned_location_id": "integer", "status": "string",
+           "delivery_method": "object", "delivery_method.method_type": "string", "line_items": "array",
+           "line_items[].quantity": "integer"},
+    non_negative=("line_items[].quantity",),
+)
+
 _CUSTOMER_REF = {f"customer__{name}": "text" for name in ("email", "phone", "first_name", "last_name")}
 
 # resource -> columns dbt staging relies on that may be null throughout a load
@@ -77,6 +86,12 @@ COLUMNS = {
         location_id="bigint", customer__id="bigint", **_CUSTOMER_REF,
     ),
     "products": nullable_columns(product_type="text", title="text"),
+    # the table is created before any record arrives (an empty first load), so the key has a type too
+    "fulfillment_orders": {"id": {"data_type": "bigint", "nullable": False}} | nullable_columns(
+        order_id="bigint", assigned_location_id="bigint", status="text", request_status="text",
+        delivery_method__method_type="text", assigned_location__name="text", fulfill_at="timestamp",
+        created_at="timestamp", updated_at="timestamp",
+    ),
     "locations": nullable_columns(
         name="text", address1="text", address2="text", city="text", zip="text", province="text",
         province_code="text", country="text", country_code="text", country_name="text", phone="text",

@@ -4,7 +4,8 @@ The raw tables are loaded under the connectors' dataset/table names with dlt's o
 (snake_case, nested lists as child tables), adding only what the connectors add (`location_name` on
 reviews, `feed` on posts) and shaping records as the endpoints return them (the Square connector
 searches the catalog for ITEMs, variations nested; Google's v1 location list has no `account` key,
-which the world keeps only for sandbox routing), so the dbt project sees what it sees in production
+which the world keeps only for sandbox routing; the Shopify connector reads fulfillment orders only
+of orders not fulfilled yet and not cancelled), so the dbt project sees what it sees in production
 without HTTP. Files an older world lacks are skipped.
 """
 
@@ -17,6 +18,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import dlt
+
+from ingestion.shopify import needs_fulfillment_orders
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
 
@@ -37,9 +40,11 @@ WORLD_TABLES = [
     ("shopify", "locations", "shopify/locations.jsonl", "id"),
     ("square", "catalog_objects", "square/catalog.jsonl", "id"),
     ("google_reviews", "locations", "google/locations.jsonl", "name"),
+    ("shopify", "fulfillment_orders", "shopify/fulfillment_orders.jsonl", "id"),
 ]
 # Loaded only when the world has the file (worlds generated before these endpoints existed do not).
-OPTIONAL_FILES = {"shopify/locations.jsonl", "square/catalog.jsonl", "google/locations.jsonl"}
+OPTIONAL_FILES = {"shopify/locations.jsonl", "square/catalog.jsonl", "google/locations.jsonl",
+                  "shopify/fulfillment_orders.jsonl"}
 
 
 def read_jsonl(path: Path) -> Iterator[dict]:
@@ -50,10 +55,15 @@ def read_jsonl(path: Path) -> Iterator[dict]:
                 yield json.loads(line)
 
 
-def _as_endpoint_lists(dataset: str, table: str, records: list[dict]) -> list[dict]:
-    """Records as the connector's list endpoint returns them (see the module docstring)."""
+def _as_endpoint_lists(dataset: str, table: str, records: list[dict], world_dir: Path) -> list[dict]:
+    """Records as the connector's list endpoint returns them (see the module docstring); fulfillment
+    orders only of the orders the connector asks about (not fulfilled yet, not cancelled)."""
     if (dataset, table) == ("google_reviews", "locations"):
         return [{key: value for key, value in record.items() if key != "account"} for record in records]
+    if (dataset, table) == ("shopify", "fulfillment_orders"):
+        asked = {order["id"] for order in read_jsonl(world_dir / "shopify/orders.jsonl")
+                 if needs_fulfillment_orders(order)}
+        return [record for record in records if record["order_id"] in asked]
     return records
 
 
@@ -75,7 +85,7 @@ def load_world(world_dir: Path, data_dir: Path, extra: dict[tuple[str, str], lis
     for dataset, table, relative, key in WORLD_TABLES:
         if relative in OPTIONAL_FILES and not (world_dir / relative).exists():
             continue
-        listed = _as_endpoint_lists(dataset, table, list(read_jsonl(world_dir / relative)))
+        listed = _as_endpoint_lists(dataset, table, list(read_jsonl(world_dir / relative)), world_dir)
         records = [
             _as_connector_loads(dataset, table, record, brand_handle)
             for record in [*listed, *extra.get((dataset, table), [])]

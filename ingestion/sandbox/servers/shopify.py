@@ -7,11 +7,14 @@ Faithful: `X-Shopify-Access-Token` auth with Shopify's error bodies, `limit` (de
 page_info/limit/fields, 400 when another filter accompanies page_info), the leaky-bucket limiter with
 `X-Shopify-Shop-Api-Call-Limit` and 429 + `Retry-After`. Records are served as the world wrote them,
 in id order (the order Shopify's cursor pagination walks). Locations are paginated like the others
-(since 2022-07, default 50 per page) and counted by `locations/count.json`.
+(since 2022-07, default 50 per page) and counted by `locations/count.json`. An order's fulfillment
+orders come from `orders/{order_id}/fulfillment_orders.json` (one unpaginated list; 404 `Not Found`
+for an order the shop does not have).
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -275,6 +278,34 @@ def _list_handler(resource: ShopifyResource):
     return handler
 
 
+FULFILLMENT_ORDER_SHAPE = RecordShape(id="id", timestamp="updated_at", text="assigned_location.name",
+                                      amount="line_items.0.quantity", drifting="assigned_location_id")
+
+
+def _order_exists(context: SandboxContext, order_id: int) -> bool:
+    keys = context.store.snapshot("shopify/orders.jsonl").index("id", _id_key).keys
+    position = bisect_left(keys, (order_id,))
+    return position < len(keys) and keys[position] == (order_id,)
+
+
+async def list_fulfillment_orders(request: Request, context: SandboxContext) -> Response:
+    """`GET orders/{order_id}/fulfillment_orders.json` -> `{"fulfillment_orders": [...]}`, the order's
+    fulfillment orders in id order (Shopify does not paginate this list)."""
+    raw_id = request.path_params["order_id"]
+    if not raw_id.isdigit() or not _order_exists(context, int(raw_id)):
+        return ShopifyProfile().not_found()
+    order_id = int(raw_id)
+    index = context.store.snapshot("shopify/fulfillment_orders.jsonl").index(
+        "order_id", lambda record: (record.get("order_id") or 0, *_id_key(record)))
+    records = []
+    for key, record in index.walk((order_id,), descending=False):
+        if key[0] != order_id:
+            break
+        records.append(record)
+    served = context.record_faults.apply("fulfillment_orders", FULFILLMENT_ORDER_SHAPE, records)
+    return json_response({"fulfillment_orders": served})
+
+
 async def count_locations(request: Request, context: SandboxContext) -> Response:
     """`GET locations/count.json` -> `{"count": N}`, every location of the shop."""
     return json_response({"count": len(context.store.records("shopify/locations.jsonl"))})
@@ -283,6 +314,8 @@ async def count_locations(request: Request, context: SandboxContext) -> Response
 def shopify_routes(gate: Gate) -> list[Route]:
     return [
         Route(f"{BASE_PATH}/locations/count.json", gate.guard(count_locations), methods=["GET"]),
+        Route(f"{BASE_PATH}/orders/{{order_id}}/fulfillment_orders.json", gate.guard(list_fulfillment_orders),
+              methods=["GET"]),
         *(
             Route(f"{BASE_PATH}/{name}.json", gate.guard(_list_handler(resource)), methods=["GET"])
             for name, resource in RESOURCES.items()

@@ -97,6 +97,7 @@ def _materialise(world, out: Path, as_of: date) -> None:
     shopify = ShopifyRenderer(world, activity, shopify_ids, people, cut, ledger)
     emit("shopify/customers.jsonl", shopify.customers())
     emit("shopify/orders.jsonl", shopify.orders())
+    emit("shopify/fulfillment_orders.jsonl", shopify.fulfillment_orders())
     emit("shopify/checkouts.jsonl", shopify.checkouts())
     emit("shopify/products.jsonl", shopify.products_as_of())
     emit("shopify/locations.jsonl", shopify_locations(world))

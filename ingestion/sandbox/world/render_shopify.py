@@ -1,9 +1,15 @@
-"""Shopify Admin REST 2024-04 objects: customers, orders (refunds, fulfilments), checkouts, products.
+"""Shopify Admin REST 2024-04 objects: customers, orders (refunds, fulfilments), fulfillment orders,
+checkouts, products.
 
 Shapes follow shared/design/SOURCE_CONTRACTS.md: integer ids, `admin_graphql_api_id`, shop-local
 timestamps with offset, money as two-decimal strings (numbers inside refunds), every key present.
 Shopify enforces one customer per e-mail, so account orders of everyone using the same address share
 one customer; every guest checkout creates a new customer, as Shopify does.
+
+Fulfillment orders are Shopify's record of where an order WILL be fulfilled and how it is handed over
+(`delivery_method.method_type` `pick_up` or `shipping`, `assigned_location_id`): Shopify creates them
+with the order, so they say "pickup at store X" before any fulfilment exists, when the order itself
+only has a free-text shipping line.
 """
 
 from dataclasses import dataclass
@@ -15,8 +21,8 @@ from ingestion.sandbox.world.ledger import Ledger, Touchpoint
 from ingestion.sandbox.world.model import AbandonedCheckout, Activity, WebOrder
 from ingestion.sandbox.world.output import money, shop_time
 from ingestion.sandbox.world.people import Person
-from ingestion.sandbox.world.render_places import shopify_name
-from ingestion.sandbox.world.settings import CURRENCY, epoch
+from ingestion.sandbox.world.render_places import shopify_locations, shopify_name
+from ingestion.sandbox.world.settings import CURRENCY, SHOPIFY_SHOP_ID, epoch
 from ingestion.sandbox.world.simulate import World, shop_day
 
 _ORDER_NUMBER_BASE = 1001
@@ -48,6 +54,7 @@ class ShopifyIds:
     refunds: dict[tuple, int]
     line_items: dict[tuple, int]
     fulfillments: dict[tuple, int]
+    fulfillment_orders: dict[tuple, int]  # order key -> its (one) fulfillment order, created with the order
     customer_of_order: dict[tuple, tuple]
     customer_of_checkout: dict[tuple, tuple]
     account_customer: dict[str, tuple]  # normalised e-mail -> customer key
@@ -102,6 +109,8 @@ def assign_ids(world: World, activity: Activity, people: dict[int, Person]) -> S
                                   world.seed, "shopify-line"),
         fulfillments=sequential_ids([(o.fulfilled_at, o.key) for o in orders if o.fulfilled_at],
                                     5_300_100_000_000, world.seed, "shopify-fulfillment"),
+        fulfillment_orders=sequential_ids([o.key for o in orders], 6_250_700_000_000, world.seed,
+                                          "shopify-fulfillment-order"),
         customer_of_order=of_order, customer_of_checkout=of_checkout, account_customer=account_customer,
         customer_records=list(customers.values()),
     )
@@ -117,6 +126,7 @@ class ShopifyRenderer:
         self.products = {p.sku: p for p in world.products}
         self.order_rank = {key: rank for rank, key in enumerate(sorted(shopify_ids.orders))}
         self.customers_by_key = {c.key: c for c in shopify_ids.customer_records}
+        self.shopify_locations = {record["id"]: record for record in shopify_locations(world)}
 
     def person_id(self, index: int) -> str:
         return self.people[index].person_id
@@ -362,6 +372,68 @@ class ShopifyRenderer:
             "tracking_number": None if pickup else f"9400{digest(self.world.seed, 'track', order.key, 8).hex()[:18]}",
             "line_items": [{"id": li["id"], "sku": li["sku"], "quantity": li["quantity"]} for li in line_items],
         }
+
+    # --- fulfillment orders -----------------------------------------------------------------------
+    def fulfillment_orders(self) -> list[dict]:
+        """One fulfillment order per order placed before the cut (GET orders/{id}/fulfillment_orders.json)."""
+        placed = sorted((o for o in self.activity.web_orders if o.created < self.cut), key=lambda o: o.key)
+        return [self.fulfillment_order(order) for order in placed]
+
+    def fulfillment_order(self, order: WebOrder) -> dict:
+        """The order's fulfillment order as of the cut: open until fulfilled, then closed; cancelled with
+        the order. Pickup: `pick_up` at the store, no destination; ship from store: `shipping` assigned
+        to the store; ship to home: `shipping` assigned to the fulfilment centre."""
+        fo_id = self.ids.fulfillment_orders[order.key]
+        cancelled = self.is_cancelled(order)
+        fulfilled = order.fulfilled_at is not None and order.fulfilled_at < self.cut
+        status = "cancelled" if cancelled else "closed" if fulfilled else "open"
+        updated = order.cancelled_at if cancelled else order.fulfilled_at if fulfilled else order.created
+        location_id = self.fulfillment_location(order)
+        pickup = order.fulfilment == "pickup_in_store"
+        location = self.shopify_locations[location_id]
+        line_items = []
+        for i, line in enumerate(order.lines):
+            product = self.products[line.sku]
+            line_items.append({
+                "id": fo_id * 10 + i, "shop_id": SHOPIFY_SHOP_ID, "fulfillment_order_id": fo_id,
+                "quantity": line.quantity, "line_item_id": self.ids.line_items[(order.key, i)],
+                "inventory_item_id": product.shopify_variant_id + 11,
+                "fulfillable_quantity": line.quantity if status == "open" else 0,
+                "variant_id": product.shopify_variant_id,
+            })
+        return {
+            "id": fo_id,
+            "shop_id": SHOPIFY_SHOP_ID,
+            "order_id": self.ids.orders[order.key],
+            "assigned_location_id": location_id,
+            "request_status": "unsubmitted",  # the only request status at a merchant-managed location
+            "status": status,
+            "supported_actions": ["create_fulfillment", "hold", "move"] if status == "open" else [],
+            "destination": None if pickup else self.fulfillment_destination(order, fo_id),
+            "line_items": line_items,
+            "international_duties": None,
+            "fulfill_at": shop_time(order.created - order.created % 3600),
+            "fulfill_by": None,
+            "fulfillment_holds": [],
+            "created_at": shop_time(order.created),
+            "updated_at": shop_time(updated),
+            "delivery_method": {"id": fo_id + 2_000_000_000_000, "method_type": "pick_up" if pickup else "shipping",
+                                "min_delivery_date_time": None, "max_delivery_date_time": None},
+            "assigned_location": {
+                "address1": location["address1"], "address2": location["address2"], "city": location["city"],
+                "country_code": location["country_code"], "location_id": location_id, "name": location["name"],
+                "phone": location["phone"], "province": location["province"], "zip": location["zip"],
+            },
+            "merchant_requests": [],
+        }
+
+    def fulfillment_destination(self, order: WebOrder, fo_id: int) -> dict:
+        """Where the goods go: the order's shipping address in the FulfillmentOrderDestination shape."""
+        home = self.world.locations[self.people[order.person].home_location]
+        return {"id": fo_id + 1_000_000_000_000, "address1": None, "address2": None, "city": home.city,
+                "company": None, "country": home.country_name, "email": order.email,
+                "first_name": order.first_name, "last_name": order.last_name, "phone": order.phone,
+                "province": home.state_name, "zip": home.postal_code}
 
     def refund_cents(self, order: WebOrder) -> int:
         """Money back for the returned lines: their share of the discounted subtotal, plus tax added on top."""

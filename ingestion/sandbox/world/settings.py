@@ -16,6 +16,7 @@ CURRENCY = "USD"
 # The primary simulated window ends here for every scale; `as_of` defaults to it.
 WORLD_END = date(2026, 11, 1)
 SHOPIFY_SHOP = "larkspur-supply"
+SHOPIFY_SHOP_ID = 60_187_263_123  # `shop_id` on fulfillment orders and their line items
 GOOGLE_ACCOUNT_ID = "104729386251847361920"
 SQUARE_MERCHANT_ID = "MLRKSP8Q3Z1V0"
 SQUARE_LOYALTY_PROGRAM_ID = "d619f755-2d17-41f3-990d-c04ecedd64dd"

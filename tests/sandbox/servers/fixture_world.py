@@ -283,10 +283,50 @@ def _shopify(rng: random.Random) -> dict[str, list[dict[str, Any]]]:
     return {
         "customers": customers,
         "orders": orders,
+        "fulfillment_orders": _fulfillment_orders(orders, locations),
         "checkouts": checkouts,
         "products": products,
         "locations": locations,
     }
+
+
+def _fulfillment_orders(orders: list[dict[str, Any]], locations: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each order's fulfillment orders (REST 2024-04 FulfillmentOrder); every tenth order is split
+    over two locations, as Shopify does when no one location stocks everything."""
+    store, warehouse = locations[0], locations[3]
+    records = []
+    for index, order in enumerate(orders):
+        pickup = bool(order["shipping_lines"])
+        status = ("cancelled" if order["cancelled_at"] else "closed" if order["fulfillment_status"] else "open")
+        parts = [store if pickup else warehouse] + ([store] if index % 10 == 3 else [])
+        for part, location in enumerate(parts):
+            fo_id = 6_200_000_000 + index * 4 + part
+            item = order["line_items"][0]
+            records.append({
+                "id": fo_id, "shop_id": 60_000_001, "order_id": order["id"],
+                "assigned_location_id": location["id"], "request_status": "unsubmitted", "status": status,
+                "supported_actions": ["create_fulfillment"] if status == "open" else [],
+                "destination": None if pickup else {
+                    "id": fo_id + 1, "address1": None, "address2": None, "city": "Portland", "company": None,
+                    "country": "United States", "email": order["email"], "first_name": None, "last_name": None,
+                    "phone": None, "province": "Oregon", "zip": "97201"},
+                "line_items": [{
+                    "id": fo_id * 10, "shop_id": 60_000_001, "fulfillment_order_id": fo_id,
+                    "quantity": item["quantity"], "line_item_id": item["id"], "inventory_item_id": item["variant_id"] + 7,
+                    "fulfillable_quantity": item["quantity"] if status == "open" else 0, "variant_id": item["variant_id"],
+                }],
+                "international_duties": None, "fulfill_at": order["created_at"], "fulfill_by": None,
+                "fulfillment_holds": [], "created_at": order["created_at"], "updated_at": order["updated_at"],
+                "delivery_method": {"id": fo_id + 2, "method_type": "pick_up" if pickup else "shipping",
+                                    "min_delivery_date_time": None, "max_delivery_date_time": None},
+                "assigned_location": {
+                    "address1": location["address1"], "address2": location["address2"], "city": location["city"],
+                    "country_code": location["country_code"], "location_id": location["id"],
+                    "name": location["name"], "phone": location["phone"], "province": location["province"],
+                    "zip": location["zip"]},
+                "merchant_requests": [],
+            })
+    return records
 
 
 def _square_id(rng: random.Random, length: int = 26) -> str:

@@ -361,6 +361,72 @@ def test_shopify_error_bodies_have_the_documented_shape(http: VendorHttp, sandbo
     assert isinstance(missing_scope.json()["errors"], str)
 
 
+# FulfillmentOrder, REST 2024-04 (shopify.dev admin-rest fulfillmentorder; Shopify's own API library
+# fixtures for 2024-04 list the same keys): where and how an order will be fulfilled.
+FULFILLMENT_ORDER_KEYS = {
+    "id", "shop_id", "order_id", "assigned_location_id", "request_status", "status", "supported_actions",
+    "destination", "line_items", "international_duties", "fulfill_at", "fulfill_by", "fulfillment_holds",
+    "created_at", "updated_at", "delivery_method", "assigned_location", "merchant_requests",
+}
+FULFILLMENT_ORDER_STATUSES = {"open", "in_progress", "cancelled", "incomplete", "closed", "scheduled", "on_hold"}
+DELIVERY_METHOD_TYPES = {"shipping", "pick_up", "local", "none", "retail"}
+ASSIGNED_LOCATION_KEYS = {"address1", "address2", "city", "country_code", "location_id", "name", "phone",
+                          "province", "zip"}
+FO_LINE_ITEM_KEYS = {"id", "shop_id", "fulfillment_order_id", "quantity", "line_item_id", "inventory_item_id",
+                     "fulfillable_quantity", "variant_id"}
+
+
+def _fulfillment_order_problems(order_id: int, record: dict[str, Any]) -> list[str]:
+    rid = record.get("id")
+    problems = []
+    if set(record) != FULFILLMENT_ORDER_KEYS:
+        problems.append(f"fulfillment order {rid}: keys differ by {sorted(set(record) ^ FULFILLMENT_ORDER_KEYS)}")
+    if record.get("order_id") != order_id or not all(
+            isinstance(record.get(key), int) for key in ("id", "shop_id", "assigned_location_id")):
+        problems.append(f"fulfillment order {rid}: ids {record.get('order_id')!r} {record.get('assigned_location_id')!r}")
+    if record.get("status") not in FULFILLMENT_ORDER_STATUSES:
+        problems.append(f"fulfillment order {rid}: status {record.get('status')!r}")
+    method = record.get("delivery_method") or {}
+    if set(method) != {"id", "method_type", "min_delivery_date_time", "max_delivery_date_time"} or \
+            method.get("method_type") not in DELIVERY_METHOD_TYPES:
+        problems.append(f"fulfillment order {rid}: delivery_method {method!r}")
+    location = record.get("assigned_location") or {}
+    if set(location) != ASSIGNED_LOCATION_KEYS or location.get("location_id") != record.get("assigned_location_id"):
+        problems.append(f"fulfillment order {rid}: assigned_location {location!r}")
+    for key in ("created_at", "updated_at", "fulfill_at"):
+        if record.get(key) is not None and not SHOP_TIME.match(record[key]):
+            problems.append(f"fulfillment order {rid}: {key} {record[key]!r} is not shop-local with offset")
+    for item in record.get("line_items") or []:
+        if set(item) != FO_LINE_ITEM_KEYS or item.get("fulfillment_order_id") != rid:
+            problems.append(f"fulfillment order {rid}: line item {item!r}")
+    return problems
+
+
+def test_shopify_fulfillment_orders_of_each_order_have_the_documented_shape(
+    http: VendorHttp, sandboxes: Sandboxes, world_records
+) -> None:
+    """`GET orders/{order_id}/fulfillment_orders.json` -> `{"fulfillment_orders": [...]}`: every order's
+    own fulfillment orders, unpaginated; an order the shop does not have is Shopify's 404."""
+    expected: dict[int, list[dict[str, Any]]] = {}
+    for record in world_records("shopify/fulfillment_orders.jsonl"):
+        expected.setdefault(record["order_id"], []).append(record)
+    problems = []
+    for order in world_records("shopify/orders.jsonl"):
+        response = http.shopify(f"/orders/{order['id']}/fulfillment_orders.json")
+        assert response.status_code == 200 and set(response.json()) == {"fulfillment_orders"}
+        assert "Link" not in response.headers and "X-Shopify-Shop-Api-Call-Limit" in response.headers
+        served = response.json()["fulfillment_orders"]
+        assert served == sorted(expected.get(order["id"], []), key=lambda record: record["id"])
+        problems += [problem for record in served for problem in _fulfillment_order_problems(order["id"], record)]
+    assert problems[:20] == []
+    unknown_order = max(order["id"] for order in world_records("shopify/orders.jsonl")) + 1
+    for path in (f"/orders/{unknown_order}/fulfillment_orders.json", "/orders/not-an-id/fulfillment_orders.json"):
+        missing = http.shopify(path)
+        assert (missing.status_code, missing.json()) == (404, {"errors": "Not Found"})
+    refused = VendorHttp(sandboxes, token="shpat_wrong").shopify(f"/orders/{unknown_order - 1}/fulfillment_orders.json")
+    assert refused.status_code == 401 and refused.json()["errors"].startswith("[API] Invalid API key")
+
+
 # ---------------------------------------------------------------- Google (documented shapes)
 
 REVIEW_KEYS = {

@@ -24,7 +24,7 @@ from atproto_client.exceptions import UnauthorizedError
 from google.oauth2.credentials import Credentials
 from googleapiclient.discovery import build
 from googleapiclient.errors import HttpError
-from pyactiveresource.connection import UnauthorizedAccess
+from pyactiveresource.connection import ResourceNotFound, UnauthorizedAccess
 from servers_http import review_parents
 from square import Square
 from square.core.api_error import ApiError
@@ -363,6 +363,21 @@ def test_shopify_api_library_reads_locations(world_records) -> None:
         pytest.skip("this world has no shopify/locations.jsonl yet")
     assert sorted(location.id for location in _all_pages(shopify.Location.find(limit=2))) == expected
     assert shopify.Location.count() == len(expected)
+
+
+@pytest.mark.usefixtures("shopify_site")
+def test_shopify_api_library_reads_an_orders_fulfillment_orders(world_records) -> None:
+    """The library's `FulfillmentOrders` resource (`/orders/$order_id/fulfillment_orders.json`)."""
+    by_order: dict[int, list[dict]] = {}
+    for record in world_records("shopify/fulfillment_orders.jsonl"):
+        by_order.setdefault(record["order_id"], []).append(record)
+    order_id, expected = max(by_order.items(), key=lambda item: (len(item[1]), item[0]))
+    found = shopify.FulfillmentOrders.find(order_id=order_id)
+    assert sorted(fo.id for fo in found) == sorted(record["id"] for record in expected)
+    assert {fo.delivery_method.method_type for fo in found} == {r["delivery_method"]["method_type"] for r in expected}
+    assert {fo.assigned_location_id for fo in found} == {r["assigned_location_id"] for r in expected}
+    with pytest.raises(ResourceNotFound):
+        shopify.FulfillmentOrders.find(order_id=max(by_order) + 1)
 
 
 @pytest.mark.usefixtures("shopify_site")

@@ -7,6 +7,8 @@ from pathlib import Path
 from contract_checks import lexicon_errors, square_errors
 from world_files import read_jsonl, web_events
 
+from ingestion.sandbox.world import generate_world
+
 SHOP_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$")
 UTC_Z = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{3}|\.\d{6}|\.\d{9})?Z$")
 MONEY = re.compile(r"^-?\d+\.\d\d$")
@@ -107,3 +109,49 @@ def test_web_events_are_segment_style(tiny_world: Path) -> None:
     assert any(f"utm_campaign={c}" in post_text for c in campaigns)
     late = [e for e in events if e["receivedAt"][:13] > e["timestamp"][:13]]
     assert late, "some events arrive in a later hour's file"
+
+
+def test_shopify_fulfillment_orders_say_where_and_how_each_order_is_fulfilled(tiny_world: Path,
+                                                                            tmp_path: Path) -> None:
+    """FulfillmentOrder (REST 2024-04): one per order, created with it, so it names the pickup store or the
+    shipping location before any fulfilment exists; open until fulfilled, closed after, cancelled with
+    the order. Seed 23 has orders still open at its as_of (seed 7 has none)."""
+    later = generate_world("tiny", 23, tmp_path / "seed23")
+    assert check_fulfillment_orders(tiny_world) | check_fulfillment_orders(later) == {"open", "closed", "cancelled"}
+
+
+def check_fulfillment_orders(world: Path) -> set[str]:
+    """Check every fulfillment order of `world` against its order; the statuses seen."""
+    orders = {o["id"]: o for o in read_jsonl(world / "shopify" / "orders.jsonl")}
+    locations = {loc["id"]: loc for loc in read_jsonl(world / "shopify" / "locations.jsonl")}
+    warehouse = json.loads((world / "manifest.json").read_text())["shopify_warehouse_location"]["id"]
+    fulfillment_orders = read_jsonl(world / "shopify" / "fulfillment_orders.jsonl")
+    assert sorted(fo["order_id"] for fo in fulfillment_orders) == sorted(orders)
+    assert len({tuple(fo) for fo in fulfillment_orders}) == 1, "every record carries every key"
+    assert set(fulfillment_orders[0]) >= {
+        "id", "shop_id", "order_id", "assigned_location_id", "request_status", "status", "destination",
+        "line_items", "fulfill_at", "fulfill_by", "fulfillment_holds", "created_at", "updated_at",
+        "delivery_method", "assigned_location", "merchant_requests"}
+    statuses = set()
+    for fo in fulfillment_orders:
+        order = orders[fo["order_id"]]
+        assert isinstance(fo["id"], int) and fo["created_at"] == order["created_at"]
+        assert SHOP_TIME.match(fo["updated_at"]) and fo["updated_at"] <= order["updated_at"]
+        method = fo["delivery_method"]["method_type"]
+        location = fo["assigned_location_id"]
+        assert fo["assigned_location"]["location_id"] == location
+        assert fo["assigned_location"]["name"] == locations[location]["name"]
+        if order["shipping_address"] is None:  # local pickup at a store
+            assert method == "pick_up" and location != warehouse and fo["destination"] is None
+        else:
+            assert method == "shipping" and fo["destination"]["zip"] == order["shipping_address"]["zip"]
+        expected = ("cancelled" if order["cancelled_at"] else "closed" if order["fulfillment_status"] == "fulfilled"
+                    else "open")
+        assert fo["status"] == expected
+        statuses.add(expected)
+        if order["fulfillments"]:
+            assert {f["location_id"] for f in order["fulfillments"]} == {location}
+        assert [item["line_item_id"] for item in fo["line_items"]] == [item["id"] for item in order["line_items"]]
+        assert all(item["fulfillable_quantity"] == (item["quantity"] if expected == "open" else 0)
+                   for item in fo["line_items"])
+    return statuses

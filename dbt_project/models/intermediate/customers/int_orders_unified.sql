@@ -2,15 +2,22 @@
     one revenue basis (doc block revenue_basis, models/docs.md).
 
     Where and how a Shopify order was fulfilled follows Shopify's own authority, the location ids
-    (int_location_matches maps them to places, int_locations_mapped says which places are stores):
+    (int_location_matches maps them to places, int_locations_mapped says which places are stores),
+    strongest first:
     - store sale (channel store, in_store): a POS order (source_name pos), or an order processed at
       a store (orders.location_id, "the physical location where the order was processed");
-    - pickup_in_store: a web order fulfilled from a store location (fulfillments[].location_id)
-      that has no shipping address, or whose shipping line is a 0.00 line that reads as pickup;
-    - ship_from_store: a web order fulfilled from a store location that ships to an address;
-    - pickup_in_store (weak evidence, documented): a web order with no fulfilment yet and no
-      shipping address whose shipping line names a store or reads as pickup (titles are merchant
-      free text: "Pickup at ...", "Click & Collect", "Retrait en magasin", "Abholung im Geschäft");
+    (a) what happened: a web order fulfilled from a store location (fulfillments[].location_id) is
+      pickup_in_store when it has no shipping address or its shipping line is a 0.00 line that
+      reads as pickup, else ship_from_store;
+    (b) what is planned, for an order no store has fulfilled: its latest non-cancelled fulfillment
+      order (delivery_method.method_type, assigned_location_id): pick_up at a store is
+      pickup_in_store there; shipping or local delivery assigned to a store is ship_from_store,
+      assigned elsewhere (a warehouse, the fulfilment centre) ship_to_home; a pick_up at a place
+      that is no mapped store says nothing and falls through to (c);
+    (c) weak evidence, only when neither says: a web order with no fulfilment, no shipping address
+      and a shipping line that names a store or reads as pickup (titles
+      are merchant free text: "Pickup at ...", "Click & Collect", "Retrait en magasin", "Abholung im
+      Geschäft") is pickup_in_store;
     - ship_to_home: everything else (fulfilled from a warehouse or fulfilment centre).
     Square: every order is a store sale; Square orders that only carry returns are not sales. -#}
 {%- set pickup_words = "(pick\\s*-?\\s*up|click\\s*(&|and|\\+|n)\\s*collect|collect|retrait|abholung|recogida|ritiro|afhalen|retiro|in[\\s-]*store|store\\s+pickup)" -%}
@@ -79,6 +86,28 @@ fulfilments as (
     group by all
 ),
 
+{#- the plan for orders not fulfilled yet: the latest fulfillment order that is not cancelled (an
+    order split over locations has several; the newest decision wins) -#}
+planned as (
+    select
+        fulfillment_orders.shopify_order_id,
+        case
+            when fulfillment_orders.method_type = 'pick_up' and store_locations.location_id is not null
+                then 'pickup_in_store'
+            when fulfillment_orders.method_type in ('shipping', 'local') and store_locations.location_id is not null
+                then 'ship_from_store'
+            when fulfillment_orders.method_type in ('shipping', 'local') then 'ship_to_home'
+        end                                                                   as planned_fulfilment_type,
+        store_locations.location_id                                           as planned_location_id
+    from {{ ref('stg_shopify__fulfillment_orders') }} as fulfillment_orders
+    left join shopify_store_locations as store_locations using (shopify_location_id)
+    where coalesce(fulfillment_orders.status, 'open') <> 'cancelled'
+    qualify row_number() over (
+        partition by fulfillment_orders.shopify_order_id
+        order by fulfillment_orders.updated_at desc nulls last, fulfillment_orders.shopify_fulfillment_order_id desc
+    ) = 1
+),
+
 shopify_items as (
     select shopify_order_id, sum(quantity) as item_count
     from {{ ref('stg_shopify__order_line_items') }}
@@ -92,6 +121,8 @@ shopify_classified as (
         shopify_orders.source_name = 'pos' or processed_at_store.location_id is not null as is_store_sale,
         fulfilments.store_location_id,
         coalesce(fulfilments.fulfilments, 0)                                  as fulfilments,
+        planned.planned_fulfilment_type,
+        planned.planned_location_id,
         shipping.shipping_amount,
         coalesce(shipping.has_pickup_line, false)                             as has_pickup_line,
         title_stores.location_id                                              as title_location_id,
@@ -100,6 +131,7 @@ shopify_classified as (
     left join shopify_store_locations as processed_at_store
         on shopify_orders.shopify_location_id = processed_at_store.shopify_location_id
     left join fulfilments using (shopify_order_id)
+    left join planned using (shopify_order_id)
     left join shipping using (shopify_order_id)
     left join title_stores using (shopify_order_id)
     left join shopify_items using (shopify_order_id)
@@ -115,6 +147,7 @@ shopify as (
             when is_store_sale then 'in_store'
             when store_location_id is not null and (not has_shipping_address or has_pickup_line) then 'pickup_in_store'
             when store_location_id is not null then 'ship_from_store'
+            when planned_fulfilment_type is not null then planned_fulfilment_type
             when fulfilments = 0 and not has_shipping_address and (title_location_id is not null or has_pickup_line)
                 then 'pickup_in_store'
             else 'ship_to_home'
@@ -122,6 +155,7 @@ shopify as (
         case
             when is_store_sale then pos_location_id
             when store_location_id is not null then store_location_id
+            when planned_fulfilment_type is not null then planned_location_id
             when fulfilments = 0 and not has_shipping_address then title_location_id
         end                                                                   as location_id,
         created_at                                                            as ordered_at,
