@@ -27,8 +27,9 @@ from orchestration.quality.validate import validate_suite
 
 pytestmark = pytest.mark.slow
 
-# (seed, dialect): None = the seed's own dialect
-WORLDS = [(7, None), (11, "cross_border"), (23, "eu_click_collect"), (5, "messy_pos")]
+# (seed, dialect): two presets the end-to-end run (tests/orchestration/test_dialects_e2e.py, seeds 7, 11
+# and 23 with their own dialects) does not draw: a store abroad in CAD, and a messy point of sale
+WORLDS = [(11, "cross_border"), (5, "messy_pos")]
 
 
 @pytest.fixture(scope="module", params=WORLDS, ids=lambda world: f"seed{world[0]}-{world[1] or 'own'}")
