@@ -20,7 +20,10 @@ from ingestion.sandbox.world.generate import generate_world
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module", params=[7, 11, 23], ids=lambda seed: f"seed{seed}")
+# Seed 23's tiny world has an unfulfilled order of each kind at its as_of (pickup, ship from store, ship
+# to home); seeds 7 and 11 have none, and their totals are checked end to end in
+# tests/orchestration/test_dialects_e2e.py.
+@pytest.fixture(scope="module", params=[23], ids=lambda seed: f"seed{seed}")
 def built(request, dbt_env, tmp_path_factory) -> tuple[Path, Path]:
     root = tmp_path_factory.mktemp(f"fulfilment_{request.param}")
     world = generate_world("tiny", request.param, root / "world")
