@@ -84,10 +84,7 @@ def locations(snapshot: Snapshot) -> pd.DataFrame:
 # currencies: money tiles and charts show the reporting currency, the one most of the selected sales
 # were taken in (the web shop's for the whole business, a store's own abroad when only that store is
 # selected), and sales in other currencies are listed beside them.
-SELECTED_PURCHASES_CTE = f"""
-selected as (
-    select * from marts.fct_touchpoints where touchpoint_type = 'purchase' and {TOUCHPOINT_FILTER}
-),
+REPORTING_CURRENCY_CTE = """
 reporting as (
     select coalesce(
         (select mode() within group (order by currency) from selected where currency is not null),
@@ -96,11 +93,20 @@ reporting as (
         'USD') as currency
 )"""
 
+SELECTED_PURCHASES_CTE = f"""
+selected as (
+    select * from marts.fct_touchpoints where touchpoint_type = 'purchase' and {TOUCHPOINT_FILTER}
+),
+{REPORTING_CURRENCY_CTE.strip()}"""
+
 HEADLINE_KPIS = f"""
-with {SELECTED_PURCHASES_CTE.strip()},
-period as (
+with period as (
     select * from marts.fct_touchpoints where {TOUCHPOINT_FILTER}
 ),
+selected as (
+    select * from period where touchpoint_type = 'purchase'
+),
+{REPORTING_CURRENCY_CTE.strip()},
 active as (
     select distinct customer_id from period where customer_id is not null
 )
@@ -142,7 +148,7 @@ order by week, channel
 
 def headline_kpis(snapshot: Snapshot, filters: Filters) -> dict[str, Any]:
     """Revenue (reporting currency), orders, AOV, active customers, omnichannel share and LTV split."""
-    frame = fetch(snapshot, HEADLINE_KPIS, filters.params() * 2)
+    frame = fetch(snapshot, HEADLINE_KPIS, filters.params())
     currency = str(frame.iloc[0]["currency"])
     kpis: dict[str, Any] = _numbers(frame.drop(columns=["currency"]))
     kpis["aov"] = kpis["revenue"] / kpis["reporting_orders"] if kpis["reporting_orders"] else None
