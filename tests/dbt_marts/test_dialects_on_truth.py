@@ -102,9 +102,12 @@ def test_every_store_location_of_every_system_is_mapped_and_the_fulfilment_centr
     assert unmapped == 0
 
 
-def test_no_blocking_quality_gate_fails_so_the_run_would_publish(built, tmp_path):
-    """The GX gates on raw and marts (dbt's blocking tests already passed inside `dbt build`)."""
+def test_no_blocking_quality_gate_fails_so_the_run_would_publish(built, tmp_path, monkeypatch):
+    """The GX gates on raw and marts (dbt's blocking tests already passed inside `dbt build`), as on a
+    first run: the world's own data directory, which has no published snapshot to compare volumes with
+    (not the developer's `data/`, whose last demo would set the volume bounds)."""
     data = built[1]
+    monkeypatch.setenv("SEAMLINE_DATA_DIR", str(data))
     raw = duckdb.connect(str(data / "raw.duckdb"), read_only=True)
     mart = duckdb.connect(str(data / "warehouse.duckdb"), read_only=True)
     try:

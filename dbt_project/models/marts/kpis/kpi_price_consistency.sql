@@ -4,10 +4,11 @@
     The web price is observed in web-shop order lines, abandoned-checkout lines and in the price shown
     by Product Viewed / Product Added events; the store price in POS order lines (base price before discounts). Each
     store day of a SKU is compared with the web price of the same day; when the web shop showed no
-    price that day, against the price it showed on the nearest days before and after (within
-    `bracket_days`) if both agree and neither changed within its day (web_price_basis bracketed);
-    otherwise, on days after the Shopify variant last changed (`updated_at`), its current price
-    (web_price_basis catalog_unchanged).
+    price that day, against the prices it showed on the nearest days before and after (both within
+    `bracket_days`; web_price_basis bracketed): a web price changes at most once in so short a
+    window, so the price in effect was one the shop showed on one of those two days, and a store
+    price outside all of them is a gap whichever it was. Otherwise, on days after the Shopify variant
+    last changed (`updated_at`), its current price (web_price_basis catalog_unchanged).
     A violation is a store price (median of the day) at least a cent away from every web price seen
     that day.
     The SKU of a store sale is the Square catalog's (stg_square__order_line_items.sku through the
@@ -16,7 +17,7 @@
     its own currency, and a price in CAD is not a gap against a price in USD.
     web_orders counts the web orders of the SKU that day (0 when the web price came from product
     views or a bracketing day), so "sold in both channels" is web_orders > 0. -#}
-{%- set bracket_days = 2 -%}
+{%- set bracket_days = 3 -%}
 with locations as (
     select square_location_id, timezone from {{ ref('stg_square__locations') }}
 ),
@@ -136,19 +137,21 @@ observed_web_in_effect as (
 
     union all
 
-    select nearest_web_days.day, nearest_web_days.sku, before.web_price,
-           before.web_observations + after.web_observations, 0, 'bracketed', before.web_price, before.web_price
+    {# web_price: the bracketing days' price when they agree, else the one nearer the store price
+       (the smaller gap is the one reported) #}
+    select nearest_web_days.day, nearest_web_days.sku,
+           case when abs(store_daily.store_price - before.web_price) <= abs(store_daily.store_price - after.web_price)
+                then before.web_price else after.web_price end,
+           before.web_observations + after.web_observations, 0, 'bracketed',
+           least(before.web_price_min, after.web_price_min), greatest(before.web_price_max, after.web_price_max)
     from nearest_web_days
+    inner join store_daily on store_daily.sku = nearest_web_days.sku and store_daily.day = nearest_web_days.day
     inner join web_daily as before
         on before.sku = nearest_web_days.sku and before.day = nearest_web_days.previous_web_day
     inner join web_daily as after
         on after.sku = nearest_web_days.sku and after.day = nearest_web_days.next_web_day
-    left join web_daily as same_day
+    anti join web_daily as same_day
         on same_day.sku = nearest_web_days.sku and same_day.day = nearest_web_days.day
-    where same_day.day is null
-        and before.web_price_min = before.web_price_max
-        and after.web_price_min = after.web_price_max
-        and before.web_price = after.web_price
 ),
 
 unchanged_catalog_prices as (
