@@ -17,6 +17,7 @@ returns as (
         min(returned_at)                                                      as first_returned_at,
         string_agg(distinct return_channel, ',' order by return_channel)      as return_channels
     from {{ ref('int_returns_unified') }}
+    where not is_held
     group by all
 )
 

@@ -56,6 +56,7 @@ returns as (
         return_id, order_id, source, return_channel, 'return',
         returned_at, location_id, order_id, null, -refund_amount, null, null, currency
     from {{ ref('int_returns_unified') }}
+    where not is_held  {#- its sale is not loaded: held, listed in marts.dq_returns_held #}
 ),
 
 reviews as (
