@@ -17,7 +17,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from dashboards import pii
+from dashboards import pii, weeks
 from dashboards.filters import Filters
 from dashboards.snapshot import Snapshot
 
@@ -114,6 +114,10 @@ select
     (select currency from reporting) as currency,
     coalesce((select sum(value_amount) from selected where currency = (select currency from reporting)), 0)::double
         as revenue,
+    -- returns of the period by return date, as kpi_channel_daily.returned_amount (return rows are negative)
+    coalesce((select -sum(value_amount) from period
+              where touchpoint_type = 'return' and currency = (select currency from reporting)), 0)::double
+        as returned_amount,
     (select count(distinct order_id) from selected) as orders,
     (select count(distinct order_id) from selected where currency = (select currency from reporting))
         as reporting_orders,
@@ -135,23 +139,26 @@ group by all
 order by currency
 """
 
-REVENUE_BY_CHANNEL_WEEKLY = f"""
+# daily, summed into whole weeks by `weeks.whole_weeks` (a part-week would draw a false dip)
+REVENUE_BY_CHANNEL_DAILY = f"""
 with {SELECTED_PURCHASES_CTE.strip()}
-select date_trunc('week', occurred_at)::date as week, channel,
+select occurred_at::date as day, channel,
        sum(value_amount)::double as revenue, count(distinct order_id) as orders
 from selected
 where currency = (select currency from reporting)
 group by all
-order by week, channel
+order by day, channel
 """
 
 
 def headline_kpis(snapshot: Snapshot, filters: Filters) -> dict[str, Any]:
-    """Revenue (reporting currency), orders, AOV, active customers, omnichannel share and LTV split."""
+    """Revenue gross and net of returns (reporting currency), orders, AOV, active customers,
+    omnichannel share and LTV split."""
     frame = fetch(snapshot, HEADLINE_KPIS, filters.params())
     currency = str(frame.iloc[0]["currency"])
     kpis: dict[str, Any] = _numbers(frame.drop(columns=["currency"]))
     kpis["aov"] = kpis["revenue"] / kpis["reporting_orders"] if kpis["reporting_orders"] else None
+    kpis["net_revenue"] = kpis["revenue"] - kpis["returned_amount"]
     kpis["currency"] = currency
     return kpis
 
@@ -162,7 +169,9 @@ def other_currency_revenue(snapshot: Snapshot, filters: Filters) -> pd.DataFrame
 
 
 def revenue_by_channel_weekly(snapshot: Snapshot, filters: Filters) -> pd.DataFrame:
-    return fetch(snapshot, REVENUE_BY_CHANNEL_WEEKLY, filters.params())
+    """Revenue and orders per channel in the filter's whole weeks (reporting currency)."""
+    daily = fetch(snapshot, REVENUE_BY_CHANNEL_DAILY, filters.params())
+    return weeks.whole_weeks(daily, filters, by=["channel"], values=["revenue", "orders"])
 
 
 # --- data health (also feeds the banner on every page) --------------------------------------------

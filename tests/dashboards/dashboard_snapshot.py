@@ -79,6 +79,15 @@ def _touchpoints(rng: random.Random, customers: int) -> tuple[pd.DataFrame, pd.D
                          "location_id": location, "order_id": order_id, "sku": None,
                          "value_amount": value, "fulfilment_type": fulfilment, "campaign": None,
                          "currency": currency})
+    # returns of some purchases days later, in the purchase's channel and currency (negative amounts, as
+    # fct_touchpoints holds them); their own random stream keeps every other row as it was
+    returns_rng = random.Random(11)
+    for purchase in [row for row in rows if row["touchpoint_type"] == "purchase"]:
+        returned_at = purchase["occurred_at"] + dt.timedelta(days=returns_rng.randint(2, 20))
+        if returns_rng.random() < 0.2 and returned_at.date() <= LAST_DAY:
+            rows.append({**purchase, "touchpoint_id": purchase["touchpoint_id"] + ":return",
+                         "touchpoint_type": "return", "fulfilment_type": None, "occurred_at": returned_at,
+                         "value_amount": -round(purchase["value_amount"] * returns_rng.choice([0.5, 1.0]), 2)})
     # anonymous browsing that no customer owns
     for anonymous in range(25):
         at = dt.datetime.combine(first_day, dt.time(8)) + dt.timedelta(days=rng.randrange(DAYS))

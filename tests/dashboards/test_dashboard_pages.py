@@ -6,6 +6,7 @@ Expected values are computed here with SQL written independently of `dashboards.
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import duckdb
 import pytest
@@ -47,8 +48,9 @@ def _frame(app, *columns: str):
 
 
 def test_overview_kpis_equal_the_marts(open_page, warehouse: duckdb.DuckDBPyConnection, default_period: Period):
-    revenue, usd_orders, orders, active, cad_revenue = warehouse.execute(
+    revenue, returned, usd_orders, orders, active, cad_revenue = warehouse.execute(
         """select sum(value_amount) filter (where touchpoint_type = 'purchase' and currency = 'USD'),
+                  coalesce(-sum(value_amount) filter (where touchpoint_type = 'return' and currency = 'USD'), 0),
                   count(distinct order_id) filter (where touchpoint_type = 'purchase' and currency = 'USD'),
                   count(distinct order_id) filter (where touchpoint_type = 'purchase'),
                   count(distinct customer_id),
@@ -67,7 +69,9 @@ def test_overview_kpis_equal_the_marts(open_page, warehouse: duckdb.DuckDBPyConn
     shown = _metrics(app)
 
     # money in the reporting currency only; sales in another currency are listed, never added
-    assert _number(shown["Revenue"]) == pytest.approx(float(revenue), abs=0.005)
+    assert _number(shown["Revenue (gross)"]) == pytest.approx(float(revenue), abs=0.005)
+    # net of the period's returns, beside gross (kpi_channel_daily.net_revenue's rule)
+    assert _number(shown["Net revenue (after returns)"]) == pytest.approx(float(revenue - returned), abs=0.005)
     assert _number(shown["Orders"]) == orders >= usd_orders
     assert _number(shown["Average order value"]) == pytest.approx(float(revenue) / usd_orders, abs=0.005)
     listed = [caption.value for caption in app.caption if "never added across currencies" in caption.value]
@@ -76,7 +80,7 @@ def test_overview_kpis_equal_the_marts(open_page, warehouse: duckdb.DuckDBPyConn
     else:
         assert listed == []
     assert _number(shown["Active customers"]) == active
-    assert _number(shown["Omnichannel share"]) == pytest.approx(float(omni_share), abs=0.0005)
+    assert _number(shown["Omnichannel share of active customers"]) == pytest.approx(float(omni_share), abs=0.0005)
     assert _number(shown["Lifetime value, omnichannel"]) == pytest.approx(float(ltv_omni), abs=0.005)
     assert _number(shown["Lifetime value, single-channel"]) == pytest.approx(float(ltv_single), abs=0.005)
 
@@ -89,25 +93,62 @@ def test_overview_change_against_previous_period(open_page, warehouse, default_p
     (now,) = warehouse.execute(revenue_sql, _bounds(default_period)).fetchone()
     (before,) = warehouse.execute(revenue_sql, _bounds(previous)).fetchone()
 
-    revenue_tile = next(metric for metric in open_page("overview").metric if metric.label == "Revenue")
+    revenue_tile = next(metric for metric in open_page("overview").metric if metric.label == "Revenue (gross)")
 
     assert revenue_tile.delta == f"{(float(now) - float(before)) / float(before):+.1%}"
 
 
-def test_overview_weekly_revenue_by_channel(open_page, warehouse, default_period: Period):
+def _chart_specs(app) -> list[dict]:
+    """The Plotly figures of the page, as the JSON Streamlit sends to the browser."""
+    return [json.loads(chart.proto.spec) for chart in app.get("plotly_chart")]
+
+
+def _column_formats(app, *columns: str) -> dict[str, str | None]:
+    """How the shown table with these columns formats each column (Streamlit's column config)."""
+    for table in app.dataframe:
+        if set(columns) <= set(table.value.columns):
+            config = json.loads(table.proto.columns)
+            return {name: config.get(name, {}).get("type_config", {}).get("format") for name in columns}
+    raise AssertionError(f"no table with columns {columns}")
+
+
+def test_overview_weekly_revenue_by_channel_in_whole_weeks(open_page, warehouse, default_period: Period):
+    _start, end = default_period  # 30 days: four whole weeks ending on the last day, 2 days left out
+    first_week = end - dt.timedelta(days=27)
     expected = warehouse.execute(
         """select channel, sum(value_amount)::double from marts.fct_touchpoints
            where touchpoint_type = 'purchase' and currency = 'USD' and occurred_at >= ? and occurred_at < ?
            group by 1""",
-        _bounds(default_period),
+        _bounds((first_week, end)),
     ).fetchall()
 
     app = open_page("overview")
     weekly = _frame(app, "week", "channel", "revenue")
 
+    assert sorted(weekly["week"].dt.date.unique()) == [first_week + dt.timedelta(days=7 * n) for n in range(4)]
     assert weekly.groupby("channel")["revenue"].sum().round(2).to_dict() == {
         channel: round(value, 2) for channel, value in expected}
     assert len(app.get("plotly_chart")) == 1
+    assert _column_formats(app, "revenue")["revenue"] == "dollar"  # "$5,675.35", not "5675.35"
+    assert any("first 2 day(s) of the range do not fill a week" in caption.value for caption in app.caption)
+
+
+def test_overview_seven_days_from_midweek_draw_one_whole_week(open_page, default_period: Period):
+    _, end = default_period
+    week = (end - dt.timedelta(days=9), end - dt.timedelta(days=3))
+
+    app = open_page("overview", {"from": week[0].isoformat(), "to": week[1].isoformat()})
+
+    assert sorted(_frame(app, "week", "channel", "revenue")["week"].dt.date.unique()) == [week[0]]
+
+
+def test_overview_says_what_changed_most(open_page):
+    app = open_page("overview")
+
+    sentences = [text.value for text in app.markdown if "What changed most" in text.value]
+    assert len(sentences) == 1 and "against the previous 30 days" in sentences[0]
+    deltas = {metric.label: metric.delta for metric in app.metric}
+    assert all(deltas[label] for label in ("Revenue (gross)", "Net revenue (after returns)", "Orders"))
 
 
 def test_handoffs_flows_equal_the_mart(open_page, warehouse, default_period: Period):
