@@ -9,6 +9,9 @@ import pandas as pd
 
 # One colour per channel on every chart, so "web" looks the same on each page.
 CHANNEL_COLOURS = {"web": "#1f77b4", "store": "#ff7f0e", "review": "#2ca02c", "social": "#9467bd"}
+# For categories without a fixed colour (stores, patterns): Okabe-Ito, distinct hues that stay apart
+# for colour-blind readers too (Streamlit's default palette puts two near-identical blues side by side).
+QUALITATIVE_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442", "#000000"]
 
 
 def money(value: float | None) -> str:

@@ -256,10 +256,13 @@ group by all
 order by handoffs desc, from_channel, to_channel
 """
 
+NAMED_PATTERNS = ("ROPO", "BOPIS", "Cart recovered in store", "Purchase then review")
+
 # Counted by the mart's pattern flags, not its one-label `handoff_pattern` column, so a hand-off that
-# is both ROPO and cart-recovered-in-store counts for both named patterns.
-HANDOFF_PATTERNS_WEEKLY = f"""
-select date_trunc('week', handed_off_at)::date as week, named.pattern, count(*) as handoffs
+# is both ROPO and cart-recovered-in-store counts for both named patterns. Daily: summed into whole
+# weeks, with zeros where a pattern did not occur, by `weeks.whole_weeks`.
+HANDOFF_PATTERNS_DAILY = f"""
+select handed_off_at::date as day, named.pattern, count(*) as handoffs
 from marts.fct_channel_handoffs
 cross join (values ('ROPO'), ('BOPIS'), ('Cart recovered in store'), ('Purchase then review')) named(pattern)
 where case named.pattern
@@ -270,11 +273,14 @@ where case named.pattern
       end
   and {HANDOFF_PERIOD}
 group by all
-order by week, named.pattern
+order by day, named.pattern
 """
 
-HANDOFF_HOURS = f"""
-select from_channel || ' → ' || to_channel as handoff, hours_to_handoff::double as hours_to_handoff
+# In days: hand-offs range from minutes to most of a year. A log axis cannot draw zero, so a hand-off
+# within the same minute is drawn at one minute.
+HANDOFF_DAYS = f"""
+select from_channel || ' → ' || to_channel as handoff,
+       greatest(hours_to_handoff, 1 / 60) / 24 as days_to_handoff
 from marts.fct_channel_handoffs
 where {HANDOFF_PERIOD}
 """
@@ -291,12 +297,16 @@ def handoff_flows(snapshot: Snapshot, filters: Filters) -> pd.DataFrame:
 
 
 def handoff_patterns_weekly(snapshot: Snapshot, filters: Filters) -> pd.DataFrame:
-    """The named patterns (ROPO, BOPIS, cart recovered in store, purchase -> review) per week."""
-    return fetch(snapshot, HANDOFF_PATTERNS_WEEKLY, _handoff_params(filters))
+    """The named patterns (ROPO, BOPIS, cart recovered in store, purchase -> review) per whole week,
+    every pattern in every week (zero when it did not occur)."""
+    daily = fetch(snapshot, HANDOFF_PATTERNS_DAILY, _handoff_params(filters))
+    return weeks.whole_weeks(daily, filters, by=["pattern"], values=["handoffs"],
+                             every={"pattern": NAMED_PATTERNS})
 
 
-def handoff_hours(snapshot: Snapshot, filters: Filters) -> pd.DataFrame:
-    return fetch(snapshot, HANDOFF_HOURS, _handoff_params(filters))
+def handoff_days(snapshot: Snapshot, filters: Filters) -> pd.DataFrame:
+    """Days between the two touchpoints of each hand-off in the period."""
+    return fetch(snapshot, HANDOFF_DAYS, _handoff_params(filters))
 
 
 # --- journeys and drop-offs ----------------------------------------------------------------------

@@ -161,15 +161,27 @@ def test_handoffs_flows_equal_the_mart(open_page, warehouse, default_period: Per
 
     assert {(row.from_channel, row.to_channel): row.handoffs for row in flows.itertuples()} == expected
     assert len(app.get("plotly_chart")) == 4  # sankey, heatmap, time to hand-off, patterns
-    ropo, cart_recovered, review = warehouse.execute(
-        """select count(*) filter (where is_ropo), count(*) filter (where is_cart_recovered_in_store),
-                  count(*) filter (where is_purchase_then_review)
+    whole_weeks = (default_period[1] - dt.timedelta(days=27), default_period[1])
+    ropo, bopis, cart_recovered, review = warehouse.execute(
+        """select count(*) filter (where is_ropo), count(*) filter (where is_bopis),
+                  count(*) filter (where is_cart_recovered_in_store), count(*) filter (where is_purchase_then_review)
            from marts.fct_channel_handoffs where handed_off_at >= ? and handed_off_at < ?""",
-        _bounds(default_period)).fetchone()
-    patterns = _frame(app, "week", "pattern", "handoffs").groupby("pattern")["handoffs"].sum().to_dict()
-    assert patterns.get("ROPO", 0) == ropo and ropo > 0
-    assert patterns.get("Cart recovered in store", 0) == cart_recovered
-    assert patterns.get("Purchase then review", 0) == review
+        _bounds(whole_weeks)).fetchone()
+    weekly = _frame(app, "week", "pattern", "handoffs")
+    patterns = weekly.groupby("pattern")["handoffs"].sum().to_dict()
+    assert patterns == {"ROPO": ropo, "BOPIS": bopis, "Cart recovered in store": cart_recovered,
+                        "Purchase then review": review}
+    # every named pattern (BOPIS too, though the caption names it) in every week, zero when absent
+    assert len(weekly) == 4 * 4 and set(weekly.groupby("pattern")["week"].nunique()) == {4}
+    lines = next(spec for spec in _chart_specs(app) if any(t.get("name") == "BOPIS" for t in spec["data"]))
+    assert {trace["name"] for trace in lines["data"]} == set(patterns)
+
+
+def test_handoff_times_in_days_on_a_log_axis(open_page):
+    box = next(spec for spec in _chart_specs(open_page("handoffs")) if spec["data"][0]["type"] == "box")
+
+    assert box["layout"]["yaxis"]["type"] == "log"
+    assert "days" in box["layout"]["yaxis"]["title"]["text"]
 
 
 def test_journeys_top_paths_equal_the_mart(open_page, warehouse, default_period: Period):
