@@ -313,12 +313,40 @@ def handoff_days(snapshot: Snapshot, filters: Filters) -> pd.DataFrame:
 
 JOURNEY_PERIOD = "started_at >= ? and started_at < ? and list_contains(?::varchar[], entry_channel)"
 
-STAGE_FUNNEL = """
-select entry_channel, stage, stage_order, customers_reached, customers_stopped, dropoff_rate
-from marts.rpt_dropoff_funnel
-where list_contains(?::varchar[], entry_channel)
-order by entry_channel, stage_order
+# Journeys of the period reaching each stage, per entry channel. The ladder is fct_journeys': a
+# journey's furthest stage is purchase, else its dropoff_stage (aware, considering or cart).
+JOURNEY_STAGES = f"""
+select entry_channel,
+       count(*) as aware,
+       count(*) filter (where outcome = 'purchase' or dropoff_stage in ('considering', 'cart')) as considering,
+       count(*) filter (where outcome = 'purchase' or dropoff_stage = 'cart') as cart,
+       count(*) filter (where outcome = 'purchase') as purchase
+from marts.fct_journeys
+where {JOURNEY_PERIOD}
+group by entry_channel
+order by entry_channel
 """
+
+# The stages each entry channel really observes. Only the web shop sees product views and carts; a
+# store sees a sale (or a return), a review or a post shows awareness. Drawing unobserved stages would
+# show a flat funnel with no drop-off, which is an artefact, not a finding.
+OBSERVED_STAGES = {
+    "web": ("aware", "considering", "cart", "purchase"),
+    "store": ("aware", "purchase"),
+    "review": ("aware", "purchase"),
+    "social": ("aware", "purchase"),
+}
+STAGE_DEFINITIONS = {
+    "aware": "the journey started: any touchpoint (a visit, a post, a review, a store sale or return)",
+    "considering": "viewed a product in the web shop",
+    "cart": "added to cart, started a checkout or abandoned a cart in the web shop",
+    "purchase": "bought, in any channel, before the journey ended",
+}
+OUTCOME_DEFINITIONS = {
+    "purchase": "the journey ended with a purchase",
+    "abandoned": "it reached the cart (add-to-cart, checkout or abandoned cart) but ended without a purchase",
+    "dropped": "it ended before any cart and without a purchase",
+}
 
 TOP_JOURNEY_PATHS = f"""
 select channel_path, outcome, count(*) as journeys,
@@ -345,8 +373,26 @@ def _journey_params(filters: Filters) -> tuple[Any, ...]:
 
 
 def stage_funnel(snapshot: Snapshot, filters: Filters) -> pd.DataFrame:
-    """Customers reaching each stage, per entry channel (the funnel mart covers all time)."""
-    return fetch(snapshot, STAGE_FUNNEL, (list(filters.channels),))
+    """Journeys started in the period reaching each stage their entry channel observes.
+
+    Per stage: journeys reached, their share of the journeys started, the journeys that went no
+    further (`journeys_lost`: did not reach the channel's next stage; none after a purchase) and
+    `dropoff_rate` = journeys_lost / journeys_reached. Stages no journey reached are left out.
+    """
+    reached = fetch(snapshot, JOURNEY_STAGES, _journey_params(filters))
+    rows = []
+    for counts in reached.to_dict("records"):
+        stages = OBSERVED_STAGES.get(counts["entry_channel"], ("aware", "purchase"))
+        for order, stage in enumerate(stages):
+            following = counts[stages[order + 1]] if order + 1 < len(stages) else counts[stage]
+            rows.append({"entry_channel": counts["entry_channel"], "stage": stage,
+                         "journeys_reached": counts[stage], "share_of_started": counts[stage] / counts["aware"],
+                         "journeys_lost": counts[stage] - following})
+    funnel = pd.DataFrame(rows, columns=["entry_channel", "stage", "journeys_reached", "share_of_started",
+                                         "journeys_lost"])
+    funnel = funnel[funnel["journeys_reached"] > 0].reset_index(drop=True)
+    funnel["dropoff_rate"] = funnel["journeys_lost"] / funnel["journeys_reached"]
+    return funnel
 
 
 def top_journey_paths(snapshot: Snapshot, filters: Filters) -> pd.DataFrame:

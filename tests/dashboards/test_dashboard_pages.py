@@ -189,13 +189,51 @@ def test_journeys_top_paths_equal_the_mart(open_page, warehouse, default_period:
         """select channel_path, outcome, count(*) as journeys from marts.fct_journeys
            where started_at >= ? and started_at < ? group by all
            order by journeys desc, channel_path, outcome limit 15""", _bounds(default_period)).fetchall()
-    (funnel_total,) = warehouse.execute("select sum(customers_reached) from marts.rpt_dropoff_funnel").fetchone()
 
     app = open_page("journeys")
     paths = _frame(app, "channel_path", "outcome", "journeys")
 
     assert list(paths[["channel_path", "outcome", "journeys"]].itertuples(index=False, name=None)) == expected
-    assert _frame(app, "entry_channel", "stage", "customers_reached")["customers_reached"].sum() == funnel_total
+
+
+def _funnel_expected(warehouse, period: Period) -> dict[tuple[str, str], int]:
+    """Journeys started in the period per (entry channel, stage), from fct_journeys' outcome and stage."""
+    rows = warehouse.execute(
+        """select entry_channel, count(*), count(*) filter (where outcome = 'purchase'),
+                  count(*) filter (where outcome = 'purchase' or dropoff_stage = 'cart'),
+                  count(*) filter (where outcome = 'purchase' or dropoff_stage in ('considering', 'cart'))
+           from marts.fct_journeys where started_at >= ? and started_at < ? group by 1""",
+        _bounds(period)).fetchall()
+    expected = {}
+    for channel, started, purchased, cart, considering in rows:
+        stages = {"aware": started, "purchase": purchased}
+        if channel == "web":  # only the web shop observes product views and carts
+            stages |= {"considering": considering, "cart": cart}
+        expected |= {(channel, stage): count for stage, count in stages.items() if count}
+    return expected
+
+
+@pytest.mark.parametrize("days", [30, 90])
+def test_journey_funnel_follows_the_date_filter_and_observed_stages(open_page, warehouse, default_period, days):
+    end = default_period[1]
+    period = (end - dt.timedelta(days=days - 1), end)
+
+    app = open_page("journeys", {"from": period[0].isoformat(), "to": period[1].isoformat()})
+    funnel = _frame(app, "entry_channel", "stage", "journeys_reached", "dropoff_rate")
+
+    shown = {(row.entry_channel, row.stage): row.journeys_reached for row in funnel.itertuples()}
+    assert shown == _funnel_expected(warehouse, period)
+    assert not funnel.isna().any().any()  # no "None" drop-off rate
+    assert funnel["dropoff_rate"].between(0, 1).all()
+
+
+def test_journeys_page_defines_stages_and_outcomes(open_page):
+    text = " ".join(block.value for block in open_page("journeys").markdown)
+
+    for term in ("**aware**", "**considering**", "**cart**", "**purchase**", "**abandoned**", "**dropped**",
+                 "**Drop-off rate**"):
+        assert term in text, term
+    assert "What changed most" in text
 
 
 def test_attribution_credit_per_model_equals_the_mart(open_page, warehouse, default_period: Period):
