@@ -426,11 +426,16 @@ CUSTOMER_FIELDS = """customer_id, name_masked, email_hash, phone_masked, channel
        journey_stage, review_count, avg_rating, avg_sentiment, social_posts"""
 
 CUSTOMER_TIMELINE = """
-select occurred_at, channel, touchpoint_type, source, location_id, order_id, sku, value_amount,
-       fulfilment_type, campaign
-from marts.fct_touchpoints
-where customer_id = ?
-order by occurred_at, touchpoint_id
+select t.occurred_at, t.channel, t.touchpoint_type, t.source, l.location_name, t.order_id, t.sku,
+       t.value_amount::double as value_amount, t.currency, t.fulfilment_type, t.campaign
+from marts.fct_touchpoints t
+left join marts.dim_locations l using (location_id)
+where t.customer_id = ? and t.occurred_at >= ? and t.occurred_at < ? and list_contains(?::varchar[], t.channel)
+order by t.occurred_at, t.touchpoint_id
+"""
+
+CUSTOMER_TOUCHPOINT_COUNT = """
+select count(*) as touchpoints from marts.fct_touchpoints where customer_id = ?
 """
 
 CUSTOMER_SEARCH_LIMIT = 50
@@ -443,10 +448,12 @@ def customer_search_sql() -> str:
 select {CUSTOMER_FIELDS}
 from marts.dim_customers
 where customer_id = $search
-   or list_contains($ids::varchar[], customer_id)
-   or ($kind = 'email' and email_hash = {pii.email_hash_sql()})
-   or ($kind = 'phone' and phone_masked = {pii.phone_masked_sql()})
-   or ($kind = 'name' and name_masked = {pii.name_masked_sql()})
+   -- an exact customer id finds that customer only, never namesakes of the id's masked "name"
+   or (not exists (select 1 from marts.dim_customers where customer_id = $search) and (
+          list_contains($ids::varchar[], customer_id)
+       or ($kind = 'email' and email_hash = {pii.email_hash_sql()})
+       or ($kind = 'phone' and phone_masked = {pii.phone_masked_sql()})
+       or ($kind = 'name' and name_masked = {pii.name_masked_sql()})))
 order by lifetime_value desc nulls last, customer_id
 limit {CUSTOMER_SEARCH_LIMIT}
 """
@@ -508,9 +515,15 @@ def customer_raw_pii(restricted: Path, customer_ids: list[str]) -> pd.DataFrame:
     return frame.set_index("customer_id")
 
 
-def customer_timeline(snapshot: Snapshot, customer_id: str) -> pd.DataFrame:
-    """Every touchpoint of one customer across channels, oldest first."""
-    return fetch(snapshot, CUSTOMER_TIMELINE, (customer_id,))
+def customer_timeline(snapshot: Snapshot, customer_id: str, filters: Filters) -> pd.DataFrame:
+    """The customer's touchpoints in the filter's dates and channels, oldest first."""
+    start, end, channels, _, _ = filters.params()
+    return fetch(snapshot, CUSTOMER_TIMELINE, (customer_id, start, end, channels))
+
+
+def customer_touchpoint_count(snapshot: Snapshot, customer_id: str) -> int:
+    """All touchpoints of the customer, whatever the filters (to say how many the filters hide)."""
+    return int(fetch(snapshot, CUSTOMER_TOUCHPOINT_COUNT, (customer_id,)).iloc[0]["touchpoints"])
 
 
 # --- reviews and social --------------------------------------------------------------------------

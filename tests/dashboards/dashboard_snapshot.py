@@ -22,6 +22,7 @@ LOCATIONS = [("loc_downtown", "Downtown", "Springfield"), ("loc_harbor", "Harbor
 FIRST_NAMES = ["Ana", "Ben", "Chloé", "Dmitri", "Eve", "Farid", "Grace", "Hiro", "Ines", "Jon"]
 LAST_NAMES = ["Ng", "Okafor", "Smith", "Müller", "García", "Rossi", "Kim", "Dubois"]
 FOREIGN_LOCATION = "loc_harbor"
+NAMELESS_CUSTOMER = 10
 
 
 def build_small_snapshot(data_dir: Path, run_id: str = "test-run", customers: int = 40) -> Path:
@@ -57,6 +58,8 @@ def _touchpoints(rng: random.Random, customers: int) -> tuple[pd.DataFrame, pd.D
         channels = rng.choice([["web"], ["store"], ["web", "store"], ["web", "store", "review"]])
         home = rng.choice(LOCATIONS)[0]
         first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+        if number == NAMELESS_CUSTOMER:  # a first name only: masked "C***", which "cust_..." also masks to
+            first, last = "Chloé", None
         people.append({"customer_id": customer_id, "email": f"{first.lower()}.{number}@example.com",
                        "phone": f"+1555{number:07d}", "first_name": first, "last_name": last})
         for visit in range(rng.randint(2, 9)):
@@ -119,7 +122,8 @@ with per_customer as (
 )
 select c.customer_id, sha256('seamline-dev-salt' || p.email) as email_hash,
        left(p.phone, 2) || repeat('*', length(p.phone) - 6) || right(p.phone, 4) as phone_masked,
-       upper(left(p.first_name, 1)) || '*** ' || upper(left(p.last_name, 1)) || '.' as name_masked,
+       nullif(concat_ws(' ', upper(left(p.first_name, 1)) || '***', upper(left(p.last_name, 1)) || '.'), '')
+           as name_masked,
        first_seen_at, last_seen_at, channels, channel_count, selling_channels > 1 as is_omnichannel,
        orders_count, web_orders, store_orders, revenue::decimal(18, 2) as revenue,
        web_revenue::decimal(18, 2) as web_revenue, store_revenue::decimal(18, 2) as store_revenue,

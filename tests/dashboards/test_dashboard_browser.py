@@ -165,8 +165,11 @@ def test_customer_search_in_chromium(dashboard_url: str, browser_page, snapshot_
     with duckdb.connect(str(snapshot), read_only=True) as con:
         (customer_id,) = con.execute("select customer_id from marts.dim_customers "
                                      "order by orders_count desc, customer_id limit 1").fetchone()
+        first_day, last_day = con.execute(
+            "select min(occurred_at)::date, max(occurred_at)::date from marts.fct_touchpoints").fetchone()
     page = browser_page
-    page.goto(f"{dashboard_url}/customer_360")
+    # all the dates: the timeline follows the date filter, and this customer's whole history is drawn
+    page.goto(f"{dashboard_url}/customer_360?from={first_day}&to={last_day}")
     _finished(page)
     search = page.get_by_label("Find a customer by email, phone, name or customer id")
     search.fill("'; DROP TABLE marts.dim_customers; --")
