@@ -14,6 +14,11 @@ CHANNEL_COLOURS = {"web": "#1f77b4", "store": "#ff7f0e", "review": "#2ca02c", "s
 QUALITATIVE_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442", "#000000"]
 
 
+def colour_map(names: list[str]) -> dict[str, str]:
+    """A distinct colour per name, in the order given (pass every name, so a store keeps its colour)."""
+    return {name: QUALITATIVE_COLOURS[number % len(QUALITATIVE_COLOURS)] for number, name in enumerate(names)}
+
+
 def money(value: float | None) -> str:
     return "–" if _missing(value) else f"${value:,.2f}"
 

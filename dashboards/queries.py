@@ -550,14 +550,30 @@ where week_start >= date_trunc('week', ?::timestamp) and week_start < ?
   and (?::varchar is null or location_id = ?)
 """
 
-NEGATIVE_REVIEWS = """
+# Negative = the reviewer's stars say so (1-2), or a middling 3 whose text reads negative. A 4-5 star
+# review is the reviewer's own positive verdict, whatever the sentiment model makes of its words
+# (VADER scores sarcasm and "no problems at all" below zero), so it is never listed as negative.
+NEGATIVE_REVIEW_RULE = "(r.rating <= 2 or (r.rating = 3 and r.sentiment_label = 'negative'))"
+
+NEGATIVE_REVIEWS = f"""
 select r.created_at, coalesce(l.location_name, r.location_id) as location_name, r.rating,
        r.sentiment::double as sentiment, r.review_text, r.has_owner_reply
 from marts.fct_reviews r
 left join marts.dim_locations l using (location_id)
-where r.created_at >= ? and r.created_at < ? and (?::varchar is null or r.location_id = ?)
-order by r.sentiment asc, r.rating asc, r.created_at desc
+where {NEGATIVE_REVIEW_RULE}
+  and r.created_at >= ? and r.created_at < ? and (?::varchar is null or r.location_id = ?)
+order by r.rating asc, r.sentiment asc nulls last, r.created_at desc
 limit 10
+"""
+
+SOCIAL_MENTIONS_WEEKLY = """
+select week_start, sum(social_mentions)::bigint as social_mentions,
+       sum(negative_mentions)::bigint as negative_mentions
+from marts.kpi_reviews_social_weekly
+where week_start >= date_trunc('week', ?::timestamp) and week_start < ?
+  and (?::varchar is null or location_id = ?)
+group by all
+order by week_start
 """
 
 
@@ -575,15 +591,23 @@ def reviews_totals(snapshot: Snapshot, filters: Filters) -> dict[str, float | No
 
 
 def negative_reviews(snapshot: Snapshot, filters: Filters) -> pd.DataFrame:
-    """The ten most negative reviews of the period (lowest sentiment first)."""
+    """The ten most negative reviews of the period (`NEGATIVE_REVIEW_RULE`; fewest stars, then most
+    negative text first)."""
     return fetch(snapshot, NEGATIVE_REVIEWS, _location_params(filters))
+
+
+def social_mentions_weekly(snapshot: Snapshot, filters: Filters) -> pd.DataFrame:
+    """Social mentions of the brand per week, all negative ones among them."""
+    return fetch(snapshot, SOCIAL_MENTIONS_WEEKLY, _location_params(filters))
 
 
 # --- prices and fulfilment -----------------------------------------------------------------------
 
+# The mart compares a SKU's web price with the median store price of the day across all stores (shop
+# currency): it keeps no store per gap, and the snapshot has no product names, so the SKU names it.
 PRICE_VIOLATIONS = """
 select day, sku, web_price::double as web_price, store_price::double as store_price,
-       price_gap::double as price_gap
+       price_gap::double as price_gap, price_gap_pct::double as price_gap_pct, web_price_basis
 from marts.kpi_price_consistency
 where is_violation and day >= ?::date and day < ?::date
 order by abs(price_gap) desc, day desc, sku

@@ -194,6 +194,9 @@ DERIVED_MARTS_SQL = [
     """create table marts.fct_reviews as
     select touchpoint_id as review_id, customer_id, location_id, 1 + (hash(touchpoint_id) % 5)::int as rating,
            ((hash(touchpoint_id) % 200)::int - 100) / 100.0 as sentiment,
+           case when ((hash(touchpoint_id) % 200)::int - 100) / 100.0 <= -0.05 then 'negative'
+                when ((hash(touchpoint_id) % 200)::int - 100) / 100.0 >= 0.05 then 'positive'
+                else 'neutral' end as sentiment_label,
            'Review text ' || touchpoint_id as review_text, occurred_at as created_at,
            hash(touchpoint_id) % 2 = 0 as has_owner_reply
     from marts.fct_touchpoints where touchpoint_type = 'review'""",
@@ -206,7 +209,8 @@ DERIVED_MARTS_SQL = [
     from marts.fct_reviews group by all""",
     """create table marts.kpi_price_consistency as
     select occurred_at::date as day, 'SKU-' || (hash(touchpoint_id) % 7) as sku, 20.0 as web_price,
-           20.0 + (hash(touchpoint_id) % 3) as store_price, (hash(touchpoint_id) % 3) * -1.0 as price_gap,
+           20.0 + (hash(touchpoint_id) % 3) as store_price, (hash(touchpoint_id) % 3) * 1.0 as price_gap,
+           (hash(touchpoint_id) % 3) / 20.0 as price_gap_pct, 'same_day' as web_price_basis,
            hash(touchpoint_id) % 3 <> 0 as is_violation
     from marts.fct_touchpoints where touchpoint_type = 'purchase' and channel = 'store'""",
     """create table marts.kpi_fulfilment_returns as

@@ -5,10 +5,12 @@ Expected values are computed here with SQL written independently of `dashboards.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import json
 
 import duckdb
+import numpy
 import pytest
 
 Period = tuple[dt.date, dt.date]
@@ -101,6 +103,13 @@ def test_overview_change_against_previous_period(open_page, warehouse, default_p
 def _chart_specs(app) -> list[dict]:
     """The Plotly figures of the page, as the JSON Streamlit sends to the browser."""
     return [json.loads(chart.proto.spec) for chart in app.get("plotly_chart")]
+
+
+def _values(data) -> list:
+    """A trace's x or y: a plain list, or Plotly's typed array {"dtype": ..., "bdata": base64}."""
+    if isinstance(data, dict):
+        return numpy.frombuffer(base64.b64decode(data["bdata"]), dtype=data["dtype"]).tolist()
+    return list(data)
 
 
 def _column_formats(app, *columns: str) -> dict[str, str | None]:
@@ -301,3 +310,71 @@ def test_data_health_shows_publish_checks_and_quarantine(open_page, warehouse):
         assert _frame(app, "source", "table", "reason", "records")["records"].sum() == quarantined
     else:
         assert any("No quarantine counts" in info.value for info in app.info)
+
+
+def test_negative_reviews_are_only_negative_ones(open_page, warehouse, default_period: Period):
+    start, end = default_period
+    (negative,) = warehouse.execute(
+        """select count(*) from marts.fct_reviews where created_at::date between ? and ?
+           and (rating <= 2 or (rating = 3 and sentiment_label = 'negative'))""", [start, end]).fetchone()
+
+    app = open_page("reviews_social")
+    tables = [table.value for table in app.dataframe if "review_text" in table.value.columns]
+
+    if negative == 0:
+        assert tables == []
+        return
+    (listed,) = tables
+    assert len(listed) == min(negative, 10)
+    assert (listed["rating"] <= 3).all()  # never a 4- or 5-star review, whatever its sentiment score
+    assert ((listed["rating"] <= 2) | (listed["sentiment"] < 0)).all()
+    assert list(listed["rating"]) == sorted(listed["rating"])
+
+
+def test_reviews_charts_show_mention_volume_and_tell_stores_apart(open_page, warehouse, default_period: Period):
+    start, end = default_period
+    (mentions,) = warehouse.execute(
+        """select sum(social_mentions) from marts.kpi_reviews_social_weekly
+           where week_start >= date_trunc('week', ?::date) and week_start <= ?""", [start, end]).fetchone()
+
+    specs = _chart_specs(open_page("reviews_social"))
+
+    volume = [spec for spec in specs if "social mentions" in spec["layout"]["yaxis"]["title"]["text"]]
+    assert len(volume) == 1
+    assert sum(sum(_values(trace["y"])) for trace in volume[0]["data"]) == mentions
+    rating = next(spec for spec in specs if "average rating" in spec["layout"]["yaxis"]["title"]["text"])
+    colours = [trace["line"]["color"] for trace in rating["data"]]
+    assert len(colours) > 1 and len(set(colours)) == len(colours)
+
+
+@pytest.mark.parametrize("page", ["overview", "handoffs", "journeys", "attribution", "reviews_social",
+                                  "prices_fulfilment"])
+def test_chart_legends_sit_below_the_chart(open_page, page):
+    """A legend at the side took half a chart's width; below and horizontal it takes none."""
+    specs = _chart_specs(open_page(page, {"from": "2026-08-01"}))
+
+    for spec in specs:
+        if spec["data"][0]["type"] in ("sankey", "heatmap"):
+            continue
+        assert spec["layout"]["legend"]["orientation"] == "h", spec["layout"].get("legend")
+
+
+def test_price_gaps_show_sku_money_and_percentage(open_page, warehouse, default_period: Period):
+    start, end = default_period
+    (violations,) = warehouse.execute(
+        "select count(*) from marts.kpi_price_consistency where is_violation and day between ? and ?",
+        [start, end]).fetchone()
+
+    app = open_page("prices_fulfilment")
+
+    if violations == 0:
+        assert any("No price violations" in info.value for info in app.info)
+        return
+    gaps = _frame(app, "sku", "web_price", "store_price", "price_gap", "price_gap_pct")
+    assert len(gaps) == violations and gaps["sku"].notna().all()
+    assert _column_formats(app, "price_gap", "price_gap_pct", "web_price") == {
+        "price_gap": "dollar", "price_gap_pct": "percent", "web_price": "dollar"}
+    assert (gaps["price_gap"] / gaps["web_price"]).round(6).tolist() == gaps["price_gap_pct"].round(6).tolist()
+    # what the marts cannot tell is said on the page, not left for the reader to wonder
+    assert any("keeps no store per gap" in caption.value and "no product names" in caption.value
+               for caption in app.caption)
