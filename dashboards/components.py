@@ -45,12 +45,13 @@ def what_changed_most(tiles: Sequence[Tile], period_days: int) -> None:
 
 
 # Charts: legends below the plot, horizontal, so a legend never takes half the chart's width.
-LEGEND_BELOW = {"orientation": "h", "yanchor": "top", "y": -0.18, "xanchor": "left", "x": 0, "title_text": ""}
+LEGEND_BELOW = {"orientation": "h", "yanchor": "top", "y": -0.28, "xanchor": "left", "x": 0, "title_text": ""}
 
 
-def chart(figure, key: str, height: int = 340) -> None:
-    """Draw a Plotly figure the dashboard's way: full width, legend below, small top margin."""
-    figure.update_layout(legend=LEGEND_BELOW, margin={"t": 10}, height=height)
+def chart(figure, key: str, height: int = 340, top_margin: int = 10) -> None:
+    """Draw a Plotly figure the dashboard's way: full width, legend below, small top margin (more for
+    facet titles)."""
+    figure.update_layout(legend=LEGEND_BELOW, margin={"t": top_margin}, height=height)
     st.plotly_chart(figure, key=key)
 
 

@@ -23,13 +23,18 @@ def purchase_share(frame, channel: str) -> float | None:
     return None if started.empty else (0.0 if row.empty else float(row["share_of_started"].iloc[0]))
 
 
+MIN_JOURNEYS_FOR_A_CHANGE = 20  # below this a share jumps by chance (1 of 2 journeys is 50 %)
+started = funnel[funnel["stage"] == "aware"].set_index("entry_channel")["journeys_reached"]
 changes = [(channel, purchase_share(funnel, channel), purchase_share(previous, channel))
-           for channel in filters.channels if purchase_share(funnel, channel) is not None]
+           for channel in filters.channels if started.get(channel, 0) >= MIN_JOURNEYS_FOR_A_CHANGE]
 if changes:
     channel, now, before = max(changes, key=lambda c: formatting.relative_change(c[1], c[2], is_share=True))
     st.markdown("**What changed most: " + formatting.change_in_words(
         f"the share of {channel}-entry journeys ending in a purchase", now, before, formatting.share,
         is_share=True) + f" against the previous {filters.period_days} days.**")
+else:
+    st.markdown(f"**What changed most: no entry channel had {MIN_JOURNEYS_FOR_A_CHANGE} journeys or more in the "
+                "period, too few to compare its purchase share with the previous period.**")
 
 st.subheader("Stage funnel by entry channel")
 with st.expander("What the stages and outcomes mean", expanded=True):
@@ -41,11 +46,14 @@ with st.expander("What the stages and outcomes mean", expanded=True):
                 + "\n\n**Drop-off rate**: of the journeys that reached a stage, the share that did not reach "
                   "the channel's next stage (zero at purchase, the last stage).")
 if not funnel.empty:
-    figure = px.funnel(funnel, x="journeys_reached", y="stage", color="entry_channel",
+    # one funnel per entry channel: their stages differ, and stacked funnels would mix them
+    figure = px.funnel(funnel, x="journeys_reached", y="stage", color="entry_channel", facet_col="entry_channel",
                        color_discrete_map=formatting.CHANNEL_COLOURS,
-                       category_orders={"stage": list(queries.STAGE_DEFINITIONS)},
+                       category_orders={"stage": list(reversed(queries.STAGE_DEFINITIONS))},
                        labels={"entry_channel": "entry channel", "journeys_reached": "journeys"})
-    components.chart(figure, key="stage_funnel", height=360)
+    figure.update_xaxes(matches=None, showticklabels=False, title_text="")
+    figure.for_each_annotation(lambda note: note.update(text=note.text.replace("entry channel=", "entered via ")))
+    components.chart(figure, key="stage_funnel", height=340, top_margin=30)
 components.table(funnel, "stage_funnel")
 
 left, right = st.columns(2)
