@@ -8,11 +8,17 @@ a process, and `AppTest` resets into it on every run, which then skips this entr
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from dashboards.layout import prepare_page
 
-st.set_page_config(page_title="Seamline", page_icon=":material/hub:", layout="wide")
+# A file, not ":material/...:" or an emoji: Streamlit fetches those favicons from Google's and
+# Twemoji's servers, and this product must not send a request off the machine.
+FAVICON = Path(__file__).resolve().parent / "static" / "favicon.png"
+
+st.set_page_config(page_title="Seamline", page_icon=str(FAVICON), layout="wide")
 navigation = st.navigation([
     st.Page("views/overview.py", title="Overview", icon=":material/monitoring:", default=True),
     st.Page("views/handoffs.py", title="Hand-offs", icon=":material/swap_horiz:"),

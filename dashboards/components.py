@@ -1,8 +1,10 @@
-"""Small building blocks the pages share: a KPI tile with its change, a table with a CSV download."""
+"""Small building blocks the pages share: KPI tiles with their change, the sentence naming the largest
+change, a table with a CSV download, and chart layout every page uses."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
@@ -10,22 +12,63 @@ import streamlit as st
 from dashboards import formatting
 
 
-def kpi(label: str, current: float | None, previous: float | None,
-        formatter: Callable[[float | None], str], is_share: bool = False) -> None:
-    """A metric tile: this period's value and its change against the previous period."""
-    delta = formatting.change(current, previous, is_share=is_share)
-    st.metric(label, formatter(current), delta=delta,
-              help=None if delta else "No value in the previous period to compare with.")
+@dataclass(frozen=True)
+class Tile:
+    """One headline figure: its label, this period's and the previous period's value, how to show it."""
+
+    label: str
+    current: float | None
+    previous: float | None
+    formatter: Callable[[float | None], str]
+    is_share: bool = False
+    help: str | None = None
 
 
-def table(frame: pd.DataFrame, name: str, caption: str | None = None) -> None:
-    """A table plus a CSV download of exactly what it shows; an explicit message when it is empty."""
+def kpi_row(tiles: Sequence[Tile]) -> None:
+    """Tiles side by side, each with its change against the previous period."""
+    for column, tile in zip(st.columns(len(tiles)), tiles, strict=True):
+        with column:
+            delta = formatting.change(tile.current, tile.previous, is_share=tile.is_share)
+            st.metric(tile.label, tile.formatter(tile.current), delta=delta,
+                      help=tile.help or (None if delta else "No value in the previous period to compare with."))
+
+
+def what_changed_most(tiles: Sequence[Tile], period_days: int) -> None:
+    """One plain sentence: the headline figure that changed most against the previous period."""
+    biggest = max(tiles, key=lambda t: formatting.relative_change(t.current, t.previous, t.is_share))
+    if formatting.relative_change(biggest.current, biggest.previous, biggest.is_share) == 0:
+        st.markdown(f"**No headline figure changed against the previous {period_days} days.**")
+        return
+    phrase = formatting.change_in_words(biggest.label, biggest.current, biggest.previous, biggest.formatter,
+                                        biggest.is_share)
+    st.markdown(f"**What changed most: {phrase} against the previous {period_days} days.**")
+
+
+# Charts: legends below the plot, horizontal, so a legend never takes half the chart's width.
+LEGEND_BELOW = {"orientation": "h", "yanchor": "top", "y": -0.28, "xanchor": "left", "x": 0, "title_text": ""}
+
+
+def chart(figure, key: str, height: int = 340, top_margin: int = 10) -> None:
+    """Draw a Plotly figure the dashboard's way: full width, legend below, small top margin (more for
+    facet titles)."""
+    figure.update_layout(legend=LEGEND_BELOW, margin={"t": top_margin}, height=height)
+    st.plotly_chart(figure, key=key)
+
+
+def table(frame: pd.DataFrame, name: str, caption: str | None = None, currency: str = "USD",
+          money_columns: Sequence[str] = ()) -> None:
+    """A table plus a CSV download of exactly what it shows; an explicit message when it is empty.
+
+    Money columns (by name, see `MONEY_NAMES`, or listed in `money_columns`) show as money in
+    `currency`, e.g. "$5,675.35"; the data and so the CSV keep the marts' values.
+    """
     if caption:
         st.caption(caption)
     if frame.empty:
         st.info(f"No {name.replace('_', ' ')} for the selected filters.")
         return
-    st.dataframe(frame, hide_index=True, width="stretch", column_config=_column_config(frame))
+    st.dataframe(frame, hide_index=True, width="stretch",
+                 column_config=_column_config(frame, currency, set(money_columns)))
     st.download_button(
         "Download CSV", frame.to_csv(index=False).encode("utf-8"), file_name=f"{name}.csv",
         mime="text/csv", key=f"download_{name}", on_click="ignore",
@@ -33,18 +76,29 @@ def table(frame: pd.DataFrame, name: str, caption: str | None = None) -> None:
 
 
 SHARE_SUFFIXES = ("_rate", "_share", "_pct")
+MONEY_NAMES = ("revenue", "amount", "price", "price_gap", "lifetime_value", "value", "difference")
 
 
-def _column_config(frame: pd.DataFrame) -> dict[str, object]:
+def is_money(name: str) -> bool:
+    """Money by its column name: `revenue`, `*_amount`, `*_price`, `price_gap`, `*_value`, ..."""
+    return not name.endswith(SHARE_SUFFIXES) and any(
+        name == word or name.endswith(f"_{word}") for word in MONEY_NAMES)
+
+
+def _column_config(frame: pd.DataFrame, currency: str, money_columns: set[str]) -> dict[str, object]:
     """Readable headers and number formats; the data (and so the CSV) stays as the marts hold it."""
     config: dict[str, object] = {}
     for name in frame.columns:
-        label = name.replace("_", " ")
+        label = str(name).replace("_", " ")
         values = frame[name]
         if pd.api.types.is_datetime64_any_dtype(values):
             is_date = values.dropna().dt.normalize().eq(values.dropna()).all()
             config[name] = (st.column_config.DateColumn(label) if is_date
                             else st.column_config.DatetimeColumn(label, format="YYYY-MM-DD HH:mm"))
+        elif pd.api.types.is_numeric_dtype(values) and (name in money_columns or is_money(str(name))):
+            money_format = formatting.table_money_format(currency)
+            config[name] = st.column_config.NumberColumn(
+                label if currency in ("USD", "EUR", "JPY") else f"{label} ({currency})", format=money_format)
         elif pd.api.types.is_float_dtype(values):
             number_format = "percent" if name.endswith(SHARE_SUFFIXES) else "%.2f"
             config[name] = st.column_config.NumberColumn(label, format=number_format)

@@ -9,6 +9,14 @@ import pandas as pd
 
 # One colour per channel on every chart, so "web" looks the same on each page.
 CHANNEL_COLOURS = {"web": "#1f77b4", "store": "#ff7f0e", "review": "#2ca02c", "social": "#9467bd"}
+# For categories without a fixed colour (stores, patterns): Okabe-Ito, distinct hues that stay apart
+# for colour-blind readers too (Streamlit's default palette puts two near-identical blues side by side).
+QUALITATIVE_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442", "#000000"]
+
+
+def colour_map(names: list[str]) -> dict[str, str]:
+    """A distinct colour per name, in the order given (pass every name, so a store keeps its colour)."""
+    return {name: QUALITATIVE_COLOURS[number % len(QUALITATIVE_COLOURS)] for number, name in enumerate(names)}
 
 
 def money(value: float | None) -> str:
@@ -20,6 +28,11 @@ def money_in(currency: str) -> Callable[[float | None], str]:
     if currency == "USD":
         return money
     return lambda value: "–" if _missing(value) else f"{currency} {value:,.2f}"
+
+
+def table_money_format(currency: str) -> str:
+    """The `st.column_config.NumberColumn` format for money in `currency` ("$1,234.57" for USD)."""
+    return {"USD": "dollar", "EUR": "euro", "JPY": "yen"}.get(currency, "accounting")
 
 
 def count(value: float | None) -> str:
@@ -51,6 +64,25 @@ def change(current: float | None, previous: float | None, is_share: bool = False
     if previous == 0:
         return None
     return f"{(current - previous) / abs(previous):+.1%}"
+
+
+def change_in_words(label: str, current: float | None, previous: float | None,
+                    formatter: Callable[[float | None], str], is_share: bool = False) -> str:
+    """ "Revenue rose 12.0% ($1,000.00 to $1,120.00)": one change as a plain phrase."""
+    delta = change(current, previous, is_share=is_share)
+    if delta is None:
+        return f"{label} has no previous value to compare with ({formatter(current)} now)"
+    verb = "rose" if delta.startswith("+") else "fell" if delta.startswith("-") else "held"
+    return f"{label} {verb} {delta.lstrip('+-')} ({formatter(previous)} to {formatter(current)})"
+
+
+def relative_change(current: float | None, previous: float | None, is_share: bool = False) -> float:
+    """Size of a change for ranking changes: relative, or in points for shares; 0 when not comparable."""
+    if _missing(current) or _missing(previous):
+        return 0.0
+    if is_share:
+        return abs(current - previous)
+    return abs(current - previous) / abs(previous) if previous else 0.0
 
 
 def _missing(value: float | None) -> bool:

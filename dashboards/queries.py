@@ -17,7 +17,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from dashboards import pii
+from dashboards import pii, weeks
 from dashboards.filters import Filters
 from dashboards.snapshot import Snapshot
 
@@ -114,6 +114,10 @@ select
     (select currency from reporting) as currency,
     coalesce((select sum(value_amount) from selected where currency = (select currency from reporting)), 0)::double
         as revenue,
+    -- returns of the period by return date, as kpi_channel_daily.returned_amount (return rows are negative)
+    coalesce((select -sum(value_amount) from period
+              where touchpoint_type = 'return' and currency = (select currency from reporting)), 0)::double
+        as returned_amount,
     (select count(distinct order_id) from selected) as orders,
     (select count(distinct order_id) from selected where currency = (select currency from reporting))
         as reporting_orders,
@@ -135,23 +139,26 @@ group by all
 order by currency
 """
 
-REVENUE_BY_CHANNEL_WEEKLY = f"""
+# daily, summed into whole weeks by `weeks.whole_weeks` (a part-week would draw a false dip)
+REVENUE_BY_CHANNEL_DAILY = f"""
 with {SELECTED_PURCHASES_CTE.strip()}
-select date_trunc('week', occurred_at)::date as week, channel,
+select occurred_at::date as day, channel,
        sum(value_amount)::double as revenue, count(distinct order_id) as orders
 from selected
 where currency = (select currency from reporting)
 group by all
-order by week, channel
+order by day, channel
 """
 
 
 def headline_kpis(snapshot: Snapshot, filters: Filters) -> dict[str, Any]:
-    """Revenue (reporting currency), orders, AOV, active customers, omnichannel share and LTV split."""
+    """Revenue gross and net of returns (reporting currency), orders, AOV, active customers,
+    omnichannel share and LTV split."""
     frame = fetch(snapshot, HEADLINE_KPIS, filters.params())
     currency = str(frame.iloc[0]["currency"])
     kpis: dict[str, Any] = _numbers(frame.drop(columns=["currency"]))
     kpis["aov"] = kpis["revenue"] / kpis["reporting_orders"] if kpis["reporting_orders"] else None
+    kpis["net_revenue"] = kpis["revenue"] - kpis["returned_amount"]
     kpis["currency"] = currency
     return kpis
 
@@ -162,7 +169,9 @@ def other_currency_revenue(snapshot: Snapshot, filters: Filters) -> pd.DataFrame
 
 
 def revenue_by_channel_weekly(snapshot: Snapshot, filters: Filters) -> pd.DataFrame:
-    return fetch(snapshot, REVENUE_BY_CHANNEL_WEEKLY, filters.params())
+    """Revenue and orders per channel in the filter's whole weeks (reporting currency)."""
+    daily = fetch(snapshot, REVENUE_BY_CHANNEL_DAILY, filters.params())
+    return weeks.whole_weeks(daily, filters, by=["channel"], values=["revenue", "orders"])
 
 
 # --- data health (also feeds the banner on every page) --------------------------------------------
@@ -247,10 +256,13 @@ group by all
 order by handoffs desc, from_channel, to_channel
 """
 
+NAMED_PATTERNS = ("ROPO", "BOPIS", "Cart recovered in store", "Purchase then review")
+
 # Counted by the mart's pattern flags, not its one-label `handoff_pattern` column, so a hand-off that
-# is both ROPO and cart-recovered-in-store counts for both named patterns.
-HANDOFF_PATTERNS_WEEKLY = f"""
-select date_trunc('week', handed_off_at)::date as week, named.pattern, count(*) as handoffs
+# is both ROPO and cart-recovered-in-store counts for both named patterns. Daily: summed into whole
+# weeks, with zeros where a pattern did not occur, by `weeks.whole_weeks`.
+HANDOFF_PATTERNS_DAILY = f"""
+select handed_off_at::date as day, named.pattern, count(*) as handoffs
 from marts.fct_channel_handoffs
 cross join (values ('ROPO'), ('BOPIS'), ('Cart recovered in store'), ('Purchase then review')) named(pattern)
 where case named.pattern
@@ -261,11 +273,14 @@ where case named.pattern
       end
   and {HANDOFF_PERIOD}
 group by all
-order by week, named.pattern
+order by day, named.pattern
 """
 
-HANDOFF_HOURS = f"""
-select from_channel || ' → ' || to_channel as handoff, hours_to_handoff::double as hours_to_handoff
+# In days: hand-offs range from minutes to most of a year. A log axis cannot draw zero, so a hand-off
+# within the same minute is drawn at one minute.
+HANDOFF_DAYS = f"""
+select from_channel || ' → ' || to_channel as handoff,
+       greatest(hours_to_handoff, 1 / 60) / 24 as days_to_handoff
 from marts.fct_channel_handoffs
 where {HANDOFF_PERIOD}
 """
@@ -282,24 +297,56 @@ def handoff_flows(snapshot: Snapshot, filters: Filters) -> pd.DataFrame:
 
 
 def handoff_patterns_weekly(snapshot: Snapshot, filters: Filters) -> pd.DataFrame:
-    """The named patterns (ROPO, BOPIS, cart recovered in store, purchase -> review) per week."""
-    return fetch(snapshot, HANDOFF_PATTERNS_WEEKLY, _handoff_params(filters))
+    """The named patterns (ROPO, BOPIS, cart recovered in store, purchase -> review) per whole week,
+    every pattern in every week (zero when it did not occur)."""
+    daily = fetch(snapshot, HANDOFF_PATTERNS_DAILY, _handoff_params(filters))
+    return weeks.whole_weeks(daily, filters, by=["pattern"], values=["handoffs"],
+                             every={"pattern": NAMED_PATTERNS})
 
 
-def handoff_hours(snapshot: Snapshot, filters: Filters) -> pd.DataFrame:
-    return fetch(snapshot, HANDOFF_HOURS, _handoff_params(filters))
+def handoff_days(snapshot: Snapshot, filters: Filters) -> pd.DataFrame:
+    """Days between the two touchpoints of each hand-off in the period."""
+    return fetch(snapshot, HANDOFF_DAYS, _handoff_params(filters))
 
 
 # --- journeys and drop-offs ----------------------------------------------------------------------
 
 JOURNEY_PERIOD = "started_at >= ? and started_at < ? and list_contains(?::varchar[], entry_channel)"
 
-STAGE_FUNNEL = """
-select entry_channel, stage, stage_order, customers_reached, customers_stopped, dropoff_rate
-from marts.rpt_dropoff_funnel
-where list_contains(?::varchar[], entry_channel)
-order by entry_channel, stage_order
+# Journeys of the period reaching each stage, per entry channel. The ladder is fct_journeys': a
+# journey's furthest stage is purchase, else its dropoff_stage (aware, considering or cart).
+JOURNEY_STAGES = f"""
+select entry_channel,
+       count(*) as aware,
+       count(*) filter (where outcome = 'purchase' or dropoff_stage in ('considering', 'cart')) as considering,
+       count(*) filter (where outcome = 'purchase' or dropoff_stage = 'cart') as cart,
+       count(*) filter (where outcome = 'purchase') as purchase
+from marts.fct_journeys
+where {JOURNEY_PERIOD}
+group by entry_channel
+order by entry_channel
 """
+
+# The stages each entry channel really observes. Only the web shop sees product views and carts; a
+# store sees a sale (or a return), a review or a post shows awareness. Drawing unobserved stages would
+# show a flat funnel with no drop-off, which is an artefact, not a finding.
+OBSERVED_STAGES = {
+    "web": ("aware", "considering", "cart", "purchase"),
+    "store": ("aware", "purchase"),
+    "review": ("aware", "purchase"),
+    "social": ("aware", "purchase"),
+}
+STAGE_DEFINITIONS = {
+    "aware": "the journey started: any touchpoint (a visit, a post, a review, a store sale or return)",
+    "considering": "viewed a product in the web shop",
+    "cart": "added to cart, started a checkout or abandoned a cart in the web shop",
+    "purchase": "bought, in any channel, before the journey ended",
+}
+OUTCOME_DEFINITIONS = {
+    "purchase": "the journey ended with a purchase",
+    "abandoned": "it reached the cart (add-to-cart, checkout or abandoned cart) but ended without a purchase",
+    "dropped": "it ended before any cart and without a purchase",
+}
 
 TOP_JOURNEY_PATHS = f"""
 select channel_path, outcome, count(*) as journeys,
@@ -326,8 +373,26 @@ def _journey_params(filters: Filters) -> tuple[Any, ...]:
 
 
 def stage_funnel(snapshot: Snapshot, filters: Filters) -> pd.DataFrame:
-    """Customers reaching each stage, per entry channel (the funnel mart covers all time)."""
-    return fetch(snapshot, STAGE_FUNNEL, (list(filters.channels),))
+    """Journeys started in the period reaching each stage their entry channel observes.
+
+    Per stage: journeys reached, their share of the journeys started, the journeys that went no
+    further (`journeys_lost`: did not reach the channel's next stage; none after a purchase) and
+    `dropoff_rate` = journeys_lost / journeys_reached. Stages no journey reached are left out.
+    """
+    reached = fetch(snapshot, JOURNEY_STAGES, _journey_params(filters))
+    rows = []
+    for counts in reached.to_dict("records"):
+        stages = OBSERVED_STAGES.get(counts["entry_channel"], ("aware", "purchase"))
+        for order, stage in enumerate(stages):
+            following = counts[stages[order + 1]] if order + 1 < len(stages) else counts[stage]
+            rows.append({"entry_channel": counts["entry_channel"], "stage": stage,
+                         "journeys_reached": counts[stage], "share_of_started": counts[stage] / counts["aware"],
+                         "journeys_lost": counts[stage] - following})
+    funnel = pd.DataFrame(rows, columns=["entry_channel", "stage", "journeys_reached", "share_of_started",
+                                         "journeys_lost"])
+    funnel = funnel[funnel["journeys_reached"] > 0].reset_index(drop=True)
+    funnel["dropoff_rate"] = funnel["journeys_lost"] / funnel["journeys_reached"]
+    return funnel
 
 
 def top_journey_paths(snapshot: Snapshot, filters: Filters) -> pd.DataFrame:
@@ -361,11 +426,16 @@ CUSTOMER_FIELDS = """customer_id, name_masked, email_hash, phone_masked, channel
        journey_stage, review_count, avg_rating, avg_sentiment, social_posts"""
 
 CUSTOMER_TIMELINE = """
-select occurred_at, channel, touchpoint_type, source, location_id, order_id, sku, value_amount,
-       fulfilment_type, campaign
-from marts.fct_touchpoints
-where customer_id = ?
-order by occurred_at, touchpoint_id
+select t.occurred_at, t.channel, t.touchpoint_type, t.source, l.location_name, t.order_id, t.sku,
+       t.value_amount::double as value_amount, t.currency, t.fulfilment_type, t.campaign
+from marts.fct_touchpoints t
+left join marts.dim_locations l using (location_id)
+where t.customer_id = ? and t.occurred_at >= ? and t.occurred_at < ? and list_contains(?::varchar[], t.channel)
+order by t.occurred_at, t.touchpoint_id
+"""
+
+CUSTOMER_TOUCHPOINT_COUNT = """
+select count(*) as touchpoints from marts.fct_touchpoints where customer_id = ?
 """
 
 CUSTOMER_SEARCH_LIMIT = 50
@@ -378,10 +448,12 @@ def customer_search_sql() -> str:
 select {CUSTOMER_FIELDS}
 from marts.dim_customers
 where customer_id = $search
-   or list_contains($ids::varchar[], customer_id)
-   or ($kind = 'email' and email_hash = {pii.email_hash_sql()})
-   or ($kind = 'phone' and phone_masked = {pii.phone_masked_sql()})
-   or ($kind = 'name' and name_masked = {pii.name_masked_sql()})
+   -- an exact customer id finds that customer only, never namesakes of the id's masked "name"
+   or (not exists (select 1 from marts.dim_customers where customer_id = $search) and (
+          list_contains($ids::varchar[], customer_id)
+       or ($kind = 'email' and email_hash = {pii.email_hash_sql()})
+       or ($kind = 'phone' and phone_masked = {pii.phone_masked_sql()})
+       or ($kind = 'name' and name_masked = {pii.name_masked_sql()})))
 order by lifetime_value desc nulls last, customer_id
 limit {CUSTOMER_SEARCH_LIMIT}
 """
@@ -443,9 +515,15 @@ def customer_raw_pii(restricted: Path, customer_ids: list[str]) -> pd.DataFrame:
     return frame.set_index("customer_id")
 
 
-def customer_timeline(snapshot: Snapshot, customer_id: str) -> pd.DataFrame:
-    """Every touchpoint of one customer across channels, oldest first."""
-    return fetch(snapshot, CUSTOMER_TIMELINE, (customer_id,))
+def customer_timeline(snapshot: Snapshot, customer_id: str, filters: Filters) -> pd.DataFrame:
+    """The customer's touchpoints in the filter's dates and channels, oldest first."""
+    start, end, channels, _, _ = filters.params()
+    return fetch(snapshot, CUSTOMER_TIMELINE, (customer_id, start, end, channels))
+
+
+def customer_touchpoint_count(snapshot: Snapshot, customer_id: str) -> int:
+    """All touchpoints of the customer, whatever the filters (to say how many the filters hide)."""
+    return int(fetch(snapshot, CUSTOMER_TOUCHPOINT_COUNT, (customer_id,)).iloc[0]["touchpoints"])
 
 
 # --- reviews and social --------------------------------------------------------------------------
@@ -472,14 +550,30 @@ where week_start >= date_trunc('week', ?::timestamp) and week_start < ?
   and (?::varchar is null or location_id = ?)
 """
 
-NEGATIVE_REVIEWS = """
+# Negative = the reviewer's stars say so (1-2), or a middling 3 whose text reads negative. A 4-5 star
+# review is the reviewer's own positive verdict, whatever the sentiment model makes of its words
+# (VADER scores sarcasm and "no problems at all" below zero), so it is never listed as negative.
+NEGATIVE_REVIEW_RULE = "(r.rating <= 2 or (r.rating = 3 and r.sentiment_label = 'negative'))"
+
+NEGATIVE_REVIEWS = f"""
 select r.created_at, coalesce(l.location_name, r.location_id) as location_name, r.rating,
        r.sentiment::double as sentiment, r.review_text, r.has_owner_reply
 from marts.fct_reviews r
 left join marts.dim_locations l using (location_id)
-where r.created_at >= ? and r.created_at < ? and (?::varchar is null or r.location_id = ?)
-order by r.sentiment asc, r.rating asc, r.created_at desc
+where {NEGATIVE_REVIEW_RULE}
+  and r.created_at >= ? and r.created_at < ? and (?::varchar is null or r.location_id = ?)
+order by r.rating asc, r.sentiment asc nulls last, r.created_at desc
 limit 10
+"""
+
+SOCIAL_MENTIONS_WEEKLY = """
+select week_start, sum(social_mentions)::bigint as social_mentions,
+       sum(negative_mentions)::bigint as negative_mentions
+from marts.kpi_reviews_social_weekly
+where week_start >= date_trunc('week', ?::timestamp) and week_start < ?
+  and (?::varchar is null or location_id = ?)
+group by all
+order by week_start
 """
 
 
@@ -497,15 +591,23 @@ def reviews_totals(snapshot: Snapshot, filters: Filters) -> dict[str, float | No
 
 
 def negative_reviews(snapshot: Snapshot, filters: Filters) -> pd.DataFrame:
-    """The ten most negative reviews of the period (lowest sentiment first)."""
+    """The ten most negative reviews of the period (`NEGATIVE_REVIEW_RULE`; fewest stars, then most
+    negative text first)."""
     return fetch(snapshot, NEGATIVE_REVIEWS, _location_params(filters))
+
+
+def social_mentions_weekly(snapshot: Snapshot, filters: Filters) -> pd.DataFrame:
+    """Social mentions of the brand per week, all negative ones among them."""
+    return fetch(snapshot, SOCIAL_MENTIONS_WEEKLY, _location_params(filters))
 
 
 # --- prices and fulfilment -----------------------------------------------------------------------
 
+# The mart compares a SKU's web price with the median store price of the day across all stores (shop
+# currency): it keeps no store per gap, and the snapshot has no product names, so the SKU names it.
 PRICE_VIOLATIONS = """
 select day, sku, web_price::double as web_price, store_price::double as store_price,
-       price_gap::double as price_gap
+       price_gap::double as price_gap, price_gap_pct::double as price_gap_pct, web_price_basis
 from marts.kpi_price_consistency
 where is_violation and day >= ?::date and day < ?::date
 order by abs(price_gap) desc, day desc, sku

@@ -3,7 +3,7 @@
 import plotly.express as px
 import streamlit as st
 
-from dashboards import components, queries
+from dashboards import components, formatting, queries
 from dashboards.layout import page_context
 
 DATA_DRIVEN = "markov"
@@ -25,12 +25,12 @@ if credit.empty:
 
 st.subheader("Channel credit under each model")
 bars = px.bar(credit.replace({"model": MODEL_LABELS}), x="channel", y="credit_amount", color="model",
-              barmode="group", labels={"credit_amount": "credited revenue (USD)"})
-bars.update_layout(margin={"t": 10}, height=380)
-st.plotly_chart(bars, key="credit_by_model")
+              barmode="group", labels={"credit_amount": "credited revenue (USD)"},
+              color_discrete_sequence=formatting.QUALITATIVE_COLOURS)
+components.chart(bars, key="credit_by_model", height=380)
 
 side_by_side = credit.pivot(index="channel", columns="model", values="credit_amount").fillna(0).reset_index()
-components.table(side_by_side, "channel_credit_by_model")
+components.table(side_by_side, "channel_credit_by_model", money_columns=list(MODEL_LABELS))
 
 st.subheader("How the data-driven model differs from last touch")
 if DATA_DRIVEN in side_by_side and BASELINE in side_by_side:
@@ -38,8 +38,7 @@ if DATA_DRIVEN in side_by_side and BASELINE in side_by_side:
     difference["difference"] = difference[DATA_DRIVEN] - difference[BASELINE]
     diff_bars = px.bar(difference, x="channel", y="difference",
                        labels={"difference": "data-driven minus last-touch credit (USD)"})
-    diff_bars.update_layout(margin={"t": 10}, height=300)
-    st.plotly_chart(diff_bars, key="data_driven_difference")
-    components.table(difference, "data_driven_vs_last_touch")
+    components.chart(diff_bars, key="data_driven_difference", height=300)
+    components.table(difference, "data_driven_vs_last_touch", money_columns=[DATA_DRIVEN, BASELINE])
 else:
     st.info("The snapshot has no data-driven or last-touch credit to compare.")

@@ -14,7 +14,32 @@ from dashboards.layout import page_context
 from dashboards.snapshot import restricted_pii_file
 
 context = page_context()
-snapshot, settings = context.snapshot, context.settings
+snapshot, settings, filters = context.snapshot, context.settings, context.filters
+ID_SUFFIX_LENGTH = 8
+TIMELINE_COLUMNS = {"occurred_at": "When (UTC)", "channel": "Channel", "what": "What",
+                    "location_name": "Where", "order_id": "Order", "sku": "Product (SKU)", "amount": "Amount",
+                    "fulfilment": "Fulfilment", "campaign": "Campaign"}
+
+
+def choice_label(row) -> str:
+    """A match as non-PII context that tells namesakes apart: masked name, first seen, channels, orders."""
+    name = row.name_shown or "(no name)"
+    return (f"{name} · first seen {formatting.moment(row.first_seen_at)[:10]} · {row.channels.replace(',', ', ')}"
+            f" · {formatting.count(row.orders_count)} orders · id …{row.customer_id[-ID_SUFFIX_LENGTH:]}")
+
+
+def readable_timeline(timeline):
+    """The timeline with readable headers and no empty "None" cells; amounts as money in their currency."""
+    shown = timeline.assign(
+        what=timeline["touchpoint_type"].str.replace("_", " "),
+        amount=[formatting.money_in(currency)(value) if currency else ""
+                for value, currency in zip(timeline["value_amount"], timeline["currency"], strict=True)],
+        fulfilment=timeline["fulfilment_type"].fillna("").str.replace("_", " "),
+    )[list(TIMELINE_COLUMNS)].rename(columns=TIMELINE_COLUMNS)
+    text_columns = [column for column in shown.columns if column != "When (UTC)"]
+    shown[text_columns] = shown[text_columns].fillna("")
+    return shown
+
 
 st.title("Customer 360")
 typed = st.text_input("Find a customer by email, phone, name or customer id", key="customer_search",
@@ -48,12 +73,10 @@ else:
     matches["phone_shown"] = matches["phone_masked"]
     matches["email_shown"] = None
 if len(matches) > 1:
-    st.caption(f"{len(matches)} customers match (names and phones are compared masked, so several can fit).")
-    options = matches["customer_id"].tolist()
-    descriptions = matches["name_shown"].fillna("(no name)") + " · " + matches["channels"]
-    labels = dict(zip(options, descriptions, strict=True))
-    customer_id = st.selectbox("Customer", options, key="customer_pick",
-                               format_func=lambda value: f"{value} — {labels[value]}")
+    st.caption(f"{len(matches)} customers match (names and phones are compared masked, so several can fit); "
+               "first seen, channels, orders and the end of the customer id tell them apart.")
+    labels = {row.customer_id: choice_label(row) for row in matches.itertuples()}
+    customer_id = st.selectbox("Customer", list(labels), key="customer_pick", format_func=labels.get)
 else:
     customer_id = matches["customer_id"].iloc[0]
 customer = matches.set_index("customer_id").loc[customer_id]
@@ -76,12 +99,16 @@ record = {
 }
 st.table({"field": list(record), "value": [str(value) for value in record.values()]})
 
-st.subheader("Timeline of every touchpoint")
-timeline = queries.customer_timeline(snapshot, customer_id)
+st.subheader("Timeline")
+timeline = queries.customer_timeline(snapshot, customer_id, filters)
+all_touchpoints = queries.customer_touchpoint_count(snapshot, customer_id)
+st.caption(f"{len(timeline)} of the customer's {all_touchpoints} touchpoints fall in the selected dates "
+           f"({filters.start} to {filters.end}) and channels; widen the filters to see the rest.")
+shown = readable_timeline(timeline)
 if not timeline.empty:
-    figure = px.scatter(timeline, x="occurred_at", y="channel", color="touchpoint_type",
-                        hover_data=["order_id", "value_amount", "location_id"])
+    figure = px.scatter(shown, x="When (UTC)", y="Channel", color="What",
+                        hover_data=["Order", "Amount", "Where"],
+                        color_discrete_sequence=formatting.QUALITATIVE_COLOURS)
     figure.update_traces(marker={"size": 11})
-    figure.update_layout(margin={"t": 10}, height=280)
-    st.plotly_chart(figure, key="customer_timeline")
-components.table(timeline, "customer_timeline")
+    components.chart(figure, key="customer_timeline", height=300)
+components.table(shown, "customer_timeline")

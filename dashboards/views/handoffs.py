@@ -29,30 +29,34 @@ else:
                   "target": [len(sources) + targets.index(c) for c in flows["to_channel"]],
                   "value": flows["handoffs"].tolist()},
         ))
-        figure.update_layout(margin={"t": 10, "b": 10}, height=380)
-        st.plotly_chart(figure, key="handoff_sankey")
+        components.chart(figure, key="handoff_sankey", height=380)
     with right:
         st.subheader("Hand-off matrix")
         matrix = flows.pivot(index="from_channel", columns="to_channel", values="handoffs").fillna(0)
         heatmap = px.imshow(matrix, text_auto=True, color_continuous_scale="Blues",
                             labels={"x": "to channel", "y": "from channel", "color": "hand-offs"})
-        heatmap.update_layout(margin={"t": 10, "b": 10}, height=380)
-        st.plotly_chart(heatmap, key="handoff_heatmap")
+        components.chart(heatmap, key="handoff_heatmap", height=380)
 
     st.subheader("Time to hand-off")
-    hours = queries.handoff_hours(snapshot, filters)
-    box = px.box(hours, x="handoff", y="hours_to_handoff", points=False,
-                 labels={"hours_to_handoff": "hours between the two touchpoints", "handoff": ""})
-    box.update_layout(margin={"t": 10}, height=320)
-    st.plotly_chart(box, key="handoff_hours")
+    st.caption("Days between the two touchpoints, on a log scale (a minute, an hour, a day and a month "
+               "all stay readable). Box: middle half of the hand-offs; line: the median.")
+    days = queries.handoff_days(snapshot, filters)
+    box = px.box(days, x="handoff", y="days_to_handoff", points=False, log_y=True,
+                 labels={"days_to_handoff": "days to hand-off (log scale)", "handoff": ""})
+    components.chart(box, key="handoff_days", height=320)
     components.table(flows, "handoff_flows")
 
 st.subheader("Named patterns over time")
 st.caption("ROPO (research online, purchase offline), BOPIS (buy online, pick up in store), abandoned cart "
-           "recovered in store, purchase followed by a review.")
+           "recovered in store, purchase followed by a review. Whole 7-day weeks ending on the range's last "
+           "day; a week without the pattern is drawn at zero.")
 patterns = queries.handoff_patterns_weekly(snapshot, filters)
-if not patterns.empty:
-    lines = px.line(patterns, x="week", y="handoffs", color="pattern", markers=True)
-    lines.update_layout(margin={"t": 10}, height=320)
-    st.plotly_chart(lines, key="handoff_patterns")
-components.table(patterns, "handoff_patterns_weekly")
+if patterns.empty:
+    st.info("The range is shorter than a week: pick 7 days or more to see the patterns per week.")
+else:
+    lines = px.line(patterns, x="week", y="handoffs", color="pattern", markers=True,
+                    category_orders={"pattern": list(queries.NAMED_PATTERNS)},
+                    color_discrete_sequence=formatting.QUALITATIVE_COLOURS,
+                    labels={"week": "week starting", "handoffs": "hand-offs"})
+    components.chart(lines, key="handoff_patterns", height=320)
+    components.table(patterns, "handoff_patterns_weekly")

@@ -3,7 +3,8 @@
 import plotly.express as px
 import streamlit as st
 
-from dashboards import components, formatting, queries
+from dashboards import components, formatting, queries, weeks
+from dashboards.components import Tile
 from dashboards.layout import page_context
 
 context = page_context()
@@ -14,24 +15,39 @@ previous = queries.headline_kpis(snapshot, filters.previous_period())
 currency = current["currency"]
 money = formatting.money_in(currency)
 
+
+def tile(label: str, key: str, formatter, is_share: bool = False, help: str | None = None) -> Tile:
+    return Tile(label, current[key], previous[key], formatter, is_share, help)
+
+
 st.title("Overview")
 st.caption(f"{filters.start} to {filters.end} ({filters.period_days} days), compared with the "
            f"{filters.period_days} days before. Revenue is net merchandise sales in {currency}: goods sold "
-           "after discounts, before tax, shipping, tips and service charges; returns not netted.")
-first_row = st.columns(3)
-second_row = st.columns(4)
-tiles = [
-    (first_row[0], "Revenue", "revenue", money, False),
-    (first_row[1], "Orders", "orders", formatting.count, False),
-    (first_row[2], "Average order value", "aov", money, False),
-    (second_row[0], "Active customers", "active_customers", formatting.count, False),
-    (second_row[1], "Omnichannel share", "omnichannel_share", formatting.share, True),
-    (second_row[2], "Lifetime value, omnichannel", "ltv_omnichannel", money, False),
-    (second_row[3], "Lifetime value, single-channel", "ltv_single_channel", money, False),
+           "after discounts, before tax, shipping, tips and service charges. Net revenue also takes off "
+           "the merchandise returned in the period (by the day of the return).")
+money_tiles = [
+    tile("Revenue (gross)", "revenue", money, help="Net merchandise sales of the period, before returns."),
+    tile("Net revenue (after returns)", "net_revenue", money,
+         help="Revenue minus the merchandise returned in the period (kpi_channel_daily.net_revenue)."),
+    tile("Orders", "orders", formatting.count),
+    tile("Average order value", "aov", money),
 ]
-for column, label, key, formatter, is_share in tiles:
-    with column:
-        components.kpi(label, current[key], previous[key], formatter, is_share=is_share)
+customer_tiles = [
+    tile("Active customers", "active_customers", formatting.count,
+         help="Resolved customers with any touchpoint in the period."),
+    tile("Omnichannel share of active customers", "omnichannel_share", formatting.share, is_share=True,
+         help="Of the period's active customers, the share ever seen both in the web shop and in a store "
+              "(dim_customers.is_omnichannel)."),
+    tile("Lifetime value, omnichannel", "ltv_omnichannel", money),
+    tile("Lifetime value, single-channel", "ltv_single_channel", money),
+]
+components.what_changed_most([*money_tiles, *customer_tiles], filters.period_days)
+components.kpi_row(money_tiles)
+components.kpi_row(customer_tiles)
+if current["returned_amount"]:
+    st.caption(f"Returns in the period: {money(current['returned_amount'])} "
+               f"({formatting.share(current['returned_amount'] / current['revenue'] if current['revenue'] else None)}"
+               " of gross revenue).")
 other_currencies = queries.other_currency_revenue(snapshot, filters)
 if not other_currencies.empty:
     st.caption("Not included above (money is never added across currencies): " + "; ".join(
@@ -40,9 +56,15 @@ if not other_currencies.empty:
 
 st.subheader("Revenue by channel, weekly")
 weekly = queries.revenue_by_channel_weekly(snapshot, filters)
-if not weekly.empty:
+left_out = weeks.days_left_out(filters)
+st.caption(f"Whole 7-day weeks ending {filters.end:%A} {filters.end}, labelled by their first day."
+           + (f" The first {left_out} day(s) of the range do not fill a week and are not drawn here "
+              "(they are in the figures above)." if left_out else ""))
+if weekly.empty:
+    st.info("The range is shorter than a week: pick 7 days or more to see weekly revenue.")
+else:
     figure = px.bar(weekly, x="week", y="revenue", color="channel",
-                    color_discrete_map=formatting.CHANNEL_COLOURS, labels={"revenue": f"Revenue ({currency}, net merchandise)"})
-    figure.update_layout(legend_title_text="Channel", margin={"t": 10})
-    st.plotly_chart(figure)
-components.table(weekly, "revenue_by_channel_weekly")
+                    color_discrete_map=formatting.CHANNEL_COLOURS,
+                    labels={"revenue": f"Revenue ({currency}, net merchandise)", "week": "week starting"})
+    components.chart(figure, key="revenue_weekly")
+    components.table(weekly, "revenue_by_channel_weekly", currency=currency)

@@ -1,40 +1,62 @@
-"""Reviews and social: rating and sentiment by location and week, negative reviews and mentions."""
+"""Reviews and social: rating and sentiment by location and week, social mentions, negative reviews."""
 
 import plotly.express as px
 import streamlit as st
 
 from dashboards import components, formatting, queries
+from dashboards.components import Tile
 from dashboards.layout import page_context
 
 context = page_context()
 snapshot, filters = context.snapshot, context.filters
 totals = queries.reviews_totals(snapshot, filters)
+previous = queries.reviews_totals(snapshot, filters.previous_period())
+ONLINE = "Online / no location"
 
 st.title("Reviews and social")
-columns = st.columns(4)
-columns[0].metric("Reviews", formatting.count(totals["reviews"]))
-columns[1].metric("Average rating", formatting.rating(totals["avg_rating"]))
-columns[2].metric("Review response rate", formatting.share(totals["response_rate"]))
-columns[3].metric("Negative share of mentions", formatting.share(totals["negative_mention_share"]))
+st.caption(f"Calendar weeks (Monday to Sunday) touching {filters.start} to {filters.end}, compared with the "
+           f"{filters.period_days} days before.")
+tiles = [
+    Tile("Reviews", totals["reviews"], previous["reviews"], formatting.count),
+    Tile("Average rating", totals["avg_rating"], previous["avg_rating"], formatting.rating),
+    Tile("Review response rate", totals["response_rate"], previous["response_rate"], formatting.share,
+         is_share=True),
+    Tile("Social mentions", totals["social_mentions"], previous["social_mentions"], formatting.count),
+    Tile("Negative share of mentions", totals["negative_mention_share"], previous["negative_mention_share"],
+         formatting.share, is_share=True),
+]
+components.what_changed_most(tiles, filters.period_days)
+components.kpi_row(tiles)
 
 weekly = queries.reviews_weekly(snapshot, filters)
+# every location in one fixed order, so a store keeps its colour on both charts and across filters
+location_colours = formatting.colour_map([*queries.locations(snapshot)["location_name"], ONLINE])
 if not weekly.empty:
-    left, right = st.columns(2)
-    with left:
-        st.subheader("Average rating by week")
-        rating = px.line(weekly, x="week_start", y="avg_rating", color="location_name", markers=True,
-                         labels={"week_start": "week", "location_name": "location",
-                                 "avg_rating": "average rating"})
-        rating.update_layout(margin={"t": 10}, height=320)
-        st.plotly_chart(rating, key="rating_weekly")
-    with right:
-        st.subheader("Average sentiment by week")
-        sentiment = px.line(weekly, x="week_start", y="avg_sentiment", color="location_name", markers=True,
-                            labels={"week_start": "week", "location_name": "location",
-                                    "avg_sentiment": "average sentiment (-1 to 1)"})
-        sentiment.update_layout(margin={"t": 10}, height=320)
-        st.plotly_chart(sentiment, key="sentiment_weekly")
+    for title, column, axis in (("Average rating by week", "avg_rating", "average rating (1 to 5)"),
+                                ("Average sentiment by week", "avg_sentiment", "average sentiment (-1 to 1)")):
+        st.subheader(title)
+        figure = px.line(weekly, x="week_start", y=column, color="location_name", markers=True,
+                         color_discrete_map=location_colours,
+                         labels={"week_start": "week starting", "location_name": "location", column: axis})
+        components.chart(figure, key=f"{column}_weekly", height=320)
 components.table(weekly, "reviews_social_weekly")
 
+st.subheader("Social mention volume by week")
+mentions = queries.social_mentions_weekly(snapshot, filters)
+if mentions.empty:
+    st.info("No social mentions for the selected filters.")
+else:
+    long = mentions.assign(other_mentions=mentions["social_mentions"] - mentions["negative_mentions"]).melt(
+        id_vars="week_start", value_vars=["negative_mentions", "other_mentions"], var_name="tone",
+        value_name="mentions")
+    long["tone"] = long["tone"].map({"negative_mentions": "negative", "other_mentions": "neutral or positive"})
+    bars = px.bar(long, x="week_start", y="mentions", color="tone",
+                  color_discrete_map={"negative": "#D55E00", "neutral or positive": "#0072B2"},
+                  labels={"week_start": "week starting", "mentions": "social mentions"})
+    components.chart(bars, key="social_mentions_weekly", height=300)
+
 st.subheader("Most negative recent reviews")
+st.caption("Negative: rated 1-2 stars, or 3 stars with text that reads negative. A 4-5 star review is the "
+           "reviewer's own positive verdict and is never listed here. Fewest stars first, then the most "
+           "negative text.")
 components.table(queries.negative_reviews(snapshot, filters), "negative_reviews")

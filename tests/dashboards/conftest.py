@@ -12,6 +12,8 @@ from dashboard_snapshot import build_small_snapshot
 from streamlit.testing.v1 import AppTest
 
 APP = Path(__file__).resolve().parents[2] / "dashboards" / "app.py"
+# a limit, not a pause: a page run on a loaded 2-core machine (other test suites running) can take long
+APP_RUN_TIMEOUT_S = 120
 
 
 @pytest.fixture(scope="session")
@@ -64,7 +66,7 @@ def open_page(snapshot_path: Path) -> Callable[..., AppTest]:
     """Run the app on the snapshot, switched to views/<page>.py, and return the AppTest after the run."""
 
     def run(page: str = "overview", query_params: dict[str, str | list[str]] | None = None) -> AppTest:
-        app = AppTest.from_file(str(APP), default_timeout=30)
+        app = AppTest.from_file(str(APP), default_timeout=APP_RUN_TIMEOUT_S)
         for key, value in (query_params or {}).items():
             app.query_params[key] = value
         app.run()

@@ -22,6 +22,7 @@ LOCATIONS = [("loc_downtown", "Downtown", "Springfield"), ("loc_harbor", "Harbor
 FIRST_NAMES = ["Ana", "Ben", "Chloé", "Dmitri", "Eve", "Farid", "Grace", "Hiro", "Ines", "Jon"]
 LAST_NAMES = ["Ng", "Okafor", "Smith", "Müller", "García", "Rossi", "Kim", "Dubois"]
 FOREIGN_LOCATION = "loc_harbor"
+NAMELESS_CUSTOMER = 10
 
 
 def build_small_snapshot(data_dir: Path, run_id: str = "test-run", customers: int = 40) -> Path:
@@ -57,6 +58,8 @@ def _touchpoints(rng: random.Random, customers: int) -> tuple[pd.DataFrame, pd.D
         channels = rng.choice([["web"], ["store"], ["web", "store"], ["web", "store", "review"]])
         home = rng.choice(LOCATIONS)[0]
         first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+        if number == NAMELESS_CUSTOMER:  # a first name only: masked "C***", which "cust_..." also masks to
+            first, last = "Chloé", None
         people.append({"customer_id": customer_id, "email": f"{first.lower()}.{number}@example.com",
                        "phone": f"+1555{number:07d}", "first_name": first, "last_name": last})
         for visit in range(rng.randint(2, 9)):
@@ -79,6 +82,15 @@ def _touchpoints(rng: random.Random, customers: int) -> tuple[pd.DataFrame, pd.D
                          "location_id": location, "order_id": order_id, "sku": None,
                          "value_amount": value, "fulfilment_type": fulfilment, "campaign": None,
                          "currency": currency})
+    # returns of some purchases days later, in the purchase's channel and currency (negative amounts, as
+    # fct_touchpoints holds them); their own random stream keeps every other row as it was
+    returns_rng = random.Random(11)
+    for purchase in [row for row in rows if row["touchpoint_type"] == "purchase"]:
+        returned_at = purchase["occurred_at"] + dt.timedelta(days=returns_rng.randint(2, 20))
+        if returns_rng.random() < 0.2 and returned_at.date() <= LAST_DAY:
+            rows.append({**purchase, "touchpoint_id": purchase["touchpoint_id"] + ":return",
+                         "touchpoint_type": "return", "fulfilment_type": None, "occurred_at": returned_at,
+                         "value_amount": -round(purchase["value_amount"] * returns_rng.choice([0.5, 1.0]), 2)})
     # anonymous browsing that no customer owns
     for anonymous in range(25):
         at = dt.datetime.combine(first_day, dt.time(8)) + dt.timedelta(days=rng.randrange(DAYS))
@@ -110,7 +122,8 @@ with per_customer as (
 )
 select c.customer_id, sha256('seamline-dev-salt' || p.email) as email_hash,
        left(p.phone, 2) || repeat('*', length(p.phone) - 6) || right(p.phone, 4) as phone_masked,
-       upper(left(p.first_name, 1)) || '*** ' || upper(left(p.last_name, 1)) || '.' as name_masked,
+       nullif(concat_ws(' ', upper(left(p.first_name, 1)) || '***', upper(left(p.last_name, 1)) || '.'), '')
+           as name_masked,
        first_seen_at, last_seen_at, channels, channel_count, selling_channels > 1 as is_omnichannel,
        orders_count, web_orders, store_orders, revenue::decimal(18, 2) as revenue,
        web_revenue::decimal(18, 2) as web_revenue, store_revenue::decimal(18, 2) as store_revenue,
@@ -181,6 +194,9 @@ DERIVED_MARTS_SQL = [
     """create table marts.fct_reviews as
     select touchpoint_id as review_id, customer_id, location_id, 1 + (hash(touchpoint_id) % 5)::int as rating,
            ((hash(touchpoint_id) % 200)::int - 100) / 100.0 as sentiment,
+           case when ((hash(touchpoint_id) % 200)::int - 100) / 100.0 <= -0.05 then 'negative'
+                when ((hash(touchpoint_id) % 200)::int - 100) / 100.0 >= 0.05 then 'positive'
+                else 'neutral' end as sentiment_label,
            'Review text ' || touchpoint_id as review_text, occurred_at as created_at,
            hash(touchpoint_id) % 2 = 0 as has_owner_reply
     from marts.fct_touchpoints where touchpoint_type = 'review'""",
@@ -193,7 +209,8 @@ DERIVED_MARTS_SQL = [
     from marts.fct_reviews group by all""",
     """create table marts.kpi_price_consistency as
     select occurred_at::date as day, 'SKU-' || (hash(touchpoint_id) % 7) as sku, 20.0 as web_price,
-           20.0 + (hash(touchpoint_id) % 3) as store_price, (hash(touchpoint_id) % 3) * -1.0 as price_gap,
+           20.0 + (hash(touchpoint_id) % 3) as store_price, (hash(touchpoint_id) % 3) * 1.0 as price_gap,
+           (hash(touchpoint_id) % 3) / 20.0 as price_gap_pct, 'same_day' as web_price_basis,
            hash(touchpoint_id) % 3 <> 0 as is_violation
     from marts.fct_touchpoints where touchpoint_type = 'purchase' and channel = 'store'""",
     """create table marts.kpi_fulfilment_returns as

@@ -20,7 +20,7 @@ PAGES = ["overview", "handoffs", "journeys", "attribution", "customer_360", "rev
 
 def _revenue(app: AppTest) -> tuple[str, float]:
     """The Revenue tile as (currency, amount): '$1,234.50' is USD, 'CAD 1,234.50' names its currency."""
-    shown = next(metric.value for metric in app.metric if metric.label == "Revenue")
+    shown = next(metric.value for metric in app.metric if metric.label == "Revenue (gross)")
     currency, _, amount = shown.rpartition(" ") if " " in shown else ("USD", "", shown)
     return currency, float(amount.replace("$", "").replace(",", ""))
 

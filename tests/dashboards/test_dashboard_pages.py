@@ -5,9 +5,12 @@ Expected values are computed here with SQL written independently of `dashboards.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import json
 
 import duckdb
+import numpy
 import pytest
 
 Period = tuple[dt.date, dt.date]
@@ -47,8 +50,9 @@ def _frame(app, *columns: str):
 
 
 def test_overview_kpis_equal_the_marts(open_page, warehouse: duckdb.DuckDBPyConnection, default_period: Period):
-    revenue, usd_orders, orders, active, cad_revenue = warehouse.execute(
+    revenue, returned, usd_orders, orders, active, cad_revenue = warehouse.execute(
         """select sum(value_amount) filter (where touchpoint_type = 'purchase' and currency = 'USD'),
+                  coalesce(-sum(value_amount) filter (where touchpoint_type = 'return' and currency = 'USD'), 0),
                   count(distinct order_id) filter (where touchpoint_type = 'purchase' and currency = 'USD'),
                   count(distinct order_id) filter (where touchpoint_type = 'purchase'),
                   count(distinct customer_id),
@@ -67,7 +71,9 @@ def test_overview_kpis_equal_the_marts(open_page, warehouse: duckdb.DuckDBPyConn
     shown = _metrics(app)
 
     # money in the reporting currency only; sales in another currency are listed, never added
-    assert _number(shown["Revenue"]) == pytest.approx(float(revenue), abs=0.005)
+    assert _number(shown["Revenue (gross)"]) == pytest.approx(float(revenue), abs=0.005)
+    # net of the period's returns, beside gross (kpi_channel_daily.net_revenue's rule)
+    assert _number(shown["Net revenue (after returns)"]) == pytest.approx(float(revenue - returned), abs=0.005)
     assert _number(shown["Orders"]) == orders >= usd_orders
     assert _number(shown["Average order value"]) == pytest.approx(float(revenue) / usd_orders, abs=0.005)
     listed = [caption.value for caption in app.caption if "never added across currencies" in caption.value]
@@ -76,7 +82,7 @@ def test_overview_kpis_equal_the_marts(open_page, warehouse: duckdb.DuckDBPyConn
     else:
         assert listed == []
     assert _number(shown["Active customers"]) == active
-    assert _number(shown["Omnichannel share"]) == pytest.approx(float(omni_share), abs=0.0005)
+    assert _number(shown["Omnichannel share of active customers"]) == pytest.approx(float(omni_share), abs=0.0005)
     assert _number(shown["Lifetime value, omnichannel"]) == pytest.approx(float(ltv_omni), abs=0.005)
     assert _number(shown["Lifetime value, single-channel"]) == pytest.approx(float(ltv_single), abs=0.005)
 
@@ -89,25 +95,69 @@ def test_overview_change_against_previous_period(open_page, warehouse, default_p
     (now,) = warehouse.execute(revenue_sql, _bounds(default_period)).fetchone()
     (before,) = warehouse.execute(revenue_sql, _bounds(previous)).fetchone()
 
-    revenue_tile = next(metric for metric in open_page("overview").metric if metric.label == "Revenue")
+    revenue_tile = next(metric for metric in open_page("overview").metric if metric.label == "Revenue (gross)")
 
     assert revenue_tile.delta == f"{(float(now) - float(before)) / float(before):+.1%}"
 
 
-def test_overview_weekly_revenue_by_channel(open_page, warehouse, default_period: Period):
+def _chart_specs(app) -> list[dict]:
+    """The Plotly figures of the page, as the JSON Streamlit sends to the browser."""
+    return [json.loads(chart.proto.spec) for chart in app.get("plotly_chart")]
+
+
+def _values(data) -> list:
+    """A trace's x or y: a plain list, or Plotly's typed array {"dtype": ..., "bdata": base64}."""
+    if isinstance(data, dict):
+        return numpy.frombuffer(base64.b64decode(data["bdata"]), dtype=data["dtype"]).tolist()
+    return list(data)
+
+
+def _column_formats(app, *columns: str) -> dict[str, str | None]:
+    """How the shown table with these columns formats each column (Streamlit's column config)."""
+    for table in app.dataframe:
+        if set(columns) <= set(table.value.columns):
+            config = json.loads(table.proto.columns)
+            return {name: config.get(name, {}).get("type_config", {}).get("format") for name in columns}
+    raise AssertionError(f"no table with columns {columns}")
+
+
+def test_overview_weekly_revenue_by_channel_in_whole_weeks(open_page, warehouse, default_period: Period):
+    _start, end = default_period  # 30 days: four whole weeks ending on the last day, 2 days left out
+    first_week = end - dt.timedelta(days=27)
     expected = warehouse.execute(
         """select channel, sum(value_amount)::double from marts.fct_touchpoints
            where touchpoint_type = 'purchase' and currency = 'USD' and occurred_at >= ? and occurred_at < ?
            group by 1""",
-        _bounds(default_period),
+        _bounds((first_week, end)),
     ).fetchall()
 
     app = open_page("overview")
     weekly = _frame(app, "week", "channel", "revenue")
 
+    assert sorted(weekly["week"].dt.date.unique()) == [first_week + dt.timedelta(days=7 * n) for n in range(4)]
     assert weekly.groupby("channel")["revenue"].sum().round(2).to_dict() == {
         channel: round(value, 2) for channel, value in expected}
     assert len(app.get("plotly_chart")) == 1
+    assert _column_formats(app, "revenue")["revenue"] == "dollar"  # "$5,675.35", not "5675.35"
+    assert any("first 2 day(s) of the range do not fill a week" in caption.value for caption in app.caption)
+
+
+def test_overview_seven_days_from_midweek_draw_one_whole_week(open_page, default_period: Period):
+    _, end = default_period
+    week = (end - dt.timedelta(days=9), end - dt.timedelta(days=3))
+
+    app = open_page("overview", {"from": week[0].isoformat(), "to": week[1].isoformat()})
+
+    assert sorted(_frame(app, "week", "channel", "revenue")["week"].dt.date.unique()) == [week[0]]
+
+
+def test_overview_says_what_changed_most(open_page):
+    app = open_page("overview")
+
+    sentences = [text.value for text in app.markdown if "What changed most" in text.value]
+    assert len(sentences) == 1 and "against the previous 30 days" in sentences[0]
+    deltas = {metric.label: metric.delta for metric in app.metric}
+    assert all(deltas[label] for label in ("Revenue (gross)", "Net revenue (after returns)", "Orders"))
 
 
 def test_handoffs_flows_equal_the_mart(open_page, warehouse, default_period: Period):
@@ -120,15 +170,27 @@ def test_handoffs_flows_equal_the_mart(open_page, warehouse, default_period: Per
 
     assert {(row.from_channel, row.to_channel): row.handoffs for row in flows.itertuples()} == expected
     assert len(app.get("plotly_chart")) == 4  # sankey, heatmap, time to hand-off, patterns
-    ropo, cart_recovered, review = warehouse.execute(
-        """select count(*) filter (where is_ropo), count(*) filter (where is_cart_recovered_in_store),
-                  count(*) filter (where is_purchase_then_review)
+    whole_weeks = (default_period[1] - dt.timedelta(days=27), default_period[1])
+    ropo, bopis, cart_recovered, review = warehouse.execute(
+        """select count(*) filter (where is_ropo), count(*) filter (where is_bopis),
+                  count(*) filter (where is_cart_recovered_in_store), count(*) filter (where is_purchase_then_review)
            from marts.fct_channel_handoffs where handed_off_at >= ? and handed_off_at < ?""",
-        _bounds(default_period)).fetchone()
-    patterns = _frame(app, "week", "pattern", "handoffs").groupby("pattern")["handoffs"].sum().to_dict()
-    assert patterns.get("ROPO", 0) == ropo and ropo > 0
-    assert patterns.get("Cart recovered in store", 0) == cart_recovered
-    assert patterns.get("Purchase then review", 0) == review
+        _bounds(whole_weeks)).fetchone()
+    weekly = _frame(app, "week", "pattern", "handoffs")
+    patterns = weekly.groupby("pattern")["handoffs"].sum().to_dict()
+    assert patterns == {"ROPO": ropo, "BOPIS": bopis, "Cart recovered in store": cart_recovered,
+                        "Purchase then review": review}
+    # every named pattern (BOPIS too, though the caption names it) in every week, zero when absent
+    assert len(weekly) == 4 * 4 and set(weekly.groupby("pattern")["week"].nunique()) == {4}
+    lines = next(spec for spec in _chart_specs(app) if any(t.get("name") == "BOPIS" for t in spec["data"]))
+    assert {trace["name"] for trace in lines["data"]} == set(patterns)
+
+
+def test_handoff_times_in_days_on_a_log_axis(open_page):
+    box = next(spec for spec in _chart_specs(open_page("handoffs")) if spec["data"][0]["type"] == "box")
+
+    assert box["layout"]["yaxis"]["type"] == "log"
+    assert "days" in box["layout"]["yaxis"]["title"]["text"]
 
 
 def test_journeys_top_paths_equal_the_mart(open_page, warehouse, default_period: Period):
@@ -136,13 +198,51 @@ def test_journeys_top_paths_equal_the_mart(open_page, warehouse, default_period:
         """select channel_path, outcome, count(*) as journeys from marts.fct_journeys
            where started_at >= ? and started_at < ? group by all
            order by journeys desc, channel_path, outcome limit 15""", _bounds(default_period)).fetchall()
-    (funnel_total,) = warehouse.execute("select sum(customers_reached) from marts.rpt_dropoff_funnel").fetchone()
 
     app = open_page("journeys")
     paths = _frame(app, "channel_path", "outcome", "journeys")
 
     assert list(paths[["channel_path", "outcome", "journeys"]].itertuples(index=False, name=None)) == expected
-    assert _frame(app, "entry_channel", "stage", "customers_reached")["customers_reached"].sum() == funnel_total
+
+
+def _funnel_expected(warehouse, period: Period) -> dict[tuple[str, str], int]:
+    """Journeys started in the period per (entry channel, stage), from fct_journeys' outcome and stage."""
+    rows = warehouse.execute(
+        """select entry_channel, count(*), count(*) filter (where outcome = 'purchase'),
+                  count(*) filter (where outcome = 'purchase' or dropoff_stage = 'cart'),
+                  count(*) filter (where outcome = 'purchase' or dropoff_stage in ('considering', 'cart'))
+           from marts.fct_journeys where started_at >= ? and started_at < ? group by 1""",
+        _bounds(period)).fetchall()
+    expected = {}
+    for channel, started, purchased, cart, considering in rows:
+        stages = {"aware": started, "purchase": purchased}
+        if channel == "web":  # only the web shop observes product views and carts
+            stages |= {"considering": considering, "cart": cart}
+        expected |= {(channel, stage): count for stage, count in stages.items() if count}
+    return expected
+
+
+@pytest.mark.parametrize("days", [30, 90])
+def test_journey_funnel_follows_the_date_filter_and_observed_stages(open_page, warehouse, default_period, days):
+    end = default_period[1]
+    period = (end - dt.timedelta(days=days - 1), end)
+
+    app = open_page("journeys", {"from": period[0].isoformat(), "to": period[1].isoformat()})
+    funnel = _frame(app, "entry_channel", "stage", "journeys_reached", "dropoff_rate")
+
+    shown = {(row.entry_channel, row.stage): row.journeys_reached for row in funnel.itertuples()}
+    assert shown == _funnel_expected(warehouse, period)
+    assert not funnel.isna().any().any()  # no "None" drop-off rate
+    assert funnel["dropoff_rate"].between(0, 1).all()
+
+
+def test_journeys_page_defines_stages_and_outcomes(open_page):
+    text = " ".join(block.value for block in open_page("journeys").markdown)
+
+    for term in ("**aware**", "**considering**", "**cart**", "**purchase**", "**abandoned**", "**dropped**",
+                 "**Drop-off rate**"):
+        assert term in text, term
+    assert "What changed most" in text
 
 
 def test_attribution_credit_per_model_equals_the_mart(open_page, warehouse, default_period: Period):
@@ -210,3 +310,71 @@ def test_data_health_shows_publish_checks_and_quarantine(open_page, warehouse):
         assert _frame(app, "source", "table", "reason", "records")["records"].sum() == quarantined
     else:
         assert any("No quarantine counts" in info.value for info in app.info)
+
+
+def test_negative_reviews_are_only_negative_ones(open_page, warehouse, default_period: Period):
+    start, end = default_period
+    (negative,) = warehouse.execute(
+        """select count(*) from marts.fct_reviews where created_at::date between ? and ?
+           and (rating <= 2 or (rating = 3 and sentiment_label = 'negative'))""", [start, end]).fetchone()
+
+    app = open_page("reviews_social")
+    tables = [table.value for table in app.dataframe if "review_text" in table.value.columns]
+
+    if negative == 0:
+        assert tables == []
+        return
+    (listed,) = tables
+    assert len(listed) == min(negative, 10)
+    assert (listed["rating"] <= 3).all()  # never a 4- or 5-star review, whatever its sentiment score
+    assert ((listed["rating"] <= 2) | (listed["sentiment"] < 0)).all()
+    assert list(listed["rating"]) == sorted(listed["rating"])
+
+
+def test_reviews_charts_show_mention_volume_and_tell_stores_apart(open_page, warehouse, default_period: Period):
+    start, end = default_period
+    (mentions,) = warehouse.execute(
+        """select sum(social_mentions) from marts.kpi_reviews_social_weekly
+           where week_start >= date_trunc('week', ?::date) and week_start <= ?""", [start, end]).fetchone()
+
+    specs = _chart_specs(open_page("reviews_social"))
+
+    volume = [spec for spec in specs if "social mentions" in spec["layout"]["yaxis"]["title"]["text"]]
+    assert len(volume) == 1
+    assert sum(sum(_values(trace["y"])) for trace in volume[0]["data"]) == mentions
+    rating = next(spec for spec in specs if "average rating" in spec["layout"]["yaxis"]["title"]["text"])
+    colours = [trace["line"]["color"] for trace in rating["data"]]
+    assert len(colours) > 1 and len(set(colours)) == len(colours)
+
+
+@pytest.mark.parametrize("page", ["overview", "handoffs", "journeys", "attribution", "reviews_social",
+                                  "prices_fulfilment"])
+def test_chart_legends_sit_below_the_chart(open_page, page):
+    """A legend at the side took half a chart's width; below and horizontal it takes none."""
+    specs = _chart_specs(open_page(page, {"from": "2026-08-01"}))
+
+    for spec in specs:
+        if spec["data"][0]["type"] in ("sankey", "heatmap"):
+            continue
+        assert spec["layout"]["legend"]["orientation"] == "h", spec["layout"].get("legend")
+
+
+def test_price_gaps_show_sku_money_and_percentage(open_page, warehouse, default_period: Period):
+    start, end = default_period
+    (violations,) = warehouse.execute(
+        "select count(*) from marts.kpi_price_consistency where is_violation and day between ? and ?",
+        [start, end]).fetchone()
+
+    app = open_page("prices_fulfilment")
+
+    if violations == 0:
+        assert any("No price violations" in info.value for info in app.info)
+        return
+    gaps = _frame(app, "sku", "web_price", "store_price", "price_gap", "price_gap_pct")
+    assert len(gaps) == violations and gaps["sku"].notna().all()
+    assert _column_formats(app, "price_gap", "price_gap_pct", "web_price") == {
+        "price_gap": "dollar", "price_gap_pct": "percent", "web_price": "dollar"}
+    assert (gaps["price_gap"] / gaps["web_price"]).round(6).tolist() == gaps["price_gap_pct"].round(6).tolist()
+    # what the marts cannot tell is said on the page, not left for the reader to wonder
+    assert any("keeps no store per gap" in caption.value and "no product names" in caption.value
+               for caption in app.caption)
