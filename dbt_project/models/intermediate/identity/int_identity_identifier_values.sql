@@ -50,15 +50,20 @@ names as (
 
 {#- a name is a variant when a compatible name on the same value is more frequent (or as frequent
     and sorts first): "dvaid carter" next to "david carter" is one person -#}
+{#- names are compared as "first|last" keys: a missing last name must still match itself -#}
 name_frequencies as (
     select names.*, coalesce(own.records, 0) as records
     from names
     left join (
-        select identifier_type, identifier_value, first_name_key, last_name_key, count(distinct node_id) as records
+        select identifier_type, identifier_value, first_name_key || '|' || coalesce(last_name_key, '') as name_key,
+            count(distinct node_id) as records
         from identifiers
         where first_name_key is not null
         group by all
-    ) as own using (identifier_type, identifier_value, first_name_key, last_name_key)
+    ) as own
+        on names.identifier_type = own.identifier_type
+        and names.identifier_value = own.identifier_value
+        and names.first_name_key || '|' || coalesce(names.last_name_key, '') = own.name_key
 ),
 
 variant_names as (
