@@ -239,6 +239,35 @@ def check_failing_rows(snapshot: Snapshot) -> dict[str, pd.DataFrame]:
     }
 
 
+# --- identity (Data health) ----------------------------------------------------------------------
+
+IDENTITY_QUALITY = """
+select metric_group, metric, value from marts.rpt_identity_quality order by metric_group, value desc, metric
+"""
+
+IDENTITY_EXCLUDED_VALUES = """
+select identifier_type, value_masked, reason, records, people, lone_records
+from marts.identity_excluded_values
+order by records desc, identifier_type, value_hash
+"""
+
+
+def identity_quality(snapshot: Snapshot) -> pd.DataFrame:
+    """Cluster QA metrics (marts.rpt_identity_quality); empty on a snapshot published before it existed."""
+    try:
+        return fetch(snapshot, IDENTITY_QUALITY)
+    except duckdb.CatalogException:
+        return pd.DataFrame(columns=["metric_group", "metric", "value"])
+
+
+def identity_excluded_values(snapshot: Snapshot) -> pd.DataFrame:
+    """Identifier values excluded from linking, masked (marts.identity_excluded_values)."""
+    try:
+        return fetch(snapshot, IDENTITY_EXCLUDED_VALUES)
+    except duckdb.CatalogException:
+        return pd.DataFrame(columns=["identifier_type", "value_masked", "reason", "records", "people", "lone_records"])
+
+
 # --- hand-offs -----------------------------------------------------------------------------------
 
 HANDOFF_PERIOD = """

@@ -3,7 +3,9 @@
 A published snapshot passed every blocking check by construction (write-audit-publish); what can
 still need attention are warnings: checks that legitimate data may trip (a customer with no purchase,
 a store nobody reviewed, a location no system agrees on). Each failed warning is listed with why it
-only warns and, for checks on the public marts, the rows that tripped it.
+only warns and, for checks on the public marts, the rows that tripped it. The Identity section shows
+how customer records were resolved: cluster sizes, supersized clusters, links per rule, the
+identifier values excluded from linking and how many records changed customer id on the last run.
 """
 
 import pandas as pd
@@ -12,6 +14,35 @@ import streamlit as st
 from dashboards import components, queries
 from dashboards.layout import page_context
 from dashboards.snapshot import last_run_status
+
+
+def identity_section(snapshot) -> None:
+    """Cluster QA from marts.rpt_identity_quality and marts.identity_excluded_values."""
+    st.subheader("Identity")
+    quality = queries.identity_quality(snapshot)
+    if quality.empty:
+        st.info("No identity QA in this snapshot (published before it existed).")
+        return
+    totals = quality.groupby("metric_group")["value"].sum()
+    columns = st.columns(4)
+    columns[0].metric("Customers", f"{int(totals.get('cluster_size', 0)):,}")
+    columns[1].metric("Supersized clusters", int(quality.loc[
+        quality["metric_group"].eq("supersized_clusters") & quality["metric"].str.startswith("more than"),
+        "value"].sum()), help="Customers with more emails and phones than one person types: look at them.")
+    columns[2].metric("Excluded values", int(totals.get("excluded_values", 0)),
+                      help="Emails/phones typed by too many different people; they link nobody.")
+    columns[3].metric("Records re-assigned last run", int(totals.get("id_changes_latest_run", 0)),
+                      help="Records whose customer id changed on the latest run (merges, splits).")
+    left, right = st.columns(2)
+    with left:
+        components.table(quality[quality["metric_group"] == "cluster_size"][["metric", "value"]],
+                         "identity_cluster_sizes", "Customers by number of records")
+    with right:
+        components.table(quality[quality["metric_group"] == "links_by_rule"][["metric", "value"]],
+                         "identity_links_by_rule", "Links by rule (marts.identity_links)")
+    components.table(queries.identity_excluded_values(snapshot), "identity_excluded_values",
+                     "Values excluded from linking (masked); lone records stay customers of their own")
+
 
 snapshot = page_context().snapshot
 st.title("Data health")
@@ -41,6 +72,8 @@ else:
             st.write(warning.description or "")
             if warning.check_name in rows_by_check:
                 components.table(rows_by_check[warning.check_name], f"rows_{warning.check_name}")
+
+identity_section(snapshot)
 
 st.subheader("Source freshness")
 components.table(queries.source_freshness(snapshot), "source_freshness")

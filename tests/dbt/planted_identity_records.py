@@ -24,6 +24,8 @@ def guardrail_records() -> dict[tuple[str, str], list[dict]]:
     generic = [("Olivia", "Quill"), ("Marcus", "Vane"), ("Priya", "Sol"), ("Tomas", "Reyk"), ("Ines", "Valo"),
                ("Kenji", "Maro")]
     kiosk = [("Ada", "Brisk"), ("Ben", "Corral"), ("Cleo", "Dunmore"), ("Dov", "Ember"), ("Eva", "Fjord")]
+    # a till default no list names as such: the same email and phone typed for five different people
+    till = [("Gus", "Harrow"), ("Hana", "Iles"), ("Ivo", "Jarl"), ("Juno", "Kest"), ("Kai", "Lorne")]
     return {
         ("shopify", "customers"): [
             *(shopify_customer(9_900_000_001 + i, first, last, " Test@Example.com", "000-000-0000")
@@ -34,6 +36,8 @@ def guardrail_records() -> dict[tuple[str, str], list[dict]]:
         ("square", "customers"): [
             *(square_customer(f"PLANTEDKIOSK{i:014d}", first, last, "frontdesk@larkspur-kiosk.com", None)
               for i, (first, last) in enumerate(kiosk)),
+            *(square_customer(f"PLANTEDTILL{i:015d}", first, last, "noemail@store.invalid", "5555555555")
+              for i, (first, last) in enumerate(till)),
             square_customer("PLANTEDFAMILYJOHN000000000", "Johnny", "Famil", "thefamily@gmail.com", "5032017788"),
             square_customer("PLANTEDFAMILYJANE000000000", "Jane", "Famil", "the.family@gmail.com", "(503) 201-7788"),
             # two namesakes behind one address, told apart by their phones

@@ -45,11 +45,12 @@ def test_reviewers_and_authors_link_with_precision(scores):
 def test_placeholder_values_do_not_merge_strangers(warehouse):
     ids = customer_ids(warehouse, *(f"shopify:customers:{9_900_000_001 + i}" for i in range(6)))
     assert len(set(ids)) == 6
-    classes = dict(warehouse.execute(
-        "select identifier_value, value_class from intermediate.int_identity_identifier_values "
-        "where identifier_value in ('test@example.com', '+10000000000')"
-    ).fetchall())
-    assert classes == {"test@example.com": "placeholder", "+10000000000": "placeholder"}
+    flags = warehouse.execute(
+        "select identifier_value, value_class, is_overshared, is_known_placeholder "
+        "from intermediate.int_identity_identifier_values where identifier_value in ('test@example.com', '+10000000000')"
+    ).fetchall()
+    # six different people type them: found from the data (junk), and the hand list agrees
+    assert sorted(flags) == [("+10000000000", "junk", True, True), ("test@example.com", "junk", True, True)]
 
 
 def test_kiosk_email_typed_by_many_people_is_junk(warehouse):
@@ -60,6 +61,49 @@ def test_kiosk_email_typed_by_many_people_is_junk(warehouse):
         "where identifier_value = 'frontdesk@larkspur-kiosk.com'"
     ).fetchone()[0]
     assert value_class == "junk"
+
+
+def test_till_default_typed_for_many_people_is_found_excluded_and_reported_masked(warehouse):
+    ids = customer_ids(warehouse, *(f"square:customers:PLANTEDTILL{i:015d}" for i in range(5)))
+    assert len(set(ids)) == 5 and None not in ids  # each stays a customer of their own
+    flags = warehouse.execute(
+        "select identifier_value, is_overshared, value_class from intermediate.int_identity_identifier_values "
+        "where identifier_value in ('noemail@store.invalid', '+15555555555')"
+    ).fetchall()
+    # found from how many people type it, whatever the placeholder list says
+    assert sorted(flags) == [("+15555555555", True, "junk"), ("noemail@store.invalid", True, "junk")]
+    reported = warehouse.execute(
+        "select identifier_type, value_masked, reason, records, people, lone_records "
+        "from marts.identity_excluded_values where value_masked in ('n***@store.invalid', '+1******5555')"
+    ).fetchall()
+    assert sorted(row[0] for row in reported) == ["email", "phone"]
+    assert all(row[3] == 5 and row[4] == 5 and row[5] == 5 and "5 different people" in row[2] for row in reported)
+    published = warehouse.execute("select * from marts.identity_excluded_values").df().to_string()
+    assert "noemail@store.invalid" not in published and "5555555555" not in published
+
+
+def test_family_members_share_a_household_not_a_customer_id(warehouse):
+    john, jane = customer_ids(warehouse, "shopify:customers:9900000101", "shopify:customers:9900000102")
+    households = dict(warehouse.execute(
+        "select customer_id, household_id from marts.dim_customers where list_contains(?, customer_id)", [[john, jane]]
+    ).fetchall())
+    assert john != jane and households[john] == households[jane]
+    links = warehouse.execute(
+        "select distinct rule from marts.identity_links where method = 'household' "
+        "and ((customer_id_a = ? and customer_id_b = ?) or (customer_id_a = ? and customer_id_b = ?))",
+        [john, jane, jane, john],
+    ).fetchall()
+    assert links
+
+
+def test_every_link_keeps_its_rule_fields_and_score(warehouse):
+    missing = warehouse.execute(
+        "select count(*) from marts.identity_links "
+        "where rule is null or evidence_fields is null or (method <> 'household' and score is null)"
+    ).fetchone()[0]
+    assert missing == 0
+    rules = {row[0] for row in warehouse.execute("select distinct rule from marts.identity_links").fetchall()}
+    assert {"same_email", "square_loyalty_customer", "web_user_id", "splink_review"} <= rules
 
 
 def test_family_email_and_phone_keep_two_people_apart(warehouse):

@@ -1,16 +1,20 @@
-{#- Guardrails against over-merging, from value frequencies. Each email/phone/card value is
-    - placeholder: a known junk pattern (test@..., 0000000000) -> never links;
-    - junk:        carried by more than `identity_max_names_per_shared_value` incompatible names
-                   (a store kiosk, a shared inbox) -> never links;
-    - shared:      2..max incompatible names (a family email or phone; two namesakes' look-alike
-                   addresses) -> links only records whose names agree;
+{#- Guardrails against over-merging, found from the data (frequency and name disagreement), not listed
+    by hand. Each email/phone/card value is
+    - junk:        typed by more than `identity_max_names_per_shared_value` different people (a till's
+                   default, a store phone, a staff inbox) -> excluded: never links;
+    - placeholder: a known junk pattern (test@..., 0000000000; macro is_placeholder_identifier) -> excluded.
+                   The list is only a prior: a placeholder typed by many people is junk without it;
+    - shared:      2..max different people (a family email or phone; two namesakes' look-alike
+                   addresses) -> links only records whose names agree; a household link otherwise;
     - ambiguous:   an email on records whose names agree (or are unknown) but whose phones differ:
                    two namesakes behind one address -> never links (their phones still do);
-    Names are incompatible when the first names are (not equal, not nicknames, not a typo apart) or
-    when both last names are known and differ.
     - personal:    otherwise -> links every record carrying it.
-    A record without a name (a web identify) lends the value the names found on its other values:
-    a family phone typed next to the daughter's email is seen as shared, not as the mother's. -#}
+    People behind a value = its distinct names (first name key, last name key) that do not look like a
+    typo or nickname of a more frequent name on the same value (names_compatible). Only records that
+    carry the name themselves count towards junk; a record without a name (a web identify) lends the
+    value the names found on its other values, which can make it shared, never junk: a family phone
+    typed next to the daughter's email is seen as shared, not as the mother's, and a household phone
+    does not make everyone's email junk. -#}
 
 with identifiers as (
     select identifiers.identifier_type, identifiers.identifier_value, identifiers.node_id, nodes.first_name_key,
@@ -44,21 +48,52 @@ names as (
     select * from borrowed_names
 ),
 
-conflicting_names as (
-    select left_name.identifier_type, left_name.identifier_value, left_name.first_name_key, left_name.last_name_key
-    from names as left_name
-    inner join names as right_name
-        on left_name.identifier_type = right_name.identifier_type
-        and left_name.identifier_value = right_name.identifier_value
-        and not {{ names_compatible('left_name', 'right_name') }}
+{#- a name is a variant when a compatible name on the same value is more frequent (or as frequent
+    and sorts first): "dvaid carter" next to "david carter" is one person -#}
+{#- names are compared as "first|last" keys: a missing last name must still match itself -#}
+name_frequencies as (
+    select names.*, coalesce(own.records, 0) as records
+    from names
+    left join (
+        select identifier_type, identifier_value, first_name_key || '|' || coalesce(last_name_key, '') as name_key,
+            count(distinct node_id) as records
+        from identifiers
+        where first_name_key is not null
+        group by all
+    ) as own
+        on names.identifier_type = own.identifier_type
+        and names.identifier_value = own.identifier_value
+        and names.first_name_key || '|' || coalesce(names.last_name_key, '') = own.name_key
 ),
 
-name_counts as (
+variant_names as (
+    select distinct variant.identifier_type, variant.identifier_value,
+        variant.first_name_key || '|' || coalesce(variant.last_name_key, '') as name_key
+    from name_frequencies as variant
+    inner join name_frequencies as main
+        on variant.identifier_type = main.identifier_type
+        and variant.identifier_value = main.identifier_value
+        and (main.records > variant.records
+             or (main.records = variant.records
+                 and main.first_name_key || '|' || coalesce(main.last_name_key, '')
+                     < variant.first_name_key || '|' || coalesce(variant.last_name_key, '')))
+        and {{ names_compatible('variant', 'main') }}
+),
+
+people_counts as (
     select
-        identifier_type,
-        identifier_value,
-        count(distinct first_name_key || '|' || coalesce(last_name_key, '')) as incompatible_first_names
-    from conflicting_names
+        name_frequencies.identifier_type,
+        name_frequencies.identifier_value,
+        count(distinct case when name_frequencies.records > 0 then name_frequencies.first_name_key || '|'
+                            || coalesce(name_frequencies.last_name_key, '') end) as people_on_own_records,
+        count(distinct name_frequencies.first_name_key || '|' || coalesce(name_frequencies.last_name_key, ''))
+                                                                              as people_with_borrowed
+    from name_frequencies
+    left join variant_names
+        on name_frequencies.identifier_type = variant_names.identifier_type
+        and name_frequencies.identifier_value = variant_names.identifier_value
+        and name_frequencies.first_name_key || '|' || coalesce(name_frequencies.last_name_key, '') = variant_names.name_key
+    where variant_names.name_key is null
     group by all
 ),
 
@@ -95,17 +130,22 @@ select
     value_stats.identifier_value,
     value_stats.node_count,
     value_stats.distinct_first_names,
-    coalesce(name_counts.incompatible_first_names, 0)                         as incompatible_first_names,
+    coalesce(people_counts.people_on_own_records, 0)                          as people_on_own_records,
+    coalesce(people_counts.people_with_borrowed, 0)                           as people_with_borrowed,
+    coalesce(people_counts.people_on_own_records, 0) > {{ var('identity_max_names_per_shared_value') }}
+                                                                              as is_overshared,
+    {{ is_placeholder_identifier('value_stats.identifier_type', 'value_stats.identifier_value') }}
+                                                                              as is_known_placeholder,
     case
+        when coalesce(people_counts.people_on_own_records, 0) > {{ var('identity_max_names_per_shared_value') }}
+            then 'junk'
         when {{ is_placeholder_identifier('value_stats.identifier_type', 'value_stats.identifier_value') }}
             then 'placeholder'
-        when coalesce(name_counts.incompatible_first_names, 0) > {{ var('identity_max_names_per_shared_value') }}
-            then 'junk'
         when phone_conflicts.email is not null then 'ambiguous'
-        when coalesce(name_counts.incompatible_first_names, 0) >= 2 then 'shared'
+        when coalesce(people_counts.people_with_borrowed, 0) >= 2 then 'shared'
         else 'personal'
     end                                                                       as value_class
 from value_stats
-left join name_counts using (identifier_type, identifier_value)
+left join people_counts using (identifier_type, identifier_value)
 left join phone_conflicts
     on value_stats.identifier_type = 'email' and value_stats.identifier_value = phone_conflicts.email

@@ -7,7 +7,7 @@
     profile stay unresolved (customer_id null); a card swipe is a person (its card fingerprint). -#}
 
 with nodes as (
-    select nodes.*, clusters.deterministic_cluster_id, clusters.oversized_component_id
+    select nodes.*, clusters.deterministic_cluster_id, clusters.household_cluster_id, clusters.oversized_component_id
     from {{ ref('int_identity_nodes') }} as nodes
     inner join {{ ref('int_identity_clusters_deterministic') }} as clusters using (node_id)
 ),
@@ -54,6 +54,7 @@ select
     persons.anchor_node_id,
     persons.person_node_count,
     assigned.deterministic_cluster_id,
+    assigned.household_cluster_id,
     assigned.link_probability,
     assigned.oversized_component_id is not null                               as in_flagged_component,
     assigned.first_seen_at

@@ -11,7 +11,8 @@
     - rfm_segment: recency/frequency/monetary scores (1-5, quintiles among buyers) mapped to
       champions, loyal, new, at_risk, hibernating, promising; people who never bought: prospect;
     - journey_stage: advocate (bought and reviewed 4+ stars or posted), repeat (2+ orders),
-      customer (1 order), considering (cart, checkout or identified on the web), aware (otherwise). -#}
+      customer (1 order), considering (cart, checkout or identified on the web), aware (otherwise);
+    - household_id: people sharing a family email or phone (int_customer_households), kept apart. -#}
 
 with customers as (
     select * from {{ ref('int_customer_golden_records') }}
@@ -148,8 +149,11 @@ select
         when orders.orders_count = 1 then 'customer'
         when activity.has_considered then 'considering'
         else 'aware'
-    end                                                                       as journey_stage
+    end                                                                       as journey_stage,
+    households.household_id,
+    households.household_size
 from customers
+left join {{ ref('int_customer_households') }} as households using (customer_id)
 left join activity using (customer_id)
 left join orders using (customer_id)
 left join reviews using (customer_id)
