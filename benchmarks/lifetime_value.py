@@ -92,7 +92,7 @@ def measure(ctx: BenchContext) -> Section:
             + f"full prediction of {result['customers']:,} customers {result['predict_seconds']:.2f} s",
             ["data", "target", "forecaster", "MAE per customer", "RMSE", "total predicted vs actual",
              "total relative error"],
-            _rows("truth", result["truth"]) + _rows(WAREHOUSE_LABEL, warehouse)))
+            _rows("truth", result["truth"]) + _rows(f"warehouse {WAREHOUSE_LABEL}", warehouse)))
     section.figures = {"scales": figures, "headline": [
         f"{scale}: {_beats(f['truth'])} (truth); {_beats(f['warehouse'])} {WAREHOUSE_LABEL}"
         for scale, f in figures.items()]}
@@ -100,7 +100,7 @@ def measure(ctx: BenchContext) -> Section:
         ("naive = each customer's repeat purchase days so far / days since the first purchase x 90 (spend: "
          "the same with the customer's repeat spend). A purchase is a day with orders, as in the model."),
         ("truth = fitted and scored on every purchase touchpoint with its true person (gross values); "
-         f"{WAREHOUSE_LABEL} = fitted and scored on marts.fct_orders as the dbt model reads it "
+         f"warehouse {WAREHOUSE_LABEL} = fitted and scored on marts.fct_orders as the dbt model reads it "
          "(non-cancelled, net of refunds, resolved customers), identity errors included on both sides."),
     ]
     return section
