@@ -10,7 +10,6 @@ from typing import Any
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
-from dagster_dbt.dbt_project import using_dagster_dev
 
 from orchestration.resources import dbt_environment, dbt_project, ensure_dbt_manifest
 
@@ -40,9 +39,13 @@ class SeamlineDbtTranslator(DagsterDbtTranslator):
 
 
 def build_dbt_assets() -> dg.AssetsDefinition:
-    """Load the manifest (parsing first on a fresh clone or under ``dagster dev``) into assets."""
+    """Load the prepared manifest into assets (``dbt parse`` runs here only when it is missing).
+
+    Parsing is the caller's job (``seamline ui``/``demo``/``run`` parse once before they start):
+    parsing on every code-server load took most of the 180 s Dagster allows a code location to load.
+    """
     project = dbt_project()
-    manifest = ensure_dbt_manifest(project, force=using_dagster_dev())
+    manifest = ensure_dbt_manifest(project)
 
     @dbt_assets(
         manifest=manifest,

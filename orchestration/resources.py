@@ -60,7 +60,7 @@ def dbt_cli() -> OfflineDbtCliResource:
 
 
 def ensure_dbt_manifest(project: DbtProject, force: bool = False) -> Path:
-    """Parse the dbt project when its manifest is missing (a fresh clone) or ``force`` (dagster dev).
+    """Parse the dbt project when its manifest is missing (a fresh clone) or ``force`` (models changed).
 
     ``dbt parse`` needs no database connection and takes no DuckDB lock, so it is safe while a
     pipeline runs. Its output goes to ``<data dir>/dbt_target``.

@@ -25,8 +25,14 @@ RAW_KEYS = {
 
 
 @pytest.fixture(scope="module")
-def repository(tmp_path_factory: pytest.TempPathFactory) -> dg.RepositoryDefinition:
-    os.environ["SEAMLINE_DATA_DIR"] = str(tmp_path_factory.mktemp("defs_data"))
+def defs_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data dir whose dbt manifest the ``repository`` fixture prepared (parsed once, on first load)."""
+    return tmp_path_factory.mktemp("defs_data")
+
+
+@pytest.fixture(scope="module")
+def repository(defs_data_dir: Path) -> dg.RepositoryDefinition:
+    os.environ["SEAMLINE_DATA_DIR"] = str(defs_data_dir)
     try:
         from orchestration.definitions import build_definitions
 
@@ -82,3 +88,31 @@ def test_dagster_definitions_validate_on_a_fresh_data_dir(tmp_path: Path) -> Non
     )
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     assert (tmp_path / "data" / "dbt_target" / "manifest.json").exists()
+
+
+def test_loading_the_definitions_reads_the_prepared_manifest_and_never_runs_dbt(
+    repository: dg.RepositoryDefinition, defs_data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Under ``dagster dev`` the code server loads the definitions on every start and reload: a ``dbt
+    parse`` there took most of the 180 s Dagster allows (issue 17). Only a prepared manifest is read."""
+    from orchestration.definitions import build_definitions
+
+    assert (defs_data_dir / "dbt_target" / "manifest.json").exists()
+    monkeypatch.setenv("SEAMLINE_DATA_DIR", str(defs_data_dir))
+    monkeypatch.setenv("DAGSTER_IS_DEV_CLI", "1")  # what `dagster dev` sets for its code servers
+
+    def no_subprocess(*args: object, **kwargs: object) -> None:
+        raise AssertionError(f"loading the definitions started a process: {args}")
+
+    monkeypatch.setattr(subprocess, "Popen", no_subprocess)
+    assert build_definitions().resolve_job_def("seamline_job")
+
+
+def test_loading_the_definitions_does_not_import_great_expectations(
+    repository: dg.RepositoryDefinition, defs_data_dir: Path
+) -> None:
+    """GX costs seconds of CPU to import; only a run that validates needs it."""
+    code = "import sys, orchestration.definitions; print('great_expectations' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=300,
+                            check=True, env={**os.environ, "SEAMLINE_DATA_DIR": str(defs_data_dir)})
+    assert result.stdout.strip().splitlines()[-1] == "False"
