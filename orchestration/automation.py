@@ -40,6 +40,13 @@ def build_jobs(ingestion_groups: list[str]) -> list[Any]:
     ]
 
 
+def job_sources(job_name: str) -> list[str]:
+    """The sources a job loads from (and therefore needs settings for)."""
+    from ingestion.pipelines import SOURCES
+
+    return {"seamline_job": list(SOURCES), "web_events_job": [WEB_EVENTS_GROUP]}.get(job_name, [])
+
+
 def build_schedule() -> dg.ScheduleDefinition:
     """The whole pipeline on ``SEAMLINE_SCHEDULE_CRON`` (stopped until switched on in the UI)."""
     return dg.ScheduleDefinition(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,12 +19,16 @@ from orchestration.offline import switch_off_telemetry
 
 # Telemetry off; one run at a time, because every run writes raw.duckdb or warehouse.duckdb and
 # DuckDB allows one writing process per file (a sensor-started run queues behind a scheduled one).
+# The code server gets 10 minutes to load (default 180 s): loading takes seconds from a prepared
+# manifest, but a machine busy with a pipeline run once needed 100 s.
 DAGSTER_YAML = """\
 telemetry:
   enabled: false
 concurrency:
   runs:
     max_concurrent_runs: 1
+code_servers:
+  local_startup_timeout: 600
 """
 
 
@@ -50,6 +54,35 @@ def prepare_dagster_home() -> Path:
     os.environ["DAGSTER_HOME"] = str(home)
     switch_off_telemetry()
     return home
+
+
+def prepare_dbt_manifest() -> str | None:
+    """Parse the dbt project once, before anything loads the definitions; None, or what went wrong."""
+    from orchestration.resources import dbt_project, ensure_dbt_manifest
+
+    try:
+        ensure_dbt_manifest(dbt_project(), force=True)
+    except Exception as error:  # noqa: BLE001 (any parse failure is reported, with dbt's own message)
+        return f"dbt parse failed: {str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__}"
+    return None
+
+
+def missing_settings(sources: Sequence[str]) -> dict[str, list[str]]:
+    """Per source, the ``SOURCES__<SOURCE>__<SETTING>`` variables it still needs (none: left out).
+
+    Builds each dlt source the way a run does (building fetches nothing), so the answer is dlt's own.
+    """
+    from dlt.common.configuration.exceptions import ConfigFieldMissingException
+
+    from ingestion.pipelines import SOURCES
+
+    missing = {}
+    for name in sources:
+        try:
+            SOURCES[name]()
+        except ConfigFieldMissingException as error:
+            missing[name] = [f"SOURCES__{name.upper()}__{field.upper()}" for field in error.fields]
+    return missing
 
 
 @contextmanager
