@@ -5,11 +5,19 @@ Source keys are ``[source, table]`` = the dlt assets' keys; a dlt child table
 dlt resource writes both. That is what makes the graph one lineage from connector to mart.
 """
 
-from collections.abc import Iterator, Mapping
+import json
+import re
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import dagster as dg
-from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
+from dagster_dbt import (
+    DagsterDbtTranslator,
+    DagsterDbtTranslatorSettings,
+    DbtCliResource,
+    DbtProject,
+    dbt_assets,
+)
 
 from orchestration.resources import dbt_environment, dbt_project, ensure_dbt_manifest
 
@@ -36,6 +44,47 @@ class SeamlineDbtTranslator(DagsterDbtTranslator):
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         return dbt_resource_props.get("config", {}).get("schema") or "dbt"
+
+    def get_asset_check_spec(self, asset_spec: dg.AssetSpec, manifest: Mapping[str, Any], unique_id: str,
+                             project: DbtProject | None) -> dg.AssetCheckSpec | None:
+        """dagster-dbt's check, with a description of what the test asserts (it has none otherwise)."""
+        spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
+        if spec is None or spec.description:
+            return spec
+        return spec._replace(description=dbt_test_description(manifest["nodes"][unique_id]))
+
+
+def dbt_test_description(test: Mapping[str, Any]) -> str:
+    """``[ERROR, blocks publish] dbt: <what it asserts>. <why>`` for one test node of the manifest."""
+    metadata = test.get("test_metadata") or {}
+    kwargs = {key: value for key, value in metadata.get("kwargs", {}).items() if key != "model"}
+    column, name = kwargs.get("column_name"), metadata.get("name")
+    if name == "not_null":
+        what = f"{column} is never null"
+    elif name == "unique":
+        what = f"{column} has no duplicates"
+    elif name == "accepted_values":
+        values = [str(value) for value in kwargs.get("values", [])]
+        what = f"{column} is one of {', '.join(values[:8])}{', ...' if len(values) > 8 else ''}"
+    elif name == "relationships":
+        target = re.sub(r"^(?:ref|source)\((.*)\)$", r"\1", str(kwargs.get("to", ""))).replace("'", "")
+        what = f"every {column} exists in {target}.{kwargs.get('field')}"
+    elif name == "unique_combination":
+        what = f"each combination of {', '.join(kwargs.get('columns', []))} appears once"
+    elif name == "in_range":
+        what = f"{column} lies between {kwargs.get('min_value')} and {kwargs.get('max_value')}"
+    elif name:
+        what = f"{name}" + (f" on {column}" if column else "")
+    else:  # a singular test: its leading {# ... #} comment says what it checks
+        comment = re.search(r"\{#-?(.*?)-?#\}", test.get("raw_code", ""), re.DOTALL)
+        first_sentence = " ".join(comment.group(1).split()).split(". ")[0] if comment else ""
+        what = first_sentence or f"singular test {test.get('original_file_path')}"
+    severity = str(test.get("config", {}).get("severity", "error")).lower()
+    label = "ERROR, blocks publish" if severity == "error" else "WARN"
+    why = test.get("description") or test.get("config", {}).get("meta", {}).get("why")
+    if why and len(why) > 200:
+        why = why[:197].rsplit(" ", 1)[0] + " ..."
+    return f"[{label}] dbt: {what}" + (f". {why}" if why else "")
 
 
 def build_dbt_assets() -> dg.AssetsDefinition:
@@ -76,3 +125,26 @@ def build_dbt_assets() -> dg.AssetsDefinition:
             )
 
     return dbt_models
+
+
+def build_exposure_specs(also_reads: Sequence[dg.AssetKey] = ()) -> list[dg.AssetSpec]:
+    """dbt exposures (models/exposures.yml) as external assets downstream of the marts they declare.
+
+    dagster-dbt does not turn exposures into assets; without this the dashboard was missing from the
+    lineage. ``also_reads`` adds what the exposure reads besides dbt models (the serving snapshot).
+    Dagster does not materialise these: the exposure's own tool (Streamlit) serves them.
+    """
+    manifest = json.loads(dbt_project().manifest_path.read_text())
+    translator = SeamlineDbtTranslator()
+    return [
+        dg.AssetSpec(
+            key=dg.AssetKey([f"{exposure['type']}s", exposure["name"]]),
+            deps=[*(translator.get_asset_key(manifest["nodes"][node]) for node in exposure["depends_on"]["nodes"]
+                    if node in manifest["nodes"]), *also_reads],
+            description=" ".join(exposure.get("description", "").split()) or exposure.get("label"),
+            group_name=f"{exposure['type']}s",
+            kinds={"streamlit"} if exposure["type"] == "dashboard" else set(),
+            metadata={"url": dg.MetadataValue.url(exposure["url"])} if exposure.get("url") else {},
+        )
+        for exposure in manifest.get("exposures", {}).values()
+    ]

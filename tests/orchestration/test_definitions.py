@@ -116,3 +116,39 @@ def test_loading_the_definitions_does_not_import_great_expectations(
     result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=300,
                             check=True, env={**os.environ, "SEAMLINE_DATA_DIR": str(defs_data_dir)})
     assert result.stdout.strip().splitlines()[-1] == "False"
+
+
+DASHBOARD_KEY = dg.AssetKey(["dashboards", "seamline_dashboard"])
+
+
+def test_every_asset_has_a_group_and_a_description(repository: dg.RepositoryDefinition) -> None:
+    """Issue 17: an asset sat in group "default" with no description; only the dashboard is external."""
+    graph = repository.asset_graph
+    nodes = [graph.get(key) for key in graph.get_all_asset_keys()]
+    assert not [node.key.to_user_string() for node in nodes if node.group_name in (None, "default")]
+    assert not [node.key.to_user_string() for node in nodes if not node.description]
+    assert [node.key for node in nodes if not node.is_materializable] == [DASHBOARD_KEY]
+
+
+def test_the_dashboard_sits_downstream_of_the_marts_its_exposure_declares(repository: dg.RepositoryDefinition) -> None:
+    import yaml
+
+    exposure = yaml.safe_load((REPO / "dbt_project" / "models" / "exposures.yml").read_text())["exposures"][0]
+    declared = {ref.split("'")[1] for ref in exposure["depends_on"]}
+    parents = repository.asset_graph.get(DASHBOARD_KEY).parent_keys
+    assert {key.path[-1] for key in parents if key.path[0] == "marts"} == declared
+    assert SNAPSHOT_KEY in parents  # it reads the published snapshot, not the warehouse
+
+
+def test_every_mart_the_dashboard_reads_has_checks_and_every_check_a_description(
+    repository: dg.RepositoryDefinition,
+) -> None:
+    graph = repository.asset_graph
+    checked = {key.asset_key for key in graph.asset_check_keys}
+    marts = {key for key in graph.get(DASHBOARD_KEY).parent_keys if key.path[0] == "marts"}
+    assert not {key.to_user_string() for key in marts - checked}
+    undescribed = [key.name for key in graph.asset_check_keys if not graph.get_check_spec(key).description]
+    assert not undescribed
+    described = graph.get_check_spec(dg.AssetCheckKey(dg.AssetKey(["marts", "fct_touchpoints"]),
+                                                      "unique_fct_touchpoints_touchpoint_id")).description
+    assert described.startswith("[ERROR, blocks publish] dbt: touchpoint_id has no duplicates")
