@@ -122,7 +122,7 @@ def _ui(args: argparse.Namespace) -> int:
     """Start both UIs (and the sandboxes, when a demo world exists); each is reported on its own."""
     from dashboards import streamlit_command
     from orchestration import services
-    from orchestration.runner import prepare_dagster_home, prepare_dbt_manifest, sandbox_env
+    from orchestration.runner import CODE_LOCATION, prepare_dagster_home, prepare_dbt_manifest, sandbox_env
 
     prepare_dagster_home()
     env = {**os.environ, "SEAMLINE_DATA_DIR": str(paths.data_dir())}
@@ -133,7 +133,7 @@ def _ui(args: argparse.Namespace) -> int:
         url=f"http://127.0.0.1:{args.dashboard_port}", health_url=f"http://127.0.0.1:{args.dashboard_port}/_stcore/health",
         log=logs / "dashboard.log")
     dagster = services.Service(
-        "Dagster UI", ["env", "--default-signal=INT", str(bin_dir / "dagster"), "dev", "-m", "orchestration.definitions",
+        "Dagster UI", ["env", "--default-signal=INT", str(bin_dir / "dagster"), "dev", "-m", CODE_LOCATION,
                        "-h", "127.0.0.1", "-p", str(args.dagster_port)],
         url=f"http://127.0.0.1:{args.dagster_port}", health_url=f"http://127.0.0.1:{args.dagster_port}/server_info",
         log=logs / "dagster.log")

@@ -11,6 +11,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import dagster as dg
+import duckdb
 from dagster_dbt import (
     DagsterDbtTranslator,
     DagsterDbtTranslatorSettings,
@@ -19,6 +20,7 @@ from dagster_dbt import (
     dbt_assets,
 )
 
+from orchestration import paths
 from orchestration.resources import dbt_environment, dbt_project, ensure_dbt_manifest
 
 DBT_ASSETS_NAME = "dbt_models"
@@ -111,7 +113,10 @@ def build_dbt_assets() -> dg.AssetsDefinition:
         dbt_environment()
         target = project.target_path / "runs" / context.run.run_id  # under the data dir, one per run
         invocation = dbt.cli(["build"], context=context, raise_on_error=False, target_path=target)
-        yield from invocation.stream()
+        # Held until dbt exits: row counts need the warehouse, which dbt's process holds open until then.
+        table_names = {spec.key.to_python_identifier(): spec.metadata.get("dagster/table_name")
+                       for spec in context.assets_def.specs}
+        yield from with_row_counts(list(invocation.stream()), table_names)
         broken = [
             result["unique_id"]
             for result in invocation.get_artifact("run_results.json").get("results", [])
@@ -125,6 +130,32 @@ def build_dbt_assets() -> dg.AssetsDefinition:
             )
 
     return dbt_models
+
+
+def with_row_counts(events: list[Any], table_names: Mapping[str, Any]) -> list[Any]:
+    """Add ``dagster/row_count`` to each built table's event (the UI's row count column).
+
+    dagster-dbt's ``fetch_row_counts()`` queries while dbt runs, which DuckDB's one-writer lock
+    forbids; counting after the build reads the finished tables read-only. Views are not counted
+    (counting would run their query).
+    """
+    tables = {}
+    for event in events:
+        name = table_names.get(event.output_name) if isinstance(event, dg.Output) else None  # database.schema.table
+        if name is not None:
+            _, schema, table = str(getattr(name, "value", name)).split(".")
+            tables[(schema, table)] = event
+    if not tables or not paths.warehouse_db().exists():
+        return events
+    counts = {}
+    with duckdb.connect(str(paths.warehouse_db()), read_only=True) as con:
+        base_tables = set(con.execute("select table_schema, table_name from information_schema.tables "
+                                      "where table_type = 'BASE TABLE'").fetchall())
+        for schema, table in tables.keys() & base_tables:
+            (counts[(schema, table)],) = con.execute(f'select count(*) from "{schema}"."{table}"').fetchone()
+    enriched = {id(event): event.with_metadata({**event.metadata, "dagster/row_count": dg.MetadataValue.int(counts[key])})
+                for key, event in tables.items() if key in counts}
+    return [enriched.get(id(event), event) for event in events]
 
 
 def build_exposure_specs(also_reads: Sequence[dg.AssetKey] = ()) -> list[dg.AssetSpec]:

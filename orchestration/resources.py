@@ -36,6 +36,9 @@ class OfflineDbtCliResource(DbtCliResource):
 def dbt_environment() -> None:
     """Set what the dbt profile and every tool expect: an absolute data dir and telemetry off."""
     os.environ["SEAMLINE_DATA_DIR"] = str(paths.data_dir())
+    # dbt runs independent models side by side, one per core (profiles.yml reads it; default 1).
+    # Safe with DuckDB: the threads share dbt-duckdb's one connection inside one writing process.
+    os.environ.setdefault("SEAMLINE_DBT_THREADS", str(os.cpu_count() or 1))
     switch_off_telemetry()
 
 

@@ -49,7 +49,7 @@ def test_graph_reads_as_one_lineage_from_connectors_to_publish(repository: dg.Re
     assert not {key for key in keys if key.split("/")[1].count("__") and key.split("/")[0] in {"shopify", "square"}}
     publish_parents = {key.to_user_string() for key in graph.get(SNAPSHOT_KEY).parent_keys}
     assert publish_parents and all(key.startswith("marts/") for key in publish_parents)
-    ancestors = {key.to_user_string() for key in dg.AssetSelection.keys(SNAPSHOT_KEY).upstream().resolve(graph)}
+    ancestors = {key.to_user_string() for key in dg.AssetSelection.assets(SNAPSHOT_KEY).upstream().resolve(graph)}
     assert {key.split("/")[0] for key in RAW_KEYS & ancestors} == {key.split("/")[0] for key in RAW_KEYS}
     assert {"shopify/orders", "square/orders", "google_reviews/reviews", "web_events/events"} <= ancestors
     groups = {graph.get(dg.AssetKey.from_user_string(key)).group_name for key in RAW_KEYS}
