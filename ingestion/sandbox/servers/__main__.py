@@ -12,7 +12,6 @@ from ingestion.sandbox.servers.faults import Faults
 from ingestion.sandbox.servers.ratelimit import RateLimits
 from ingestion.sandbox.servers.runner import VENDORS, start_sandboxes
 
-
 DESCRIPTION = ("Serve a demo world through local copies of the vendor APIs (Shopify, Square, Google, Bluesky) "
                "until Ctrl-C, and print the settings that point the connectors at them.")
 

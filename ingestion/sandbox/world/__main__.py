@@ -9,7 +9,6 @@ from pathlib import Path
 
 from ingestion.sandbox.world import PRESETS, SCALES, advance_world, generate_world
 
-
 DESCRIPTION = "Generate the simulated demo world (customers, orders, reviews, posts, web events) or move it forward."
 
 
