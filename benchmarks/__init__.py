@@ -7,11 +7,11 @@ Run as `python -m benchmarks [--scale small|medium|large] [--quick] [--out BENCH
 from __future__ import annotations
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, prog: str = "python -m benchmarks") -> int:
     """Run the benchmarks (imported lazily so `import benchmarks` stays cheap)."""
     from benchmarks.harness import main as run
 
-    return run(argv)
+    return run(argv, prog)
 
 
 __all__ = ["main"]

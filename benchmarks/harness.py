@@ -53,9 +53,9 @@ MEASUREMENTS: tuple[ModuleType, ...] = (
     sentiment,
 )
 
-def parse_args(argv: list[str] | None) -> argparse.Namespace:
+def parse_args(argv: list[str] | None, prog: str = "python -m benchmarks") -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        prog="python -m benchmarks",
+        prog=prog,
         description="Measure Seamline end to end and per layer; write BENCHMARKS.md and a JSON results file.",
     )
     parser.add_argument(
@@ -124,9 +124,9 @@ def run_measurement(module: ModuleType, ctx: BenchContext) -> Section:
     return section
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, prog: str = "python -m benchmarks") -> int:
     """Run the benchmarks; 0 when every selected measurement ran or was honestly skipped, 1 if any failed."""
-    args = parse_args(argv)
+    args = parse_args(argv, prog)
     os.environ.update(TELEMETRY_OFF)
     ctx = build_context(args)
     started = time.perf_counter()

@@ -34,10 +34,18 @@ def build_jobs(ingestion_groups: list[str]) -> list[Any]:
             executor_def=dg.in_process_executor,
             description="dbt + every check + publish over the raw tables already loaded.",
         ),
-        dg.define_asset_job("web_events_job", selection=dg.AssetSelection.groups(WEB_EVENTS_GROUP).downstream(),
+        dg.define_asset_job("web_events_job",
+                            selection=dg.AssetSelection.groups(WEB_EVENTS_GROUP).downstream() & everything,
                             executor_def=dg.in_process_executor,
                             description="Load new web-event files and refresh everything downstream."),
     ]
+
+
+def job_sources(job_name: str) -> list[str]:
+    """The sources a job loads from (and therefore needs settings for)."""
+    from ingestion.pipelines import SOURCES
+
+    return {"seamline_job": list(SOURCES), "web_events_job": [WEB_EVENTS_GROUP]}.get(job_name, [])
 
 
 def build_schedule() -> dg.ScheduleDefinition:

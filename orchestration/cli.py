@@ -1,13 +1,7 @@
-"""``seamline``: the project's command line (declared in pyproject.toml as ``orchestration.cli:main``).
+"""The ``seamline`` console script (pyproject.toml: ``orchestration.cli:main``).
 
-    seamline demo [--scale tiny|small] [--seed N]   world (if missing) -> sandboxes -> pipeline -> summary
-    seamline ui [--dagster-port P] [--dashboard-port P]   Dagster UI + dashboard on 127.0.0.1, Ctrl-C stops both
-    seamline run [--job NAME]                      the pipeline against the configured (real) sources
-    seamline rollback                              point readers back to the previous serving snapshot
-    seamline world generate|advance ...            the demo-world simulator
-    seamline sandbox serve --world DIR             the vendor sandboxes, until Ctrl-C
-    seamline bench ...                             the benchmark harness
-Heavy imports happen inside the commands, so ``seamline --help`` answers at once.
+Heavy imports happen inside the commands, so ``seamline --help`` answers at once. Help texts are
+written for users: no markup, the commands' own names (``seamline world``, not ``python -m ...``).
 """
 
 from __future__ import annotations
@@ -15,7 +9,6 @@ from __future__ import annotations
 import argparse
 import os
 import signal
-import subprocess
 import sys
 import time
 from collections.abc import Sequence
@@ -26,30 +19,58 @@ from orchestration import paths, serving
 
 DEFAULT_DEMO_SCALE = "small"
 DEFAULT_SEED = 7
+EXIT_NOT_CONFIGURED = 2  # like argparse's usage errors: the command cannot start as configured
+
+DESCRIPTION = "Seamline: one customer view across your shop, stores, reviews and social posts."
+EPILOG = """first steps:
+  seamline demo     build a simulated shop and run the whole pipeline once (a few minutes)
+  seamline ui       then open the dashboard and the Dagster UI in your browser
+
+Each command has its own help, e.g. seamline demo --help."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Dispatch to a command; unknown-command help comes from argparse."""
+    """Dispatch to a command; the passthrough commands parse their own options."""
     argv = list(sys.argv[1:] if argv is None else argv)
     passthrough = {"world": _world, "sandbox": _sandbox, "bench": _bench}
     if argv and argv[0] in passthrough:
         return passthrough[argv[0]](argv[1:])
-    parser = argparse.ArgumentParser(prog="seamline", description=__doc__.split("\n\n")[0])
-    commands = parser.add_subparsers(dest="command", required=True)
-    demo = commands.add_parser("demo", help="build the demo world and run the whole pipeline once")
-    demo.add_argument("--scale", default=DEFAULT_DEMO_SCALE, help="world scale (tiny, small, ...)")
-    demo.add_argument("--seed", type=int, default=DEFAULT_SEED)
-    ui = commands.add_parser("ui", help="Dagster UI and the dashboard on 127.0.0.1")
-    ui.add_argument("--dagster-port", type=int, default=3000)
-    ui.add_argument("--dashboard-port", type=int, default=8501)
-    run = commands.add_parser("run", help="run a job against the configured sources")
-    run.add_argument("--job", default="seamline_job",
-                     choices=["seamline_job", "seamline_transform_job", "web_events_job"])
-    commands.add_parser("rollback", help="serve the previous snapshot again")
-    for name in passthrough:
-        commands.add_parser(name, help=f"see `seamline {name} --help`")
+    parser = build_parser()
     args = parser.parse_args(argv)
     return {"demo": _demo, "ui": _ui, "run": _run, "rollback": _rollback}[args.command](args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The top-level parser (the passthrough commands are listed for help only)."""
+    parser = argparse.ArgumentParser(prog="seamline", description=DESCRIPTION, epilog=EPILOG,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    demo = commands.add_parser(
+        "demo", help="build the demo world and run the whole pipeline once",
+        description="Generate a simulated shop (if there is none yet), serve it through local copies of the "
+                    "vendor APIs and run the whole pipeline once: load, transform, check, publish.")
+    demo.add_argument("--scale", default=DEFAULT_DEMO_SCALE, help="world size: tiny, small (default), medium")
+    demo.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed; the same seed gives the same world")
+    ui = commands.add_parser(
+        "ui", help="open the dashboard and the Dagster UI on this machine",
+        description="Start the dashboard and the Dagster UI on 127.0.0.1 and print each address once it answers. "
+                    "Each starts on its own: if one fails, the other keeps running. Ctrl-C stops both.")
+    ui.add_argument("--dagster-port", type=int, default=3000, help="port of the Dagster UI (default 3000)")
+    ui.add_argument("--dashboard-port", type=int, default=8501, help="port of the dashboard (default 8501)")
+    run = commands.add_parser(
+        "run", help="run the pipeline against your own accounts",
+        description="Run a job against the sources configured in SOURCES__<SOURCE>__<SETTING> environment "
+                    "variables (see .env.example). seamline_job loads every source; seamline_transform_job "
+                    "rebuilds from the data already loaded; web_events_job loads new web-event files.")
+    run.add_argument("--job", default="seamline_job",
+                     choices=["seamline_job", "seamline_transform_job", "web_events_job"],
+                     help="which job to run (default: seamline_job)")
+    commands.add_parser("rollback", help="show the previously published data again",
+                        description="Point the dashboard back to the snapshot published before the current one.")
+    commands.add_parser("world", help="generate or advance the simulated demo world (seamline world --help)")
+    commands.add_parser("sandbox", help="serve a demo world through local vendor APIs (seamline sandbox serve --help)")
+    commands.add_parser("bench", help="measure speed and accuracy (seamline bench --help)")
+    return parser
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -60,8 +81,10 @@ def _demo(args: argparse.Namespace) -> int:
     world = paths.world_dir()
     if not (world / "manifest.json").exists():
         print(f"generating the {args.scale} demo world (seed {args.seed}) in {world} ...", flush=True)
+        started = time.perf_counter()
         generate_world(args.scale, args.seed, world)
-    print(f"starting the sandboxes for {world} and running seamline_job in-process ...", flush=True)
+        print(f"  world generated in {time.perf_counter() - started:.0f} s", flush=True)
+    print(f"starting the sandboxes for {world} and running seamline_job ...", flush=True)
     with start_sandboxes(world) as sandboxes, environment(sandbox_env(sandboxes.base_urls, sandboxes.token, world)):
         outcome = run_job("seamline_job")
     print(summary(outcome))
@@ -69,8 +92,17 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from orchestration.runner import run_job, summary
+    from orchestration.automation import job_sources
+    from orchestration.runner import missing_settings, run_job, summary
 
+    missing = missing_settings(job_sources(args.job))
+    if missing:
+        print(f"seamline run: {len(missing)} source(s) not configured for {args.job}:", file=sys.stderr)
+        for source, variables in missing.items():
+            print(f"  {source}: set {', '.join(variables)}", file=sys.stderr)
+        print("Export them and run again (.env.example lists every setting); seamline demo needs none.",
+              file=sys.stderr)
+        return EXIT_NOT_CONFIGURED
     outcome = run_job(args.job)
     print(summary(outcome))
     return 0 if outcome.published else 1
@@ -87,13 +119,26 @@ def _rollback(_args: argparse.Namespace) -> int:
 
 
 def _ui(args: argparse.Namespace) -> int:
-    """Start both UIs (and the sandboxes, when a demo world exists) and stop them all on Ctrl-C."""
+    """Start both UIs (and the sandboxes, when a demo world exists); each is reported on its own."""
     from dashboards import streamlit_command
-    from orchestration.runner import prepare_dagster_home, sandbox_env
+    from orchestration import services
+    from orchestration.runner import CODE_LOCATION, prepare_dagster_home, prepare_dbt_manifest, sandbox_env
 
     prepare_dagster_home()
     env = {**os.environ, "SEAMLINE_DATA_DIR": str(paths.data_dir())}
     bin_dir = Path(sys.executable).parent
+    logs = paths.data_dir() / "logs"
+    dashboard = services.Service(
+        "dashboard", streamlit_command(args.dashboard_port, "127.0.0.1"),
+        url=f"http://127.0.0.1:{args.dashboard_port}", health_url=f"http://127.0.0.1:{args.dashboard_port}/_stcore/health",
+        log=logs / "dashboard.log")
+    dagster = services.Service(
+        "Dagster UI", ["env", "--default-signal=INT", str(bin_dir / "dagster"), "dev", "-m", CODE_LOCATION,
+                       "-h", "127.0.0.1", "-p", str(args.dagster_port)],
+        url=f"http://127.0.0.1:{args.dagster_port}", health_url=f"http://127.0.0.1:{args.dagster_port}/server_info",
+        log=logs / "dagster.log")
+    for signum in (signal.SIGINT, signal.SIGTERM):  # also when started in the background (SIGINT ignored)
+        signal.signal(signum, _interrupt)
     with ExitStack() as stack:
         world = paths.world_dir()
         if (world / "manifest.json").exists() and "SOURCES__SHOPIFY__BASE_URL" not in os.environ:
@@ -101,65 +146,45 @@ def _ui(args: argparse.Namespace) -> int:
 
             sandboxes = stack.enter_context(start_sandboxes(world))
             env.update(sandbox_env(sandboxes.base_urls, sandboxes.token, world))
-            print(f"sandboxes serving {world}: {', '.join(sandboxes.base_urls.values())}")
-        commands = {
-            "Dagster UI": ["env", "--default-signal=INT", str(bin_dir / "dagster"), "dev", "-m",
-                           "orchestration.definitions", "-h", "127.0.0.1", "-p", str(args.dagster_port)],
-            "dashboard": streamlit_command(args.dashboard_port, "127.0.0.1"),
-        }
-        for signum in (signal.SIGINT, signal.SIGTERM):  # also when started in the background (SIGINT ignored)
-            signal.signal(signum, _interrupt)
-        processes = {name: subprocess.Popen(command, env=env, start_new_session=True)
-                     for name, command in commands.items()}
-        print(f"Dagster UI: http://127.0.0.1:{args.dagster_port}   "
-              f"dashboard: http://127.0.0.1:{args.dashboard_port}   (Ctrl-C stops both)", flush=True)
+            print(f"sandboxes serving the demo world in {world}", flush=True)
+        services.start(dashboard, env)  # first: it does not need the dbt manifest
+        print(f"starting the dashboard and the Dagster UI (logs in {logs}; Ctrl-C stops both) ...", flush=True)
         try:
-            while all(process.poll() is None for process in processes.values()):
-                time.sleep(0.5)
+            problem = prepare_dbt_manifest()
         except KeyboardInterrupt:
-            pass
-        finally:
-            _stop(processes)
-    return 0
+            services.stop([dashboard])
+            return 130
+        if problem:
+            print(f"Dagster UI not started: {problem}\nThe dashboard keeps running.", flush=True)
+            return services.supervise([dashboard])
+        services.start(dagster, env)
+        return services.supervise([dashboard, dagster])
 
 
 def _interrupt(_signum: int, _frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def _stop(processes: dict[str, subprocess.Popen]) -> None:
-    """SIGTERM each process group, then SIGKILL what is still alive after 20 s."""
-    for process in processes.values():
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-    deadline = time.monotonic() + 20
-    for name, process in processes.items():
-        try:
-            process.wait(timeout=max(0.1, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            print(f"{name} did not stop within 20 s: killed", file=sys.stderr)
-
-
 def _world(argv: list[str]) -> int:
     from ingestion.sandbox.world.__main__ import main as world_main
 
-    return world_main(argv)
+    return world_main(argv, prog="seamline world")
 
 
 def _sandbox(argv: list[str]) -> int:
     if not argv or argv[0] != "serve":
-        print("usage: seamline sandbox serve --world DIR [options]", file=sys.stderr)
+        print("usage: seamline sandbox serve --world DIR [options]\n"
+              "Serve a demo world through local copies of the vendor APIs until Ctrl-C.", file=sys.stderr)
         return 2
     from ingestion.sandbox.servers.__main__ import main as sandbox_main
 
-    return sandbox_main(argv[1:])
+    return sandbox_main(argv[1:], prog="seamline sandbox serve")
 
 
 def _bench(argv: list[str]) -> int:
     from benchmarks import main as bench_main
 
-    return bench_main(argv)
+    return bench_main(argv, prog="seamline bench")
 
 
 if __name__ == "__main__":

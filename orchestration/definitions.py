@@ -19,9 +19,9 @@ from orchestration.automation import (
     record_unpublished_success,
     web_events_file_sensor,
 )
-from orchestration.dbt_assets import build_dbt_assets
+from orchestration.dbt_assets import build_dbt_assets, build_exposure_specs
 from orchestration.ingestion_assets import build_ingestion_assets
-from orchestration.publish import build_publish_asset
+from orchestration.publish import SNAPSHOT_KEY, build_publish_asset
 from orchestration.quality_checks import build_quality_checks
 from orchestration.resources import dbt_cli, dlt_resource
 
@@ -36,7 +36,8 @@ def build_definitions() -> dg.Definitions:
     dbt_models = build_dbt_assets()
     public_marts = [key for key in dbt_models.keys if key.path[0] == "marts"]
     definitions = dg.Definitions(
-        assets=[*build_ingestion_assets(), dbt_models, build_publish_asset(public_marts)],
+        assets=[*build_ingestion_assets(), dbt_models, build_publish_asset(public_marts),
+                *build_exposure_specs(also_reads=[SNAPSHOT_KEY])],
         asset_checks=build_quality_checks(),
         jobs=build_jobs(list(SOURCES)),
         schedules=[build_schedule()],

@@ -18,6 +18,7 @@ from dlt.extract.source import DltSource
 
 from ingestion.pipelines import SOURCES, make_pipeline
 from orchestration import paths
+from orchestration.progress import quiet_library_noise
 from orchestration.quality.facts import quarantine_counts
 
 PLACEHOLDER = "configured-at-run-time"
@@ -60,6 +61,7 @@ def build_source_assets(name: str) -> dg.AssetsDefinition:
 
     @dg.multi_asset(specs=specs, name=f"dlt_{name}", can_subset=True, op_tags={"seamline/writer": "raw"})
     def load(context: dg.AssetExecutionContext, dlt: DagsterDltResource) -> Iterator[Any]:
+        quiet_library_noise()
         pipeline = make_pipeline(name)
         events = dlt.run(
             context=context,

@@ -36,6 +36,9 @@ class OfflineDbtCliResource(DbtCliResource):
 def dbt_environment() -> None:
     """Set what the dbt profile and every tool expect: an absolute data dir and telemetry off."""
     os.environ["SEAMLINE_DATA_DIR"] = str(paths.data_dir())
+    # dbt runs independent models side by side, one per core (profiles.yml reads it; default 1).
+    # Safe with DuckDB: the threads share dbt-duckdb's one connection inside one writing process.
+    os.environ.setdefault("SEAMLINE_DBT_THREADS", str(os.cpu_count() or 1))
     switch_off_telemetry()
 
 
@@ -60,7 +63,7 @@ def dbt_cli() -> OfflineDbtCliResource:
 
 
 def ensure_dbt_manifest(project: DbtProject, force: bool = False) -> Path:
-    """Parse the dbt project when its manifest is missing (a fresh clone) or ``force`` (dagster dev).
+    """Parse the dbt project when its manifest is missing (a fresh clone) or ``force`` (models changed).
 
     ``dbt parse`` needs no database connection and takes no DuckDB lock, so it is safe while a
     pipeline runs. Its output goes to ``<data dir>/dbt_target``.

@@ -7,9 +7,10 @@ and ``seamline sandbox serve`` point the connectors at the sandboxes the same wa
 from __future__ import annotations
 
 import os
+import sys
 import time
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager, redirect_stdout
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,12 +20,16 @@ from orchestration.offline import switch_off_telemetry
 
 # Telemetry off; one run at a time, because every run writes raw.duckdb or warehouse.duckdb and
 # DuckDB allows one writing process per file (a sensor-started run queues behind a scheduled one).
+# The code server gets 10 minutes to load (default 180 s): loading takes seconds from a prepared
+# manifest, but a machine busy with a pipeline run once needed 100 s.
 DAGSTER_YAML = """\
 telemetry:
   enabled: false
 concurrency:
   runs:
     max_concurrent_runs: 1
+code_servers:
+  local_startup_timeout: 600
 """
 
 
@@ -52,6 +57,35 @@ def prepare_dagster_home() -> Path:
     return home
 
 
+def prepare_dbt_manifest() -> str | None:
+    """Parse the dbt project once, before anything loads the definitions; None, or what went wrong."""
+    from orchestration.resources import dbt_project, ensure_dbt_manifest
+
+    try:
+        ensure_dbt_manifest(dbt_project(), force=True)
+    except Exception as error:  # noqa: BLE001 (any parse failure is reported, with dbt's own message)
+        return f"dbt parse failed: {str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__}"
+    return None
+
+
+def missing_settings(sources: Sequence[str]) -> dict[str, list[str]]:
+    """Per source, the ``SOURCES__<SOURCE>__<SETTING>`` variables it still needs (none: left out).
+
+    Builds each dlt source the way a run does (building fetches nothing), so the answer is dlt's own.
+    """
+    from dlt.common.configuration.exceptions import ConfigFieldMissingException
+
+    from ingestion.pipelines import SOURCES
+
+    missing = {}
+    for name in sources:
+        try:
+            SOURCES[name]()
+        except ConfigFieldMissingException as error:
+            missing[name] = [f"SOURCES__{name.upper()}__{field.upper()}" for field in error.fields]
+    return missing
+
+
 @contextmanager
 def environment(overrides: Mapping[str, str]) -> Iterator[None]:
     """Set environment variables for the duration of the block, then restore them."""
@@ -67,8 +101,15 @@ def environment(overrides: Mapping[str, str]) -> Iterator[None]:
                 os.environ[name] = value
 
 
-# The terminal shows progress and problems, not every engine event (those stay in the Dagster UI).
-CONSOLE_AT_INFO = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
+# The terminal shows one line per step (orchestration/progress.py) and warnings; every engine event
+# and dbt's per-node lines stay in the Dagster UI's run log.
+RUN_CONFIG = {"loggers": {"console": {"config": {"log_level": "WARNING"}}, "progress": {}}}
+
+# The code location `seamline ui` serves (`dagster dev -m orchestration.definitions`). The UI lists a
+# job's runs by job name AND this repository label, so in-process runs carry it to show up there.
+CODE_LOCATION = "orchestration.definitions"
+REPOSITORY_LABEL_TAG = ".dagster/repository"
+REPOSITORY_LABEL = f"__repository__@{CODE_LOCATION}"
 
 
 @dataclass(frozen=True)
@@ -94,18 +135,27 @@ def run_job(job_name: str = "seamline_job", reparse_dbt: bool = True) -> Pipelin
     """
     import dagster as dg
 
+    from orchestration.progress import progress_logger, quiet_library_noise
     from orchestration.publish import SNAPSHOT_KEY, audit_run, mart_row_counts, record_run_outcome
     from orchestration.resources import dbt_project, ensure_dbt_manifest
 
     started = time.perf_counter()
     prepare_dagster_home()
+    quiet_library_noise()
     if reparse_dbt:
+        stage = time.perf_counter()
         ensure_dbt_manifest(dbt_project(), force=True)
+        print(f"  dbt project parsed in {time.perf_counter() - stage:.0f} s", flush=True)
     from orchestration.definitions import build_definitions
 
-    job = build_definitions().get_job_def(job_name)
-    with dg.DagsterInstance.get() as instance:
-        result = job.execute_in_process(instance=instance, raise_on_error=False, run_config=CONSOLE_AT_INFO)
+    job = build_definitions().resolve_job_def(job_name)
+    job = job.with_logger_defs({**job.loggers, "progress": progress_logger(sys.stdout)})
+    output_log = pipeline_log()
+    output_log.parent.mkdir(parents=True, exist_ok=True)
+    # dagster-dbt echoes every dbt line to stdout (for the UI's compute logs): here it goes to a file.
+    with dg.DagsterInstance.get() as instance, output_log.open("w") as log, redirect_stdout(log):
+        result = job.execute_in_process(instance=instance, raise_on_error=False, run_config=RUN_CONFIG,
+                                        tags={REPOSITORY_LABEL_TAG: REPOSITORY_LABEL})
         published = any(
             event.asset_key == SNAPSHOT_KEY for event in result.get_asset_materialization_events()
             if event.asset_key is not None
@@ -137,6 +187,17 @@ def run_job(job_name: str = "seamline_job", reparse_dbt: bool = True) -> Pipelin
     )
 
 
+# Marts that are empty for a reason, said where the summary shows their zero.
+EMPTY_NOTES = {
+    "customer_id_history": "  (expected after one run: it records customer ids merged or split between runs)",
+}
+
+
+def pipeline_log() -> Path:
+    """Where the last in-process run's raw output (dbt's per-node lines) goes."""
+    return paths.data_dir() / "logs" / "pipeline.log"
+
+
 def summary(outcome: PipelineOutcome) -> str:
     """The short text ``seamline demo`` / ``seamline run`` print."""
     lines = [(f"run {outcome.run_id}: {'published' if outcome.published else 'NOT published'} "
@@ -153,8 +214,10 @@ def summary(outcome: PipelineOutcome) -> str:
         lines.append(f"  {not_run} planned check(s) never reported (their step failed or was skipped; see the run log)")
     if outcome.rows_per_mart:
         lines.append("rows per mart (current snapshot):")
-        lines += [f"  {name:<32} {rows:>10,}" for name, rows in outcome.rows_per_mart.items()]
+        lines += [f"  {name:<32} {rows:>10,}{EMPTY_NOTES.get(name, '') if not rows else ''}"
+                  for name, rows in outcome.rows_per_mart.items()]
     lines.append(f"serving snapshot: {outcome.snapshot or 'none published yet'}")
     lines.append(f"quality data docs: {paths.quality_docs_dir() / 'index.html'}")
-    lines.append("UIs: `make ui` (Dagster UI and the Streamlit dashboard on 127.0.0.1; ports are printed)")
+    lines.append(f"full output of the run (every dbt model and test): {pipeline_log()}")
+    lines.append("next: make ui (the dashboard and the Dagster UI; their addresses are printed when they answer)")
     return "\n".join(lines)

@@ -13,14 +13,13 @@ snapshot's ``ops.quality_results`` but publish anyway. Every rule states why it 
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import great_expectations.expectations as gxe
-from great_expectations.expectations.metadata_types import FailureSeverity
+if TYPE_CHECKING:  # GX costs seconds to import: only validation imports it, never loading the definitions
+    import great_expectations.expectations as gxe
 
 Database = Literal["raw", "warehouse"]
 
@@ -49,6 +48,8 @@ class Rule:
 
     def build(self, facts: RunFacts, relation: str) -> gxe.Expectation | None:
         """The GX expectation for this run, or None when the run lacks what it needs (first run)."""
+        from great_expectations.expectations.metadata_types import FailureSeverity
+
         expectation = self.expectation(facts, relation)
         if expectation is not None:
             expectation.severity = FailureSeverity.CRITICAL if self.blocking else FailureSeverity.WARNING
@@ -87,13 +88,20 @@ class TableSuite:
         return f"{table}__{rule.name}"
 
 
-def _static(expectation: gxe.Expectation) -> Callable[[RunFacts, str], gxe.Expectation]:
-    return lambda _facts, _relation: copy.deepcopy(expectation)
+def _static(kind: str, **arguments: object) -> Callable[[RunFacts, str], gxe.Expectation]:
+    """The expectation class ``kind`` with fixed arguments, built (and GX imported) only when a run validates."""
+    return lambda _facts, _relation: _expectation(kind, **arguments)
+
+
+def _expectation(kind: str, **arguments: object) -> gxe.Expectation:
+    import great_expectations.expectations as gxe
+
+    return getattr(gxe, kind)(**arguments)
 
 
 def unique(column: str, why: str = "a duplicated key double counts everything downstream") -> Rule:
     """The key column has no duplicates (blocking)."""
-    return Rule(f"{column}_unique", column, True, why, _static(gxe.ExpectColumnValuesToBeUnique(column=column)))
+    return Rule(f"{column}_unique", column, True, why, _static("ExpectColumnValuesToBeUnique", column=column))
 
 
 def not_null(column: str, why: str = "a row without its key cannot be joined or deduplicated",
@@ -101,26 +109,26 @@ def not_null(column: str, why: str = "a row without its key cannot be joined or 
     """The column is filled (in at least ``mostly`` of the rows)."""
     name = f"{column}_not_null" if mostly == 1.0 else f"{column}_mostly_not_null"
     return Rule(name, column, blocking, why,
-                _static(gxe.ExpectColumnValuesToNotBeNull(column=column, mostly=mostly)))
+                _static("ExpectColumnValuesToNotBeNull", column=column, mostly=mostly))
 
 
 def between(column: str, low: float | None, high: float | None, why: str, blocking: bool = True,
             name: str | None = None) -> Rule:
     """Every value lies in [low, high] (nulls are ignored; pair with not_null where needed)."""
     return Rule(name or f"{column}_in_range", column, blocking, why,
-                _static(gxe.ExpectColumnValuesToBeBetween(column=column, min_value=low, max_value=high)))
+                _static("ExpectColumnValuesToBeBetween", column=column, min_value=low, max_value=high))
 
 
 def in_set(column: str, values: Sequence[object], why: str, blocking: bool = True, name: str | None = None) -> Rule:
     """Every value is one of ``values`` (nulls are ignored)."""
     return Rule(name or f"{column}_accepted_values", column, blocking, why,
-                _static(gxe.ExpectColumnValuesToBeInSet(column=column, value_set=list(values))))
+                _static("ExpectColumnValuesToBeInSet", column=column, value_set=list(values)))
 
 
 def mean_between(column: str, low: float, high: float, why: str) -> Rule:
     """A distribution check: the column's mean stays in a plausible band (warning)."""
     return Rule(f"{column}_mean_in_band", column, False, why,
-                _static(gxe.ExpectColumnMeanToBeBetween(column=column, min_value=low, max_value=high)))
+                _static("ExpectColumnMeanToBeBetween", column=column, min_value=low, max_value=high))
 
 
 def volume(min_ratio: float = 0.5, max_ratio: float = 10.0) -> Rule:
@@ -133,10 +141,9 @@ def volume(min_ratio: float = 0.5, max_ratio: float = 10.0) -> Rule:
     def expectation(facts: RunFacts, relation: str) -> gxe.Expectation:
         previous = facts.previous_row_counts.get(relation)
         if not previous:
-            return gxe.ExpectTableRowCountToBeBetween(min_value=1, max_value=None)
-        return gxe.ExpectTableRowCountToBeBetween(
-            min_value=max(1, int(previous * min_ratio)), max_value=int(previous * max_ratio) + 1
-        )
+            return _expectation("ExpectTableRowCountToBeBetween", min_value=1, max_value=None)
+        return _expectation("ExpectTableRowCountToBeBetween", min_value=max(1, int(previous * min_ratio)),
+                            max_value=int(previous * max_ratio) + 1)
 
     why = f"row count must stay within {min_ratio}x-{max_ratio}x of the last published run"
     return Rule("row_count_vs_previous_run", None, True, why, expectation)
@@ -151,7 +158,7 @@ def fresh(column: str, max_lag: timedelta, blocking: bool) -> Rule:
     def expectation(facts: RunFacts, _relation: str) -> gxe.Expectation | None:
         if facts.reference_time is None:
             return None
-        return gxe.ExpectColumnMaxToBeBetween(column=column, min_value=facts.reference_time - max_lag)
+        return _expectation("ExpectColumnMaxToBeBetween", column=column, min_value=facts.reference_time - max_lag)
 
     why = f"a source whose newest record lags the others by more than {max_lag} has stopped delivering"
     return Rule("freshness", column, blocking, why, expectation)

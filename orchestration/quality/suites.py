@@ -39,6 +39,7 @@ TOUCHPOINT_TYPES = (
 )
 JOURNEY_STAGES = ("aware", "considering", "customer", "repeat", "advocate")
 MONEY_WHY = "negative money here means a sign or unit bug in the source; it would corrupt revenue"
+RATIO_WHY = "a share of a count lies in 0..1 by construction; outside it, the mart's counts are wrong"
 
 # Per source: the relation and timestamp expression whose maximum says how current the source is.
 FRESHNESS_COLUMNS: dict[str, tuple[str, str]] = {
@@ -161,6 +162,36 @@ MART_SUITES: tuple[TableSuite, ...] = (
         {"review_id": "review_id", "rating": "rating"},
         (not_null("review_id"), unique("review_id"),
          between("rating", 1, 5, "star ratings are 1-5; a 7 means a parsing bug upstream"), volume()),
+    ),
+    # the two KPI marts behind the Reviews and social and the Prices and fulfilment pages
+    TableSuite(
+        ("marts", "kpi_reviews_social_weekly"), "warehouse", "marts.kpi_reviews_social_weekly",
+        {"week_start": "week_start", "week_location": "cast(week_start as varchar) || '|' || "
+                                                      "coalesce(location_id, '(social)')",
+         "avg_rating": "avg_rating", "response_rate": "response_rate",
+         "negative_mention_share": "negative_mention_share"},
+        (not_null("week_start"),
+         unique("week_location", "one row per week and store (plus one for social): a duplicate doubles "
+                                 "the page's weekly counts"),
+         between("avg_rating", 1, 5, "star ratings are 1-5; an average outside means a bad rating got in"),
+         between("response_rate", 0, 1, RATIO_WHY),
+         between("negative_mention_share", 0, 1, RATIO_WHY),
+         volume()),
+    ),
+    TableSuite(
+        ("marts", "kpi_fulfilment_returns"), "warehouse", "marts.kpi_fulfilment_returns",
+        {"day": "day", "day_channel_location_currency": "cast(day as varchar) || '|' || purchase_channel || '|' "
+                                                        "|| coalesce(location_id, '(none)') || '|' || currency",
+         "bopis_share": "bopis_share", "ship_from_store_share": "ship_from_store_share",
+         "return_rate": "return_rate", "cross_channel_return_share": "cross_channel_return_share",
+         "returned_amount": "returned_amount"},
+        (not_null("day"),
+         unique("day_channel_location_currency", "one row per day, channel, store and currency: a duplicate "
+                                                 "doubles the page's orders and returns"),
+         between("bopis_share", 0, 1, RATIO_WHY), between("ship_from_store_share", 0, 1, RATIO_WHY),
+         between("return_rate", 0, 1, RATIO_WHY), between("cross_channel_return_share", 0, 1, RATIO_WHY),
+         between("returned_amount", 0, None, MONEY_WHY),
+         volume()),
     ),
 )
 

@@ -25,8 +25,14 @@ RAW_KEYS = {
 
 
 @pytest.fixture(scope="module")
-def repository(tmp_path_factory: pytest.TempPathFactory) -> dg.RepositoryDefinition:
-    os.environ["SEAMLINE_DATA_DIR"] = str(tmp_path_factory.mktemp("defs_data"))
+def defs_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data dir whose dbt manifest the ``repository`` fixture prepared (parsed once, on first load)."""
+    return tmp_path_factory.mktemp("defs_data")
+
+
+@pytest.fixture(scope="module")
+def repository(defs_data_dir: Path) -> dg.RepositoryDefinition:
+    os.environ["SEAMLINE_DATA_DIR"] = str(defs_data_dir)
     try:
         from orchestration.definitions import build_definitions
 
@@ -43,7 +49,7 @@ def test_graph_reads_as_one_lineage_from_connectors_to_publish(repository: dg.Re
     assert not {key for key in keys if key.split("/")[1].count("__") and key.split("/")[0] in {"shopify", "square"}}
     publish_parents = {key.to_user_string() for key in graph.get(SNAPSHOT_KEY).parent_keys}
     assert publish_parents and all(key.startswith("marts/") for key in publish_parents)
-    ancestors = {key.to_user_string() for key in dg.AssetSelection.keys(SNAPSHOT_KEY).upstream().resolve(graph)}
+    ancestors = {key.to_user_string() for key in dg.AssetSelection.assets(SNAPSHOT_KEY).upstream().resolve(graph)}
     assert {key.split("/")[0] for key in RAW_KEYS & ancestors} == {key.split("/")[0] for key in RAW_KEYS}
     assert {"shopify/orders", "square/orders", "google_reviews/reviews", "web_events/events"} <= ancestors
     groups = {graph.get(dg.AssetKey.from_user_string(key)).group_name for key in RAW_KEYS}
@@ -84,3 +90,67 @@ def test_dagster_definitions_validate_on_a_fresh_data_dir(tmp_path: Path) -> Non
     )
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     assert (tmp_path / "data" / "dbt_target" / "manifest.json").exists()
+
+
+def test_loading_the_definitions_reads_the_prepared_manifest_and_never_runs_dbt(
+    repository: dg.RepositoryDefinition, defs_data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Under ``dagster dev`` the code server loads the definitions on every start and reload: a ``dbt
+    parse`` there took most of the 180 s Dagster allows (issue 17). Only a prepared manifest is read."""
+    from orchestration.definitions import build_definitions
+
+    assert (defs_data_dir / "dbt_target" / "manifest.json").exists()
+    monkeypatch.setenv("SEAMLINE_DATA_DIR", str(defs_data_dir))
+    monkeypatch.setenv("DAGSTER_IS_DEV_CLI", "1")  # what `dagster dev` sets for its code servers
+
+    def no_subprocess(*args: object, **kwargs: object) -> None:
+        raise AssertionError(f"loading the definitions started a process: {args}")
+
+    monkeypatch.setattr(subprocess, "Popen", no_subprocess)
+    assert build_definitions().resolve_job_def("seamline_job")
+
+
+def test_loading_the_definitions_does_not_import_great_expectations(
+    repository: dg.RepositoryDefinition, defs_data_dir: Path
+) -> None:
+    """GX costs seconds of CPU to import; only a run that validates needs it."""
+    code = "import sys, orchestration.definitions; print('great_expectations' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=300,
+                            check=True, env={**os.environ, "SEAMLINE_DATA_DIR": str(defs_data_dir)})
+    assert result.stdout.strip().splitlines()[-1] == "False"
+
+
+DASHBOARD_KEY = dg.AssetKey(["dashboards", "seamline_dashboard"])
+
+
+def test_every_asset_has_a_group_and_a_description(repository: dg.RepositoryDefinition) -> None:
+    """Issue 17: an asset sat in group "default" with no description; only the dashboard is external."""
+    graph = repository.asset_graph
+    nodes = [graph.get(key) for key in graph.get_all_asset_keys()]
+    assert not [node.key.to_user_string() for node in nodes if node.group_name in (None, "default")]
+    assert not [node.key.to_user_string() for node in nodes if not node.description]
+    assert [node.key for node in nodes if not node.is_materializable] == [DASHBOARD_KEY]
+
+
+def test_the_dashboard_sits_downstream_of_the_marts_its_exposure_declares(repository: dg.RepositoryDefinition) -> None:
+    import yaml
+
+    exposure = yaml.safe_load((REPO / "dbt_project" / "models" / "exposures.yml").read_text())["exposures"][0]
+    declared = {ref.split("'")[1] for ref in exposure["depends_on"]}
+    parents = repository.asset_graph.get(DASHBOARD_KEY).parent_keys
+    assert {key.path[-1] for key in parents if key.path[0] == "marts"} == declared
+    assert SNAPSHOT_KEY in parents  # it reads the published snapshot, not the warehouse
+
+
+def test_every_mart_the_dashboard_reads_has_checks_and_every_check_a_description(
+    repository: dg.RepositoryDefinition,
+) -> None:
+    graph = repository.asset_graph
+    checked = {key.asset_key for key in graph.asset_check_keys}
+    marts = {key for key in graph.get(DASHBOARD_KEY).parent_keys if key.path[0] == "marts"}
+    assert not {key.to_user_string() for key in marts - checked}
+    undescribed = [key.name for key in graph.asset_check_keys if not graph.get_check_spec(key).description]
+    assert not undescribed
+    described = graph.get_check_spec(dg.AssetCheckKey(dg.AssetKey(["marts", "fct_touchpoints"]),
+                                                      "unique_fct_touchpoints_touchpoint_id")).description
+    assert described.startswith("[ERROR, blocks publish] dbt: touchpoint_id has no duplicates")

@@ -12,11 +12,15 @@ from ingestion.sandbox.servers.faults import Faults
 from ingestion.sandbox.servers.ratelimit import RateLimits
 from ingestion.sandbox.servers.runner import VENDORS, start_sandboxes
 
+DESCRIPTION = ("Serve a demo world through local copies of the vendor APIs (Shopify, Square, Google, Bluesky) "
+               "until Ctrl-C, and print the settings that point the connectors at them.")
 
-def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m ingestion.sandbox.servers", description=__doc__)
+
+def parse_args(argv: list[str] | None = None, prog: str = "python -m ingestion.sandbox.servers") -> argparse.Namespace:
+    """The options; ``prog`` is the name help shows (``seamline sandbox serve`` from the CLI)."""
+    parser = argparse.ArgumentParser(prog=prog, description=DESCRIPTION)
     parser.add_argument(
-        "--world", type=Path, required=True, help="world directory written by `seamline world generate`"
+        "--world", type=Path, required=True, help="world directory written by 'seamline world generate'"
     )
     for vendor in VENDORS:
         parser.add_argument(
@@ -39,8 +43,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
+def main(argv: list[str] | None = None, prog: str = "python -m ingestion.sandbox.servers") -> int:
+    args = parse_args(argv, prog)
     faults = Faults(
         seed=args.seed,
         rate_limit_every=args.rate_limit_every,

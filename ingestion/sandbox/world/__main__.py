@@ -9,20 +9,25 @@ from pathlib import Path
 
 from ingestion.sandbox.world import PRESETS, SCALES, advance_world, generate_world
 
+DESCRIPTION = "Generate the simulated demo world (customers, orders, reviews, posts, web events) or move it forward."
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m ingestion.sandbox.world", description=__doc__)
+
+def main(argv: list[str] | None = None, prog: str = "python -m ingestion.sandbox.world") -> int:
+    """Parse ``argv`` (``prog`` is the name help shows: ``seamline world`` from the CLI) and run it."""
+    parser = argparse.ArgumentParser(prog=prog, description=DESCRIPTION)
     commands = parser.add_subparsers(dest="command", required=True)
-    generate = commands.add_parser("generate", help="write a fresh world")
-    generate.add_argument("--scale", choices=list(SCALES), default="small")
-    generate.add_argument("--seed", type=int, default=7)
-    generate.add_argument("--out", type=Path, required=True)
+    generate = commands.add_parser("generate", help="write a fresh world",
+                                   description="Write a fresh demo world into a directory.")
+    generate.add_argument("--scale", choices=list(SCALES), default="small", help="world size (default: small)")
+    generate.add_argument("--seed", type=int, default=7, help="random seed; the same seed gives the same world")
+    generate.add_argument("--out", type=Path, required=True, help="directory to write the world into")
     generate.add_argument("--as-of", type=date.fromisoformat, default=None, help="YYYY-MM-DD (exclusive)")
     generate.add_argument("--dialect", default=None,
                           help=f"merchant dialect: {', '.join(PRESETS)} or seed-<N> (default: the seed's own)")
-    advance = commands.add_parser("advance", help="move an existing world forward")
-    advance.add_argument("--days", type=int, required=True)
-    advance.add_argument("--world", type=Path, required=True)
+    advance = commands.add_parser("advance", help="move an existing world forward",
+                                  description="Simulate more days in an existing world (new orders, reviews, ...).")
+    advance.add_argument("--days", type=int, required=True, help="number of days to simulate")
+    advance.add_argument("--world", type=Path, required=True, help="directory of an existing world")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     try:
