@@ -188,6 +188,9 @@ def rollback(directory: Path | None = None) -> Path:
         raise ServingError(f"{current.name} is the oldest snapshot kept in {directory}: nothing to roll back to")
     target = available[position - 1]
     _point_to(directory, target)
+    status = read_run_status(directory)
+    if status is not None:  # last_run.json names the snapshot readers get, never the one rolled away from
+        _write_json_atomically(directory / LAST_RUN_FILE, status.__dict__ | {"current_snapshot": target})
     return directory / target
 
 

@@ -170,3 +170,18 @@ def test_a_reader_holding_the_current_snapshot_does_not_block_the_next_publish(t
         assert dashboard.execute("select count(*) from marts.fct_orders").fetchone()[0] == 2
     assert serving.current_snapshot(directory) == second
     assert _count(second, "marts.fct_orders") == 5
+
+
+def test_rollback_keeps_last_run_json_and_the_serving_pointer_in_agreement(tmp_path: Path) -> None:
+    """Issue 18 item 10: after `seamline rollback`, last_run.json named the snapshot rolled away from."""
+    directory = tmp_path / "s"
+    for run in (1, 2):
+        serving.publish_snapshot(_warehouse(tmp_path / f"wh{run}.duckdb", run), f"r{run}", {}, directory=directory)
+        serving.write_run_status(f"r{run}", "published", [], directory=directory)
+    assert serving.read_run_status(directory).current_snapshot == "warehouse-r2.duckdb"
+
+    restored = serving.rollback(directory)
+
+    status = serving.read_run_status(directory)
+    assert status.current_snapshot == restored.name == serving.current_snapshot(directory).name == "warehouse-r1.duckdb"
+    assert (status.run_id, status.status) == ("r2", "published")
