@@ -23,6 +23,7 @@ from orchestration.dbt_assets import build_dbt_assets, build_exposure_specs
 from orchestration.ingestion_assets import build_ingestion_assets
 from orchestration.publish import SNAPSHOT_KEY, build_publish_asset
 from orchestration.quality_checks import build_quality_checks
+from orchestration.run_healing import heal_dead_runs_sensor
 from orchestration.resources import dbt_cli, dlt_resource
 
 # Materialization age before the UI warns / fails: the pipeline runs hourly, a day without a load
@@ -41,7 +42,7 @@ def build_definitions() -> dg.Definitions:
         asset_checks=build_quality_checks(),
         jobs=build_jobs(list(SOURCES)),
         schedules=[build_schedule()],
-        sensors=[web_events_file_sensor, record_unpublished_success, record_failed_run],
+        sensors=[web_events_file_sensor, record_unpublished_success, record_failed_run, heal_dead_runs_sensor],
         resources={"dbt": dbt_cli(), "dlt": dlt_resource()},
         executor=dg.in_process_executor,
     )

@@ -21,7 +21,8 @@ from orchestration.offline import switch_off_telemetry
 # Telemetry off; one run at a time, because every run writes raw.duckdb or warehouse.duckdb and
 # DuckDB allows one writing process per file (a sensor-started run queues behind a scheduled one).
 # The code server gets 10 minutes to load (default 180 s): loading takes seconds from a prepared
-# manifest, but a machine busy with a pipeline run once needed 100 s.
+# manifest, but a machine busy with a pipeline run once needed 100 s. Run monitoring fails a run stuck
+# STARTING; one whose process died while STARTED is healed by orchestration/run_healing.py.
 DAGSTER_YAML = """\
 telemetry:
   enabled: false
@@ -30,6 +31,9 @@ concurrency:
     max_concurrent_runs: 1
 code_servers:
   local_startup_timeout: 600
+run_monitoring:
+  enabled: true
+  start_timeout_seconds: 600
 """
 
 
@@ -138,6 +142,7 @@ def run_job(job_name: str = "seamline_job", reparse_dbt: bool = True) -> Pipelin
     from orchestration.progress import progress_logger, quiet_library_noise
     from orchestration.publish import SNAPSHOT_KEY, audit_run, mart_row_counts, record_run_outcome
     from orchestration.resources import dbt_project, ensure_dbt_manifest
+    from orchestration.run_healing import heal_dead_runs
 
     started = time.perf_counter()
     prepare_dagster_home()
@@ -153,6 +158,9 @@ def run_job(job_name: str = "seamline_job", reparse_dbt: bool = True) -> Pipelin
     output_log = pipeline_log()
     output_log.parent.mkdir(parents=True, exist_ok=True)
     # dagster-dbt echoes every dbt line to stdout (for the UI's compute logs): here it goes to a file.
+    with dg.DagsterInstance.get() as instance:
+        for run_id in heal_dead_runs(instance):  # a killed earlier run would hold the one run slot forever
+            print(f"  run {run_id} had died (its process is gone): marked failed", flush=True)
     with dg.DagsterInstance.get() as instance, output_log.open("w") as log, redirect_stdout(log):
         result = job.execute_in_process(instance=instance, raise_on_error=False, run_config=RUN_CONFIG,
                                         tags={REPOSITORY_LABEL_TAG: REPOSITORY_LABEL})

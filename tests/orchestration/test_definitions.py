@@ -73,7 +73,7 @@ def test_checks_jobs_schedules_and_sensors_snapshot(repository: dg.RepositoryDef
         "seamline_job", "seamline_transform_job", "web_events_job"}
     assert [(s.name, s.cron_schedule) for s in repository.schedule_defs] == [("seamline_schedule", "0 * * * *")]
     assert {s.name for s in repository.sensor_defs} == {
-        "web_events_file_sensor", "record_unpublished_success", "record_failed_run"}
+        "web_events_file_sensor", "record_unpublished_success", "record_failed_run", "heal_dead_runs_sensor"}
     blocking = {spec.name: spec.blocking for checks_def in build_quality_checks() for spec in checks_def.check_specs}
     assert blocking["orders__id_unique"] is True
     assert blocking["fct_touchpoints__customer_id_mostly_not_null"] is False
