@@ -1,6 +1,6 @@
 """What a good Shopify Admin REST 2024-04 record looks like (SOURCE_CONTRACTS.md, Shopify section)."""
 
-from ingestion.common.validation import RecordSpec, nullable_columns
+from ingestion.common.validation import RecordSpec, latest_copy_hints, nullable_columns
 
 CUSTOMERS = RecordSpec(
     primary_key="id",
@@ -51,6 +51,7 @@ PRODUCTS = RecordSpec(
 
 LOCATIONS = RecordSpec(
     primary_key="id",
+    newest_by=("updated_at",),
     timestamps=("created_at", "updated_at"),
     types={"id": "integer", "name": "string", "address1": "string", "zip": "string", "country_code": "string",
            "active": "boolean"},
@@ -58,6 +59,7 @@ LOCATIONS = RecordSpec(
 
 FULFILLMENT_ORDERS = RecordSpec(
     primary_key="id",
+    newest_by=("updated_at",),
     timestamps=("created_at", "updated_at", "fulfill_at"),
     types={"id": "integer", "order_id": "integer", "assigned_location_id": "integer", "status": "string",
            "delivery_method": "object", "delivery_method.method_type": "string", "line_items": "array",
@@ -67,8 +69,11 @@ FULFILLMENT_ORDERS = RecordSpec(
 
 _CUSTOMER_REF = {f"customer__{name}": "text" for name in ("email", "phone", "first_name", "last_name")}
 
+SPECS = {"customers": CUSTOMERS, "orders": ORDERS, "checkouts": CHECKOUTS, "products": PRODUCTS,
+         "locations": LOCATIONS, "fulfillment_orders": FULFILLMENT_ORDERS}
+
 # resource -> columns dbt staging relies on that may be null throughout a load
-COLUMNS = {
+_NULLABLE = {
     "customers": nullable_columns(
         email="text", phone="text", first_name="text", last_name="text", state="text", tags="text",
         default_address__city="text", default_address__province="text", default_address__zip="text",
@@ -98,3 +103,5 @@ COLUMNS = {
         active="bool", legacy="bool",
     ),
 }
+# resource -> column hints: the nullable contract columns plus which copy of a record is the latest
+COLUMNS = {name: latest_copy_hints(SPECS[name], columns) for name, columns in _NULLABLE.items()}
