@@ -8,7 +8,7 @@ CUSTOMERS = RecordSpec(
     timestamps=("created_at",),
     types={"id": "integer", "email": "string", "orders_count": "integer", "total_spent": "decimal_string",
            "default_address": "object"},
-    non_negative=("orders_count",),
+    non_negative=("orders_count", "total_spent"),
 )
 
 ORDERS = RecordSpec(
@@ -26,7 +26,10 @@ ORDERS = RecordSpec(
         "refunds[].refund_line_items[].quantity": "integer", "refunds[].refund_line_items[].subtotal": "number",
         "fulfillments": "array", "fulfillments[].location_id": "integer", "shipping_lines": "array",
     },
-    non_negative=("line_items[].quantity", "refunds[].refund_line_items[].quantity", "total_price"),
+    # money is never negative on an order: refunds are positive amounts in `refunds[]`
+    non_negative=("line_items[].quantity", "line_items[].price", "refunds[].refund_line_items[].quantity",
+                  "refunds[].refund_line_items[].subtotal", "total_price", "subtotal_price", "total_discounts",
+                  "total_tax"),
 )
 
 CHECKOUTS = RecordSpec(
@@ -36,7 +39,7 @@ CHECKOUTS = RecordSpec(
     types={"id": "integer", "token": "string", "email": "string", "total_price": "decimal_string",
            "line_items": "array", "line_items[].quantity": "integer", "line_items[].price": "decimal_string",
            "customer": "object", "customer.id": "integer"},
-    non_negative=("line_items[].quantity", "total_price"),
+    non_negative=("line_items[].quantity", "line_items[].price", "total_price"),
 )
 
 PRODUCTS = RecordSpec(
@@ -46,7 +49,7 @@ PRODUCTS = RecordSpec(
     types={"id": "integer", "title": "string", "variants": "array", "variants[].id": "integer",
            "variants[].sku": "string", "variants[].price": "decimal_string",
            "variants[].compare_at_price": "decimal_string"},
-    non_negative=("variants[].price",),
+    non_negative=("variants[].price", "variants[].compare_at_price"),
 )
 
 LOCATIONS = RecordSpec(

@@ -19,6 +19,8 @@ CUSTOMERS = RecordSpec(
     timestamps=("created_at",),
     types={"id": "string", "given_name": "string", "family_name": "string", "email_address": "string",
            "phone_number": "string", "reference_id": "string", "version": "integer"},
+    # `version` counts the profile's updates from 0 (identity resolution keys on the latest one)
+    non_negative=("version",),
 )
 
 ORDERS = RecordSpec(
@@ -27,12 +29,20 @@ ORDERS = RecordSpec(
     newest_by=("updated_at", "version"),
     timestamps=("created_at", "closed_at"),
     types={
-        "id": "string", "location_id": "string", "customer_id": "string", "state": "string",
+        "id": "string", "location_id": "string", "customer_id": "string", "state": "string", "version": "integer",
         "line_items": "array", "line_items[].quantity": "decimal_string",
         "line_items[].base_price_money.amount": "integer", "line_items[].total_money.amount": "integer",
-        "total_money": "object", "total_money.amount": "integer", "returns": "array", "tenders": "array",
+        "total_money": "object", "total_money.amount": "integer", "total_tax_money.amount": "integer",
+        "total_discount_money.amount": "integer", "total_tip_money.amount": "integer",
+        "total_service_charge_money.amount": "integer", "returns": "array", "tenders": "array",
     },
-    non_negative=("line_items[].quantity", "total_money.amount", "returns[].return_line_items[].quantity"),
+    # the order's own totals are never negative (a return is a separate order with its own lines;
+    # only `net_amounts` and `return_amounts` may carry negative money, and they are not checked)
+    non_negative=(
+        "version", "line_items[].quantity", "line_items[].base_price_money.amount", "line_items[].total_money.amount",
+        "total_money.amount", "total_tax_money.amount", "total_discount_money.amount", "total_tip_money.amount",
+        "total_service_charge_money.amount", "returns[].return_line_items[].quantity",
+    ),
 )
 
 PAYMENTS = RecordSpec(
@@ -65,7 +75,7 @@ CATALOG_OBJECTS = RecordSpec(
         "item_data.variations[].item_variation_data.sku": "string",
         "item_data.variations[].item_variation_data.price_money.amount": "integer",
     },
-    non_negative=("item_data.variations[].item_variation_data.price_money.amount",),
+    non_negative=("version", "item_data.variations[].item_variation_data.price_money.amount"),
 )
 
 LOYALTY_ACCOUNTS = RecordSpec(
