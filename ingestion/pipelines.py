@@ -24,6 +24,7 @@ from dlt.pipeline.exceptions import PipelineStepFailed
 from ingestion.bluesky import bluesky_source
 from ingestion.common.dlt_runtime import apply_dlt_runtime_defaults
 from ingestion.common.errors import SourceError
+from ingestion.common.private_files import private_dir, restrict_data_dir
 from ingestion.common.quarantine import QUARANTINE_TABLE
 from ingestion.google_reviews import google_reviews_source
 from ingestion.shopify import shopify_source
@@ -72,7 +73,8 @@ def make_pipeline(source: str, progress: Collector | None = None) -> dlt.Pipelin
         raise ValueError(f"unknown source {source!r}; known sources: {', '.join(SOURCES)}")
     apply_dlt_runtime_defaults()
     database = raw_db()
-    database.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(database.parent)  # raw records are owner-only from the first byte written
+    private_dir(dlt_pipelines_dir())
     return dlt.pipeline(
         pipeline_name=pipeline_name(source),
         destination=dlt.destinations.duckdb(str(database)),
@@ -135,6 +137,8 @@ def run_source(
         if root is not None:
             raise root from None
         raise
+    finally:
+        restrict_data_dir()  # DuckDB and dlt created their files under the umask
     normalize_info = pipeline.last_trace.last_normalize_info if pipeline.last_trace else None
     row_counts = normalize_info.row_counts if normalize_info else {}
     rows = {t: n for t, n in row_counts.items() if not t.startswith("_dlt") and t != QUARANTINE_TABLE}
