@@ -23,8 +23,10 @@ from dlt.pipeline.exceptions import PipelineStepFailed
 
 from ingestion.bluesky import bluesky_source
 from ingestion.common.dlt_runtime import apply_dlt_runtime_defaults
-from ingestion.common.errors import SourceError
+from ingestion.common.errors import ConfigurationError, SourceError
+from ingestion.common.private_files import private_dir, restrict_data_dir
 from ingestion.common.quarantine import QUARANTINE_TABLE
+from ingestion.common.settings import check_settings
 from ingestion.google_reviews import google_reviews_source
 from ingestion.shopify import shopify_source
 from ingestion.square import square_source
@@ -72,7 +74,8 @@ def make_pipeline(source: str, progress: Collector | None = None) -> dlt.Pipelin
         raise ValueError(f"unknown source {source!r}; known sources: {', '.join(SOURCES)}")
     apply_dlt_runtime_defaults()
     database = raw_db()
-    database.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(database.parent)  # raw records are owner-only from the first byte written
+    private_dir(dlt_pipelines_dir())
     return dlt.pipeline(
         pipeline_name=pipeline_name(source),
         destination=dlt.destinations.duckdb(str(database)),
@@ -121,9 +124,12 @@ def run_source(
 
     `source_kwargs` override configuration (e.g. `base_url=...`); otherwise dlt reads
     `SOURCES__<NAME>__*` env vars or .dlt/ files. A failure to read the API raises the
-    `SourceError` naming source, endpoint and fix; data of earlier runs stays untouched and the
+    `SourceError` naming source, endpoint and fix, and a bad or missing setting raises one
+    `ConfigurationError` listing them all before any request; data of earlier runs stays untouched and the
     next run resumes from the last committed cursor.
     """
+    if source is None:
+        check_settings(name, source_kwargs)  # every bad setting named at once, before any request
     pipeline = pipeline or make_pipeline(name)
     source = source if source is not None else SOURCES[name](**source_kwargs)
     if resources:
@@ -135,6 +141,8 @@ def run_source(
         if root is not None:
             raise root from None
         raise
+    finally:
+        restrict_data_dir()  # DuckDB and dlt created their files under the umask
     normalize_info = pipeline.last_trace.last_normalize_info if pipeline.last_trace else None
     row_counts = normalize_info.row_counts if normalize_info else {}
     rows = {t: n for t, n in row_counts.items() if not t.startswith("_dlt") and t != QUARANTINE_TABLE}
@@ -155,6 +163,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     for name in args.sources or SOURCES:
         try:
             result = run_source(name)
+        except ConfigurationError as error:
+            print(error, file=sys.stderr)
+            return 2
         except (SourceError, ConfigFieldMissingException) as error:
             print(f"FAILED {name}: {error}", file=sys.stderr)
             return 1

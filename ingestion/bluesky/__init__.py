@@ -43,7 +43,7 @@ from ingestion.common.http import RetryingSession, RetryPolicy, make_client
 from ingestion.common.incremental import record_digest
 from ingestion.common.quarantine import EdgeValidator
 from ingestion.common.timestamps import any_older_than, latest_timestamp, parse_timestamp, timestamp_of
-from ingestion.common.validation import RecordSpec, nullable_columns
+from ingestion.common.validation import RecordSpec, latest_copy_hints, nullable_columns
 
 SOURCE = "bluesky"
 PAGE_SIZE = 100
@@ -242,7 +242,7 @@ def _posts(client: RESTClient, brand_query: str | None, brand_handle: str, start
                 post["feed"] = "author" if handle == brand_handle else "search"
         return posts
 
-    @dlt.resource(name="posts", primary_key="uri", write_disposition="merge", columns=POST_COLUMNS)
+    @dlt.resource(name="posts", primary_key="uri", write_disposition="merge", columns=latest_copy_hints(POSTS, POST_COLUMNS))
     def posts() -> Iterator[Any]:
         validate = EdgeValidator(SOURCE, "posts", POSTS)
         recent = RecentPosts(dlt.current.resource_state(), start_date, window)

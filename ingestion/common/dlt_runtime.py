@@ -7,6 +7,9 @@ our work:
 - With no `secrets.toml` found, dlt's secrets provider imports Streamlit (about 900 modules: 1 s
   with bytecode caches, several without) to ask whether a Streamlit app is running. Outside a
   Streamlit process the answer is always no, so the probe is skipped there.
+Two more keep raw PII off the disk once it is in raw.duckdb (issue 18 item 6): dlt keeps each
+completed load package's job files (parquet of raw records, with emails) and the `<dataset>_staging`
+tables of the last merge unless told to delete them after a successful load.
 Each setting is a default: a value already in the environment wins.
 """
 
@@ -21,6 +24,8 @@ from dlt.common.configuration.providers.toml import SettingsTomlProvider
 # dlt config key (as an env var) -> value, used unless the environment already sets it
 DLT_DEFAULTS = {
     "DATA_WRITER__DISABLE_COMPRESSION": "true",
+    "LOAD__DELETE_COMPLETED_JOBS": "true",
+    "LOAD__TRUNCATE_STAGING_DATASET": "true",
 }
 
 

@@ -1,4 +1,5 @@
-"""Errors a person running a load can act on: each names the source and the endpoint, never a secret."""
+"""Errors a person running a load can act on: each names the source and the endpoint (or the setting),
+never a secret."""
 
 from __future__ import annotations
 
@@ -23,3 +24,12 @@ class SourceUnavailableError(SourceError):
 
 class SourceNotFoundError(SourceError):
     """HTTP 404: the record asked for is gone (e.g. an order deleted after it was listed)."""
+
+
+class ConfigurationError(ValueError):
+    """Settings of one source are missing or invalid; `problems` holds one message per setting."""
+
+    def __init__(self, source: str, problems: list[str]) -> None:
+        self.source = source
+        self.problems = problems
+        super().__init__(f"{source}: invalid settings:\n" + "\n".join(f"  - {problem}" for problem in problems))

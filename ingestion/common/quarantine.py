@@ -22,6 +22,7 @@ from ingestion.common.validation import (
     iter_records_with_ids,
     record_id_of,
     split_valid,
+    version_of,
 )
 
 logger = logging.getLogger("seamline.ingestion")
@@ -76,20 +77,32 @@ class EdgeValidator:
         self.resource = resource
         self.spec = spec
         self.memory = FieldTypeMemory(dlt.current.resource_state())
-        self.seen_ids: set[Any] = set()
+        self.yielded_versions: dict[Any, tuple[Any, ...]] = {}
         self.pages = 0
         self.loaded = 0
         self.quarantined = 0
 
-    def _first_sightings(self, records: list[Any]) -> list[Any]:
-        """Drop records already yielded in this run (a record updated while we paginate shows twice)."""
-        fresh = []
+    def _newest_copies(self, records: list[Any]) -> list[Any]:
+        """Drop copies older than (or the same version as) one already yielded in this run.
+
+        A record updated while we paginate shows up twice, the older copy first. The newer copy is
+        yielded too and the merge load keeps it (`latest_copy_hints`); an older or same-version copy
+        is dropped here, with a log line saying so.
+        """
+        kept = []
         for record in records:
             record_id = record_id_of(record, self.spec)
-            if record_id is None or record_id not in self.seen_ids:
-                self.seen_ids.add(record_id)
-                fresh.append(record)
-        return fresh
+            version = version_of(record, self.spec)
+            if record_id is not None and record_id in self.yielded_versions:
+                if not version > self.yielded_versions[record_id]:
+                    logger.info("%s.%s: record %s served again in this run, not newer: copy dropped",
+                                self.source, self.resource, record_id)
+                    continue
+                logger.info("%s.%s: record %s served again in this run with a newer version: it replaces the "
+                            "earlier copy", self.source, self.resource, record_id)
+            self.yielded_versions[record_id] = version
+            kept.append(record)
+        return kept
 
     def __call__(
         self, records: Iterable[Any], note: str = "", rejected: Iterable[tuple[Any, Problem]] = ()
@@ -97,7 +110,7 @@ class EdgeValidator:
         """Yield the page's good records, then its bad ones (plus `rejected`, found earlier) as quarantine."""
         good, bad = split_valid(records, self.spec, self.memory)
         bad = [*rejected, *bad]
-        good = self._first_sightings(good)
+        good = self._newest_copies(good)
         if self.pages == 0:  # every dataset has a quarantine table, empty or not
             yield mark_quarantine(dlt.mark.materialize_table_schema())
         self.pages += 1

@@ -1,7 +1,8 @@
 """Edge validation: decide per record whether it may load, and say exactly why not.
 
 A record spec names the primary key, the cursor, the other timestamps, the declared JSON types
-of the fields the warehouse relies on and the quantities that may not be negative. Paths use
+of the fields the warehouse relies on, the quantities that may not be negative and the fields that
+order two copies of one record (`newest_by`: which copy is the latest). Paths use
 dots for nested objects and `[]` for every element of a list: `line_items[].quantity`.
 Besides the declared types, the type each top-level field had when first seen is remembered (in
 dlt resource state), so a later type change is caught instead of being coerced by the loader.
@@ -17,10 +18,12 @@ from functools import lru_cache
 from typing import Any
 
 from dlt.common.json import json as dlt_json
+from dlt.common.normalizers.naming.snake_case import NamingConvention
 
 from ingestion.common.timestamps import parse_timestamp
 
 DEFAULT_MAX_TEXT_LENGTH = 32_768
+_SNAKE_CASE = NamingConvention()  # dlt's default naming: `updateTime` lands as column `update_time`
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,40 @@ class RecordSpec:
     types: Mapping[str, str] = field(default_factory=dict)
     non_negative: tuple[str, ...] = ()
     max_text_length: int = DEFAULT_MAX_TEXT_LENGTH
+    # top-level fields that order two copies of a record, most significant first (a timestamp, then
+    # e.g. Square's `version`); empty = the cursor alone; no cursor either = copies are not ordered
+    newest_by: tuple[str, ...] = ()
+
+    @property
+    def version_fields(self) -> tuple[str, ...]:
+        return self.newest_by or ((self.cursor,) if self.cursor else ())
+
+
+def latest_copy_hints(spec: RecordSpec, columns: Mapping[str, Any]) -> dict[str, Any]:
+    """`columns` plus dlt's `dedup_sort` on the spec's leading version field.
+
+    A merge load deduplicates the staged rows by primary key; without `dedup_sort` it keeps an
+    arbitrary copy, with it the copy whose version field is highest.
+    """
+    if not spec.version_fields:
+        return dict(columns)
+    leading = _SNAKE_CASE.normalize_identifier(spec.version_fields[0])  # the raw column's name
+    return {**columns, leading: {**columns.get(leading, {}), "dedup_sort": "desc"}}
+
+
+def version_of(record: Any, spec: RecordSpec) -> tuple[Any, ...]:
+    """A sortable version of a validated record: its `version_fields`, timestamps as instants.
+
+    Each field becomes (present, value) so a missing value sorts before any real one.
+    """
+    timestamp_fields = {spec.cursor, *spec.timestamps}
+    key: list[tuple[bool, Any]] = []
+    for name in spec.version_fields:
+        value = record.get(name) if isinstance(record, dict) else None
+        if value is not None and name in timestamp_fields:
+            value = parse_timestamp(value)
+        key.append((value is not None, value))
+    return tuple(key)
 
 
 def nullable_columns(**data_types: str) -> dict[str, dict[str, Any]]:

@@ -29,7 +29,7 @@ from ingestion.common.http import make_client
 from ingestion.common.incremental import changed_only, timestamp_cursor
 from ingestion.common.quarantine import EdgeValidator
 from ingestion.common.timestamps import any_older_than, parse_timestamp
-from ingestion.common.validation import RecordSpec, nullable_columns
+from ingestion.common.validation import RecordSpec, latest_copy_hints, nullable_columns
 
 SOURCE = "google_reviews"
 PAGE_SIZE = 50
@@ -101,7 +101,7 @@ def _location_name(account_id: str, location: str) -> str:
 
 def _resources(v1: RESTClient, v4: RESTClient, account_id: str, location_ids: Sequence[str] | None,
                start_date: str) -> tuple[DltResource, DltResource]:
-    @dlt.resource(name="locations", primary_key="name", write_disposition="merge", columns=LOCATION_COLUMNS)
+    @dlt.resource(name="locations", primary_key="name", write_disposition="merge", columns=latest_copy_hints(LOCATIONS, LOCATION_COLUMNS))
     def locations() -> Iterator[Any]:
         validate = EdgeValidator(SOURCE, "locations", LOCATIONS)
         for page in list_locations(v1, account_id):
@@ -113,7 +113,7 @@ def _resources(v1: RESTClient, v4: RESTClient, account_id: str, location_ids: Se
         return [_location_name(account_id, location["name"]) for page in list_locations(v1, account_id)
                 for location in page if isinstance(location, dict) and location.get("name")]
 
-    @dlt.resource(name="reviews", primary_key="reviewId", write_disposition="merge", columns=REVIEW_COLUMNS)
+    @dlt.resource(name="reviews", primary_key="reviewId", write_disposition="merge", columns=latest_copy_hints(REVIEWS, REVIEW_COLUMNS))
     def reviews(update_time: dlt.sources.incremental = timestamp_cursor("updateTime", start_date)) -> Iterator[Any]:  # noqa: B008
         validate = EdgeValidator(SOURCE, "reviews", REVIEWS)
         known = parse_timestamp(update_time.start_value)

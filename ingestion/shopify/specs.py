@@ -1,6 +1,6 @@
 """What a good Shopify Admin REST 2024-04 record looks like (SOURCE_CONTRACTS.md, Shopify section)."""
 
-from ingestion.common.validation import RecordSpec, nullable_columns
+from ingestion.common.validation import RecordSpec, latest_copy_hints, nullable_columns
 
 CUSTOMERS = RecordSpec(
     primary_key="id",
@@ -8,7 +8,7 @@ CUSTOMERS = RecordSpec(
     timestamps=("created_at",),
     types={"id": "integer", "email": "string", "orders_count": "integer", "total_spent": "decimal_string",
            "default_address": "object"},
-    non_negative=("orders_count",),
+    non_negative=("orders_count", "total_spent"),
 )
 
 ORDERS = RecordSpec(
@@ -26,7 +26,10 @@ ORDERS = RecordSpec(
         "refunds[].refund_line_items[].quantity": "integer", "refunds[].refund_line_items[].subtotal": "number",
         "fulfillments": "array", "fulfillments[].location_id": "integer", "shipping_lines": "array",
     },
-    non_negative=("line_items[].quantity", "refunds[].refund_line_items[].quantity", "total_price"),
+    # money is never negative on an order: refunds are positive amounts in `refunds[]`
+    non_negative=("line_items[].quantity", "line_items[].price", "refunds[].refund_line_items[].quantity",
+                  "refunds[].refund_line_items[].subtotal", "total_price", "subtotal_price", "total_discounts",
+                  "total_tax"),
 )
 
 CHECKOUTS = RecordSpec(
@@ -36,7 +39,7 @@ CHECKOUTS = RecordSpec(
     types={"id": "integer", "token": "string", "email": "string", "total_price": "decimal_string",
            "line_items": "array", "line_items[].quantity": "integer", "line_items[].price": "decimal_string",
            "customer": "object", "customer.id": "integer"},
-    non_negative=("line_items[].quantity", "total_price"),
+    non_negative=("line_items[].quantity", "line_items[].price", "total_price"),
 )
 
 PRODUCTS = RecordSpec(
@@ -46,11 +49,12 @@ PRODUCTS = RecordSpec(
     types={"id": "integer", "title": "string", "variants": "array", "variants[].id": "integer",
            "variants[].sku": "string", "variants[].price": "decimal_string",
            "variants[].compare_at_price": "decimal_string"},
-    non_negative=("variants[].price",),
+    non_negative=("variants[].price", "variants[].compare_at_price"),
 )
 
 LOCATIONS = RecordSpec(
     primary_key="id",
+    newest_by=("updated_at",),
     timestamps=("created_at", "updated_at"),
     types={"id": "integer", "name": "string", "address1": "string", "zip": "string", "country_code": "string",
            "active": "boolean"},
@@ -58,6 +62,7 @@ LOCATIONS = RecordSpec(
 
 FULFILLMENT_ORDERS = RecordSpec(
     primary_key="id",
+    newest_by=("updated_at",),
     timestamps=("created_at", "updated_at", "fulfill_at"),
     types={"id": "integer", "order_id": "integer", "assigned_location_id": "integer", "status": "string",
            "delivery_method": "object", "delivery_method.method_type": "string", "line_items": "array",
@@ -67,8 +72,11 @@ FULFILLMENT_ORDERS = RecordSpec(
 
 _CUSTOMER_REF = {f"customer__{name}": "text" for name in ("email", "phone", "first_name", "last_name")}
 
+SPECS = {"customers": CUSTOMERS, "orders": ORDERS, "checkouts": CHECKOUTS, "products": PRODUCTS,
+         "locations": LOCATIONS, "fulfillment_orders": FULFILLMENT_ORDERS}
+
 # resource -> columns dbt staging relies on that may be null throughout a load
-COLUMNS = {
+_NULLABLE = {
     "customers": nullable_columns(
         email="text", phone="text", first_name="text", last_name="text", state="text", tags="text",
         default_address__city="text", default_address__province="text", default_address__zip="text",
@@ -98,3 +106,5 @@ COLUMNS = {
         active="bool", legacy="bool",
     ),
 }
+# resource -> column hints: the nullable contract columns plus which copy of a record is the latest
+COLUMNS = {name: latest_copy_hints(SPECS[name], columns) for name, columns in _NULLABLE.items()}

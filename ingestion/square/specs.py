@@ -4,7 +4,7 @@ Money is `{"amount": <integer minor units>, "currency"}`; order line item quanti
 strings.
 """
 
-from ingestion.common.validation import RecordSpec, nullable_columns
+from ingestion.common.validation import RecordSpec, latest_copy_hints, nullable_columns
 
 LOCATIONS = RecordSpec(
     primary_key="id",
@@ -15,22 +15,34 @@ LOCATIONS = RecordSpec(
 CUSTOMERS = RecordSpec(
     primary_key="id",
     cursor="updated_at",
+    newest_by=("updated_at", "version"),
     timestamps=("created_at",),
     types={"id": "string", "given_name": "string", "family_name": "string", "email_address": "string",
            "phone_number": "string", "reference_id": "string", "version": "integer"},
+    # `version` counts the profile's updates from 0 (identity resolution keys on the latest one)
+    non_negative=("version",),
 )
 
 ORDERS = RecordSpec(
     primary_key="id",
     cursor="updated_at",
+    newest_by=("updated_at", "version"),
     timestamps=("created_at", "closed_at"),
     types={
-        "id": "string", "location_id": "string", "customer_id": "string", "state": "string",
+        "id": "string", "location_id": "string", "customer_id": "string", "state": "string", "version": "integer",
         "line_items": "array", "line_items[].quantity": "decimal_string",
         "line_items[].base_price_money.amount": "integer", "line_items[].total_money.amount": "integer",
-        "total_money": "object", "total_money.amount": "integer", "returns": "array", "tenders": "array",
+        "total_money": "object", "total_money.amount": "integer", "total_tax_money.amount": "integer",
+        "total_discount_money.amount": "integer", "total_tip_money.amount": "integer",
+        "total_service_charge_money.amount": "integer", "returns": "array", "tenders": "array",
     },
-    non_negative=("line_items[].quantity", "total_money.amount", "returns[].return_line_items[].quantity"),
+    # the order's own totals are never negative (a return is a separate order with its own lines;
+    # only `net_amounts` and `return_amounts` may carry negative money, and they are not checked)
+    non_negative=(
+        "version", "line_items[].quantity", "line_items[].base_price_money.amount", "line_items[].total_money.amount",
+        "total_money.amount", "total_tax_money.amount", "total_discount_money.amount", "total_tip_money.amount",
+        "total_service_charge_money.amount", "returns[].return_line_items[].quantity",
+    ),
 )
 
 PAYMENTS = RecordSpec(
@@ -55,6 +67,7 @@ REFUNDS = RecordSpec(
 CATALOG_OBJECTS = RecordSpec(
     primary_key="id",
     cursor="updated_at",
+    newest_by=("updated_at", "version"),
     types={
         "id": "string", "type": "string", "version": "integer", "is_deleted": "boolean",
         "item_data": "object", "item_data.name": "string", "item_data.variations": "array",
@@ -62,11 +75,12 @@ CATALOG_OBJECTS = RecordSpec(
         "item_data.variations[].item_variation_data.sku": "string",
         "item_data.variations[].item_variation_data.price_money.amount": "integer",
     },
-    non_negative=("item_data.variations[].item_variation_data.price_money.amount",),
+    non_negative=("version", "item_data.variations[].item_variation_data.price_money.amount"),
 )
 
 LOYALTY_ACCOUNTS = RecordSpec(
     primary_key="id",
+    newest_by=("updated_at",),
     timestamps=("created_at", "updated_at", "enrolled_at"),
     types={"id": "string", "customer_id": "string", "mapping": "object", "mapping.phone_number": "string",
            "balance": "integer", "lifetime_points": "integer"},
@@ -75,14 +89,17 @@ LOYALTY_ACCOUNTS = RecordSpec(
     non_negative=("lifetime_points", "balance"),
 )
 
-# resource -> columns dbt staging relies on that may be null throughout a load
 def _money(*names: str) -> dict[str, str]:
     """`<name>__amount` (bigint minor units) and `<name>__currency` for each Money field."""
     return {column: kind for name in names
             for column, kind in ((f"{name}__amount", "bigint"), (f"{name}__currency", "text"))}
 
 
-COLUMNS = {
+SPECS = {"locations": LOCATIONS, "customers": CUSTOMERS, "orders": ORDERS, "payments": PAYMENTS,
+         "refunds": REFUNDS, "catalog_objects": CATALOG_OBJECTS, "loyalty_accounts": LOYALTY_ACCOUNTS}
+
+# resource -> columns dbt staging relies on that may be null throughout a load
+_NULLABLE = {
     "locations": nullable_columns(
         name="text", timezone="text", status="text", currency="text", country="text",
         address__address_line_1="text", address__address_line_2="text", address__locality="text",
@@ -103,3 +120,5 @@ COLUMNS = {
     "loyalty_accounts": nullable_columns(customer_id="text", mapping__phone_number="text", balance="bigint",
                                          lifetime_points="bigint"),
 }
+# resource -> column hints: the nullable contract columns plus which copy of a record is the latest
+COLUMNS = {name: latest_copy_hints(SPECS[name], columns) for name, columns in _NULLABLE.items()}

@@ -17,7 +17,7 @@ import dlt
 from dlt.sources import DltResource
 
 from ingestion.common.quarantine import EdgeValidator
-from ingestion.common.validation import Problem, RecordSpec, nullable_columns
+from ingestion.common.validation import Problem, RecordSpec, latest_copy_hints, nullable_columns
 from ingestion.web_events.files import (
     content_digest,
     list_files,
@@ -56,7 +56,7 @@ def _files_note(names: list[str]) -> str:
 
 
 def _events(bucket_url: str, file_glob: str) -> DltResource:
-    @dlt.resource(name="events", primary_key="messageId", write_disposition="merge", columns=EVENT_COLUMNS)
+    @dlt.resource(name="events", primary_key="messageId", write_disposition="merge", columns=latest_copy_hints(EVENTS, EVENT_COLUMNS))
     def events() -> Iterator[Any]:
         validate = EdgeValidator(SOURCE, "events", EVENTS)
         loaded: dict[str, str] = dlt.current.resource_state().setdefault("loaded_files", {})
