@@ -92,6 +92,7 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from ingestion.common.settings import validate_settings
     from orchestration.automation import job_sources
     from orchestration.runner import missing_settings, run_job, summary
 
@@ -102,6 +103,12 @@ def _run(args: argparse.Namespace) -> int:
             print(f"  {source}: set {', '.join(variables)}", file=sys.stderr)
         print("Export them and run again (.env.example lists every setting); seamline demo needs none.",
               file=sys.stderr)
+        return EXIT_NOT_CONFIGURED
+    invalid = [problem for source in job_sources(args.job) for problem in validate_settings(source)]
+    if invalid:
+        print(f"seamline run: {len(invalid)} setting(s) not usable for {args.job}:", file=sys.stderr)
+        for problem in invalid:
+            print(f"  {problem}", file=sys.stderr)
         return EXIT_NOT_CONFIGURED
     outcome = run_job(args.job)
     print(summary(outcome))

@@ -63,3 +63,25 @@ def test_run_of_the_transform_job_needs_no_source_settings() -> None:
     assert job_sources("seamline_transform_job") == []
     assert job_sources("web_events_job") == ["web_events"]
     assert job_sources("seamline_job") == list(SOURCES)
+
+
+def test_run_with_a_bad_setting_names_it_and_what_is_expected(tmp_path: Path) -> None:
+    """Issue 18 item 9: `BASE_URL=not-a-url` surfaced as dlt's "No scheme supplied"; a missing events folder ran 0 rows."""
+    from orchestration.runner import sandbox_env
+
+    world = tmp_path / "world"
+    (world / "web_events").mkdir(parents=True)
+    (world / "manifest.json").write_text('{"google_account_id": "1", "brand": {"bluesky_handle": "shop.bsky.social"}}')
+    env = {name: value for name, value in os.environ.items() if not name.startswith("SOURCES__")}
+    env.update(sandbox_env({name: "http://127.0.0.1:9" for name in ("shopify", "square", "google_reviews", "bluesky")},
+                           "token", world))
+    env.update(SEAMLINE_DATA_DIR=str(tmp_path / "data"), DAGSTER_HOME=str(tmp_path / "home"),
+               SOURCES__SHOPIFY__BASE_URL="not-a-url", SOURCES__WEB_EVENTS__BUCKET_URL=str(tmp_path / "no-such-folder"))
+    result = subprocess.run([sys.executable, "-m", "orchestration.cli", "run"], env=env, cwd=tmp_path,
+                            capture_output=True, text=True, timeout=300, check=False)
+    output = result.stdout + result.stderr
+    assert result.returncode == 2, output[-3000:]
+    assert "Traceback" not in output
+    assert "SOURCES__SHOPIFY__BASE_URL='not-a-url': expected an http(s) URL" in output
+    assert "SOURCES__WEB_EVENTS__BUCKET_URL" in output and "no-such-folder" in output
+    assert not (tmp_path / "data" / "raw.duckdb").exists()  # nothing ran
