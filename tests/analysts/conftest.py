@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "dashboards"))
-from dashboard_snapshot import build_small_snapshot  # noqa: E402
+from dashboard_snapshot import build_small_snapshot
 
-from orchestration.analysts.metrics import GovernedMetrics, semantic_manifest  # noqa: E402
+from orchestration.analysts.metrics import GovernedMetrics, semantic_manifest
 
 
 @pytest.fixture(scope="session")
