@@ -1,7 +1,9 @@
-"""Fixtures for the analyst tests: the dbt project's semantic manifest and a small published snapshot.
+"""Fixtures for the analyst tests: a small published snapshot and the dbt docs generated on it.
 
 The snapshot is the dashboard tests' own (tests/dashboards/dashboard_snapshot.py, published with the
 real publisher), so the governed metrics are checked against exactly the numbers the dashboard shows.
+`dbt docs generate` runs once on that data dir (about 10 s) and also leaves the semantic manifest in
+`<data dir>/analyst_target`, where `seamline metrics` looks for it.
 """
 
 from __future__ import annotations
@@ -10,33 +12,36 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import duckdb
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "dashboards"))
 from dashboard_snapshot import build_small_snapshot
 
-from orchestration.analysts.metrics import GovernedMetrics, semantic_manifest
+from orchestration.analysts import docs_site
+from orchestration.analysts.metrics import GovernedMetrics
 
 
 @pytest.fixture(scope="session")
-def analyst_target(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """`dbt parse` of the project (about 10 s): manifest.json and semantic_manifest.json."""
-    target = tmp_path_factory.mktemp("analyst_target")
-    semantic_manifest(target_dir=target)
-    return target
-
-
-@pytest.fixture(scope="session")
-def small_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A data dir holding the dashboard tests' small snapshot, published (read-only for the tests)."""
+def analyst_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data dir with the small snapshot published and the docs site generated (read-only for tests)."""
     data_dir = tmp_path_factory.mktemp("analyst_data")
     build_small_snapshot(data_dir)
+    duckdb.connect(str(data_dir / "raw.duckdb")).close()  # the profile attaches it (read-only)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SEAMLINE_DATA_DIR", str(data_dir))
+        docs_site.generate()
     return data_dir
 
 
 @pytest.fixture(scope="session")
-def small_snapshot(small_data_dir: Path) -> Path:
-    serving = small_data_dir / "serving"
+def analyst_target(analyst_data_dir: Path) -> Path:
+    return analyst_data_dir / "analyst_target"
+
+
+@pytest.fixture(scope="session")
+def small_snapshot(analyst_data_dir: Path) -> Path:
+    serving = analyst_data_dir / "serving"
     return serving / (serving / "current").read_text().strip()
 
 
@@ -45,3 +50,10 @@ def governed(small_snapshot: Path, analyst_target: Path) -> Iterator[GovernedMet
     """The governed metrics over the small snapshot."""
     with GovernedMetrics(small_snapshot, manifest=analyst_target / "semantic_manifest.json") as metrics:
         yield metrics
+
+
+@pytest.fixture
+def analyst_env(analyst_data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """SEAMLINE_DATA_DIR pointing at the analyst data dir, as for a `seamline` command."""
+    monkeypatch.setenv("SEAMLINE_DATA_DIR", str(analyst_data_dir))
+    return analyst_data_dir
