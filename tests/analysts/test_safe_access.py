@@ -10,7 +10,7 @@ import pytest
 
 from orchestration import serving
 
-RAW_PII_COLUMNS = {"email", "phone", "first_name", "last_name", "postal_code"}
+RAW_PII_COLUMNS = {"email", "phone", "first_name", "last_name"}  # a store's postal_code is public
 
 
 def test_the_restricted_companion_excludes_group_and_other(small_snapshot):
