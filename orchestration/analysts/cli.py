@@ -30,7 +30,7 @@ def main(argv: Sequence[str]) -> int:
                        help="a MetricFlow filter, e.g. \"{{ Dimension('touchpoint__currency') }} = 'USD'\"")
     query.add_argument("--start-time", type=dt.datetime.fromisoformat, help="first day (inclusive), YYYY-MM-DD")
     query.add_argument("--end-time", type=dt.datetime.fromisoformat, help="last day (inclusive), YYYY-MM-DD")
-    query.add_argument("--order", default="", help="comma-separated; prefix - for descending")
+    query.add_argument("--order", default="", help="comma-separated; prefix - for descending (write --order=-name)")
     query.add_argument("--limit", type=int)
     query.add_argument("--csv", action="store_true", help="print CSV instead of a table")
     query.add_argument("--explain", action="store_true", help="print the SQL MetricFlow generates, do not run it")
