@@ -51,7 +51,8 @@ def dbt_command(args: Sequence[str], target_dir: Path) -> subprocess.CompletedPr
     env.setdefault("SEAMLINE_DATA_DIR", str(paths.data_dir()))
     dbt = Path(sys.executable).parent / "dbt"
     command = [str(dbt), *args, "--project-dir", str(paths.DBT_PROJECT_DIR),
-               "--profiles-dir", str(paths.DBT_PROJECT_DIR), "--target-path", str(target_dir)]
+               "--profiles-dir", str(paths.DBT_PROJECT_DIR), "--target-path", str(target_dir),
+               "--log-path", str(target_dir / "logs")]
     return subprocess.run(command, env=env, capture_output=True, text=True, check=False)
 
 
