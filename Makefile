@@ -15,7 +15,7 @@ export DAGSTER_DISABLE_TELEMETRY := true
 export SEAMLINE_DATA_DIR ?= $(CURDIR)/data
 export DAGSTER_HOME ?= $(CURDIR)/data/dagster_home
 
-.PHONY: install demo test test-fast ui lint lock bench bench-quick clean browser
+.PHONY: install demo test test-fast ui docs lint lock bench bench-quick clean browser
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -50,6 +50,10 @@ test-fast: install browser
 
 ui: install
 	$(BIN)/seamline ui
+
+# The dbt docs site (offline, catalog from the built warehouse) on 127.0.0.1; docs/analysts.md.
+docs: install
+	$(BIN)/seamline docs $(ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -32,6 +32,9 @@ Each command has its own help, e.g. seamline demo --help."""
 def main(argv: Sequence[str] | None = None) -> int:
     """Dispatch to a command; the passthrough commands parse their own options."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in ("docs", "metrics", "snapshot"):  # analyst access: orchestration/analysts/cli.py
+        from orchestration.analysts.cli import main as analysts_main
+        return analysts_main(argv)
     passthrough = {"world": _world, "sandbox": _sandbox, "bench": _bench}
     if argv and argv[0] in passthrough:
         return passthrough[argv[0]](argv[1:])

@@ -1,0 +1,19 @@
+"""The cookbook's recipes on the shared tiny-world pipeline run's snapshot (the real dbt marts).
+
+Slow because the shared run takes minutes (once per session); the fast test runs the same recipes on
+the dashboard tests' small snapshot.
+"""
+
+from __future__ import annotations
+
+import pytest
+from cookbook import CHECKS, check
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.mark.parametrize("name", sorted(CHECKS))
+def test_recipe_answers_on_the_tiny_world_snapshot(name, tiny_pipeline, analyst_env):
+    if not tiny_pipeline.outcome.published:
+        pytest.skip("the shared tiny-world run published no snapshot")
+    check(name, tiny_pipeline.snapshot)
