@@ -36,11 +36,12 @@ def build_definitions() -> dg.Definitions:
     """Assemble every module's definitions and apply the freshness policies."""
     dbt_models = build_dbt_assets()
     public_marts = [key for key in dbt_models.keys if key.path[0] == "marts"]
+    ingestion = build_ingestion_assets()
     definitions = dg.Definitions(
-        assets=[*build_ingestion_assets(), dbt_models, build_publish_asset(public_marts),
+        assets=[*ingestion, dbt_models, build_publish_asset(public_marts),
                 *build_exposure_specs(also_reads=[SNAPSHOT_KEY])],
         asset_checks=build_quality_checks(),
-        jobs=build_jobs(list(SOURCES)),
+        jobs=build_jobs(list(SOURCES), [key for assets in ingestion for key in assets.check_keys]),
         schedules=[build_schedule()],
         sensors=[web_events_file_sensor, record_unpublished_success, record_failed_run, heal_dead_runs_sensor],
         resources={"dbt": dbt_cli(), "dlt": dlt_resource()},

@@ -130,6 +130,8 @@ class PipelineOutcome:
     snapshot: Path | None = None
     seconds: float = 0.0
     step_failures: list[str] = field(default_factory=list)
+    # sources whose load failed: source, error, last_successful_load_at (their data is stale)
+    source_failures: list[dict[str, Any]] = field(default_factory=list)
 
 
 def run_job(job_name: str = "seamline_job", reparse_dbt: bool = True) -> PipelineOutcome:
@@ -140,7 +142,8 @@ def run_job(job_name: str = "seamline_job", reparse_dbt: bool = True) -> Pipelin
     import dagster as dg
 
     from orchestration.progress import progress_logger, quiet_library_noise
-    from orchestration.publish import SNAPSHOT_KEY, audit_run, mart_row_counts, record_run_outcome
+    from orchestration.publish import SNAPSHOT_KEY, audit_run, mart_row_counts, record_run_outcome, source_loads
+    from orchestration.source_loads import stale_sources
     from orchestration.resources import dbt_project, ensure_dbt_manifest
     from orchestration.run_healing import heal_dead_runs
 
@@ -171,10 +174,9 @@ def run_job(job_name: str = "seamline_job", reparse_dbt: bool = True) -> Pipelin
         if not published:
             record_run_outcome(instance, result.run_id, run_failed=not result.success)
         audit = audit_run(instance, result.run_id)
-        step_failures = [
-            f"{event.step_key}: {event.event_specific_data.error.message.strip().splitlines()[0]}"
-            for event in result.all_events if event.is_step_failure
-        ]
+        step_failures = [f"{event.step_key}: {step_error(event.event_specific_data.error)}"
+                         for event in result.all_events if event.is_step_failure]
+        source_failures = stale_sources(source_loads(instance, result.run_id))
     snapshot = serving.current_snapshot()
     checks = {
         "passed": sum(row["status"] == "passed" for row in audit.evaluations),
@@ -192,7 +194,16 @@ def run_job(job_name: str = "seamline_job", reparse_dbt: bool = True) -> Pipelin
         snapshot=snapshot,
         seconds=round(time.perf_counter() - started, 1),
         step_failures=step_failures,
+        source_failures=source_failures,
     )
+
+
+def step_error(error: Any) -> str:
+    """A step failure's own message: Dagster wraps user errors in "Error occurred while executing op"."""
+    while error is not None and error.message.startswith("Error occurred while executing") and error.cause:
+        error = error.cause
+    text = error.message.strip() if error is not None else ""
+    return text.splitlines()[0] if text else "(no message)"
 
 
 # Marts that are empty for a reason, said where the summary shows their zero.
@@ -213,6 +224,9 @@ def summary(outcome: PipelineOutcome) -> str:
     lines.append(f"checks: {outcome.checks.get('passed', 0)} passed, "
                  f"{outcome.checks.get('failed_blocking', 0)} blocking failed, "
                  f"{outcome.checks.get('failed_warning', 0)} warnings")
+    lines += [f"  SOURCE FAILED {failure['source']}: {failure['error']} (its last good data, loaded "
+              f"{failure['last_successful_load_at'] or 'never'}, is {'published' if outcome.published else 'kept'}, "
+              f"marked stale)" for failure in outcome.source_failures]
     lines += [f"  STEP FAILED {failure}" for failure in outcome.step_failures]
     failed = [check for check in outcome.failing_checks if check["status"] == "failed"]
     for check in failed[:15]:
