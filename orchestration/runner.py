@@ -227,6 +227,10 @@ def summary(outcome: PipelineOutcome) -> str:
     lines += [f"  SOURCE FAILED {failure['source']}: {failure['error']} (its last good data, loaded "
               f"{failure['last_successful_load_at'] or 'never'}, is {'published' if outcome.published else 'kept'}, "
               f"marked stale)" for failure in outcome.source_failures]
+    never = [failure["source"] for failure in outcome.source_failures if not failure["last_successful_load_at"]]
+    if never and not outcome.published:
+        lines.append(f"  {', '.join(never)} never loaded successfully: with no last good data its models cannot "
+                     f"build, so nothing is published until it loads once (fix the error above and rerun)")
     lines += [f"  STEP FAILED {failure}" for failure in outcome.step_failures]
     failed = [check for check in outcome.failing_checks if check["status"] == "failed"]
     for check in failed[:15]:
