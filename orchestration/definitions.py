@@ -23,8 +23,8 @@ from orchestration.dbt_assets import build_dbt_assets, build_exposure_specs
 from orchestration.ingestion_assets import build_ingestion_assets
 from orchestration.publish import SNAPSHOT_KEY, build_publish_asset
 from orchestration.quality_checks import build_quality_checks
-from orchestration.run_healing import heal_dead_runs_sensor
 from orchestration.resources import dbt_cli, dlt_resource
+from orchestration.run_healing import heal_dead_runs_sensor
 
 # Materialization age before the UI warns / fails: the pipeline runs hourly, a day without a load
 # means the schedule or a source is broken.

@@ -142,10 +142,16 @@ def run_job(job_name: str = "seamline_job", reparse_dbt: bool = True) -> Pipelin
     import dagster as dg
 
     from orchestration.progress import progress_logger, quiet_library_noise
-    from orchestration.publish import SNAPSHOT_KEY, audit_run, mart_row_counts, record_run_outcome, source_loads
-    from orchestration.source_loads import stale_sources
+    from orchestration.publish import (
+        SNAPSHOT_KEY,
+        audit_run,
+        mart_row_counts,
+        record_run_outcome,
+        source_loads,
+    )
     from orchestration.resources import dbt_project, ensure_dbt_manifest
     from orchestration.run_healing import heal_dead_runs
+    from orchestration.source_loads import stale_sources
 
     started = time.perf_counter()
     prepare_dagster_home()
@@ -224,13 +230,14 @@ def summary(outcome: PipelineOutcome) -> str:
     lines.append(f"checks: {outcome.checks.get('passed', 0)} passed, "
                  f"{outcome.checks.get('failed_blocking', 0)} blocking failed, "
                  f"{outcome.checks.get('failed_warning', 0)} warnings")
-    lines += [f"  SOURCE FAILED {failure['source']}: {failure['error']} (its last good data, loaded "
-              f"{failure['last_successful_load_at'] or 'never'}, is {'published' if outcome.published else 'kept'}, "
-              f"marked stale)" for failure in outcome.source_failures]
-    never = [failure["source"] for failure in outcome.source_failures if not failure["last_successful_load_at"]]
-    if never and not outcome.published:
-        lines.append(f"  {', '.join(never)} never loaded successfully: with no last good data its models cannot "
-                     f"build, so nothing is published until it loads once (fix the error above and rerun)")
+    for failure in outcome.source_failures:
+        if failure["last_successful_load_at"]:
+            fate = (f"its last good data, loaded {failure['last_successful_load_at']}, is "
+                    f"{'published' if outcome.published else 'kept'}, marked stale")
+        else:
+            fate = ("it has never loaded: there is no last good data to publish it from, so its raw checks "
+                    "block the publish until it loads once")
+        lines.append(f"  SOURCE FAILED {failure['source']}: {failure['error']} ({fate})")
     lines += [f"  STEP FAILED {failure}" for failure in outcome.step_failures]
     failed = [check for check in outcome.failing_checks if check["status"] == "failed"]
     for check in failed[:15]:

@@ -86,7 +86,7 @@ if not loads.empty:
     freshness = freshness.merge(
         loads[["source", "status", "error", "last_successful_load_at"]].assign(
             status=lambda frame: frame["status"].map({"failed": "STALE (load failed)"}).fillna(frame["status"])),
-        on="source", how="left")
+        on="source", how="outer").sort_values("source", ignore_index=True)
 components.table(freshness, "source_freshness")
 st.subheader("Quality check results")
 components.table(checks, "quality_results")

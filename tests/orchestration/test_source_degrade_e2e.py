@@ -95,3 +95,28 @@ def test_a_source_with_a_wrong_token_is_published_stale_then_recovers(tiny_pipel
     status = serving.read_run_status(serving_dir)
     assert status.status == "published" and status.stale_sources == []
     assert _loaded_check(data_dir, recovered.run_id)["status"] == "passed"
+
+
+def test_a_source_failing_on_its_first_run_blocks_with_a_clear_outcome(tiny_world, tiny_sandboxes, tmp_path) -> None:
+    """No last good data at all: its raw tables do not exist, so its blocking raw checks block the publish."""
+    from orchestration.runner import environment, run_job, sandbox_env, summary
+
+    data_dir = tmp_path / "data"
+    env = {**sandbox_env(tiny_sandboxes.base_urls, tiny_sandboxes.token, tiny_world),
+           "SEAMLINE_DATA_DIR": str(data_dir), "DAGSTER_HOME": str(data_dir / "dagster_home"),
+           "SOURCES__BLUESKY__APP_PASSWORD": WRONG_PASSWORD}
+    with environment(env):
+        outcome = run_job("seamline_job")
+        text = summary(outcome)
+
+    assert not outcome.published and serving.current_snapshot(data_dir / "serving") is None
+    status = serving.read_run_status(data_dir / "serving")
+    assert status.status == "blocked"
+    assert [(row["source"], row["last_successful_load_at"]) for row in status.stale_sources] == [("bluesky", None)]
+    assert "SOURCES__BLUESKY__APP_PASSWORD" in status.stale_sources[0]["error"]
+    blocking = {row["check_name"]: row["description"] for row in status.failing_checks if row["status"] == "failed"}
+    assert blocking and all(row_asset.startswith("bluesky/") for row_asset in
+                            {row["asset"] for row in status.failing_checks if row["status"] == "failed"})
+    assert all("bluesky.posts does not exist" in description for description in blocking.values())
+    assert "SOURCE FAILED bluesky: SourceAuthError" in text and "it has never loaded" in text
+    assert WRONG_PASSWORD not in (data_dir / "serving" / "last_run.json").read_text()
