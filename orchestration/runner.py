@@ -237,6 +237,8 @@ def summary(outcome: PipelineOutcome) -> str:
         else:
             fate = ("it has never loaded: there is no last good data to publish it from, so its raw checks "
                     "block the publish until it loads once")
+        if failure.get("run_id") not in (None, outcome.run_id):  # not loaded by this run; an earlier load failed
+            fate += f"; the failed load was run {failure['run_id']}, this run did not load it"
         lines.append(f"  SOURCE FAILED {failure['source']}: {failure['error']} ({fate})")
     lines += [f"  STEP FAILED {failure}" for failure in outcome.step_failures]
     failed = [check for check in outcome.failing_checks if check["status"] == "failed"]

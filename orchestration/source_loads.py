@@ -141,9 +141,12 @@ def source_load_rows(
 
 
 def stale_sources(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """The failed sources of ``source_load_rows``, as ``last_run.json`` lists them."""
+    """The failed sources of ``source_load_rows``, as ``last_run.json`` lists them.
+
+    ``run_id`` is the run whose load failed: an earlier one when this run did not load the source.
+    """
     return [
-        {"source": row["source"], "error": row["error"],
+        {"source": row["source"], "error": row["error"], "run_id": row.get("run_id"),
          "last_successful_load_at": row["last_successful_load_at"].isoformat()
          if isinstance(row["last_successful_load_at"], datetime) else row["last_successful_load_at"]}
         for row in rows if row["status"] == FAILED

@@ -55,3 +55,23 @@ def test_the_summary_names_the_failed_source_and_its_error() -> None:
     text = summary(outcome)
     assert "SOURCE FAILED bluesky: SourceAuthError: bluesky: login: HTTP 401" in text
     assert "it has never loaded" in text and "shopify" not in text
+
+
+def test_a_source_the_run_did_not_load_keeps_its_previous_row(tmp_path) -> None:
+    """E.g. seamline_transform_job after a degraded run: the source is still stale, from that run."""
+    import dagster as dg
+
+    from orchestration.source_loads import source_load_rows
+
+    previous = [{"source": "bluesky", "status": "failed", "error": "SourceAuthError: x", "run_id": "r1",
+                 "last_successful_load_at": None}]
+    with dg.DagsterInstance.ephemeral() as instance:  # run r2 loaded nothing
+        rows = source_load_rows(instance, "r2", ["bluesky", "shopify"], tmp_path / "raw.duckdb", previous)
+    assert rows == [
+        {"source": "bluesky", "status": "failed", "error": "SourceAuthError: x", "run_id": "r1",
+         "last_successful_load_at": None},
+        {"source": "shopify", "status": "not run", "error": None, "run_id": None, "last_successful_load_at": None},
+    ]
+    (stale,) = stale_sources(rows)
+    outcome = PipelineOutcome(run_id="r2", success=True, published=True, status=None, source_failures=[stale])
+    assert "the failed load was run r1, this run did not load it" in summary(outcome)
