@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -72,6 +73,10 @@ def _health_banner(snapshot: Snapshot, settings: DashboardSettings) -> None:
         st.error(f"The last pipeline run ({run.run_id}) {run.status}{since}"
                  f"{': ' + failing if failing else ''}. The figures below are from the last good snapshot.",
                  icon=":material/error:")
+    for stale in queries.stale_sources(snapshot).itertuples():
+        st.warning(f"Stale source: {stale.source} did not load ({stale.error}). Its figures are from its last good "
+                   f"load, {_when(stale.last_successful_load_at)}; the other sources are current.",
+                   icon=":material/sync_problem:")
     publish = queries.last_publish(snapshot)
     if publish is None:
         st.warning("This snapshot has no publish record: its age is unknown.", icon=":material/warning:")
@@ -84,6 +89,14 @@ def _health_banner(snapshot: Snapshot, settings: DashboardSettings) -> None:
         st.warning(f"Stale data: the snapshot was published {age_hours:,.0f} hours ago "
                    f"({published_at:%Y-%m-%d %H:%M} UTC), more than {settings.stale_after_hours:g} h.",
                    icon=":material/schedule:")
+
+
+def _when(timestamp: Any) -> str:
+    """``2026-12-07 20:46 UTC``, or "never" when the source has no good load yet."""
+    if timestamp is None or pd.isna(timestamp):
+        return "never"
+    moment = pd.Timestamp(timestamp)
+    return f"{(moment.tz_localize('UTC') if moment.tzinfo is None else moment.tz_convert('UTC')):%Y-%m-%d %H:%M} UTC"
 
 
 def _filters_sidebar(snapshot: Snapshot) -> Filters:

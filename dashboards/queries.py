@@ -210,6 +210,29 @@ order by records desc, source, "table"
 """
 
 
+# each source's last load: a failed one is published from its last good load and marked stale
+# (orchestration/source_loads.py); snapshots published before that table existed have none
+SOURCE_LOADS = """
+select source, status, error, last_successful_load_at, run_id
+from ops.source_loads
+order by (status = 'failed') desc, source
+"""
+
+
+def source_loads(snapshot: Snapshot) -> pd.DataFrame:
+    """Per source: loaded/failed in the run that published, its error, and its last good load."""
+    try:
+        return fetch(snapshot, SOURCE_LOADS)
+    except duckdb.CatalogException:
+        return pd.DataFrame(columns=["source", "status", "error", "last_successful_load_at", "run_id"])
+
+
+def stale_sources(snapshot: Snapshot) -> pd.DataFrame:
+    """The sources whose last load failed: their figures come from their last good load."""
+    loads = source_loads(snapshot)
+    return loads[loads["status"] == "failed"]
+
+
 def last_publish(snapshot: Snapshot) -> dict[str, Any] | None:
     frame = fetch(snapshot, LAST_PUBLISH)
     return None if frame.empty else frame.iloc[0].to_dict()

@@ -23,8 +23,8 @@ from orchestration.dbt_assets import build_dbt_assets, build_exposure_specs
 from orchestration.ingestion_assets import build_ingestion_assets
 from orchestration.publish import SNAPSHOT_KEY, build_publish_asset
 from orchestration.quality_checks import build_quality_checks
-from orchestration.run_healing import heal_dead_runs_sensor
 from orchestration.resources import dbt_cli, dlt_resource
+from orchestration.run_healing import heal_dead_runs_sensor
 
 # Materialization age before the UI warns / fails: the pipeline runs hourly, a day without a load
 # means the schedule or a source is broken.
@@ -36,11 +36,12 @@ def build_definitions() -> dg.Definitions:
     """Assemble every module's definitions and apply the freshness policies."""
     dbt_models = build_dbt_assets()
     public_marts = [key for key in dbt_models.keys if key.path[0] == "marts"]
+    ingestion = build_ingestion_assets()
     definitions = dg.Definitions(
-        assets=[*build_ingestion_assets(), dbt_models, build_publish_asset(public_marts),
+        assets=[*ingestion, dbt_models, build_publish_asset(public_marts),
                 *build_exposure_specs(also_reads=[SNAPSHOT_KEY])],
         asset_checks=build_quality_checks(),
-        jobs=build_jobs(list(SOURCES)),
+        jobs=build_jobs(list(SOURCES), [key for assets in ingestion for key in assets.check_keys]),
         schedules=[build_schedule()],
         sensors=[web_events_file_sensor, record_unpublished_success, record_failed_run, heal_dead_runs_sensor],
         resources={"dbt": dbt_cli(), "dlt": dlt_resource()},

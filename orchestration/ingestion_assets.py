@@ -3,6 +3,10 @@
 The dlt source is built twice on purpose: with placeholder settings when the definitions load (only
 to enumerate its resources; nothing is fetched), and with the real configuration
 (``SOURCES__<NAME>__*``) when the asset runs. So loading the code location needs no credentials.
+
+A source whose load fails does not fail the step (that would make Dagster skip dbt and the publish for
+every source): its assets report ``load_status="failed"`` with the error and its ``loaded_this_run``
+check fails (WARN); see orchestration/source_loads.py.
 """
 
 import inspect
@@ -20,6 +24,7 @@ from ingestion.pipelines import SOURCES, make_pipeline
 from orchestration import paths
 from orchestration.progress import quiet_library_noise
 from orchestration.quality.facts import quarantine_counts
+from orchestration.source_loads import FAILED, LOADED, LOADED_CHECK, describe_failure, last_successful_load
 
 PLACEHOLDER = "configured-at-run-time"
 
@@ -59,32 +64,85 @@ def build_source_assets(name: str) -> dg.AssetsDefinition:
         for resource in _placeholder_source(name).selected_resources.values()
     ]
 
-    @dg.multi_asset(specs=specs, name=f"dlt_{name}", can_subset=True, op_tags={"seamline/writer": "raw"})
+    check_key = dg.AssetCheckKey(specs[0].key, LOADED_CHECK)
+    check_spec = dg.AssetCheckSpec(
+        LOADED_CHECK, asset=specs[0].key,
+        description=f"[WARN] {name}: the load of this run succeeded. When it fails, the run still publishes "
+                    f"the other sources with {name}'s last good data, marked stale; this check names the error.",
+    )
+
+    @dg.multi_asset(specs=specs, check_specs=[check_spec], name=f"dlt_{name}", can_subset=True,
+                    op_tags={"seamline/writer": "raw"})
     def load(context: dg.AssetExecutionContext, dlt: DagsterDltResource) -> Iterator[Any]:
         quiet_library_noise()
         pipeline = make_pipeline(name)
-        events = dlt.run(
-            context=context,
-            dlt_source=SOURCES[name](),
-            dlt_pipeline=pipeline,
-            dagster_dlt_translator=translator,
-            loader_file_format="parquet",
-        )
-        results = list(events)
+        try:
+            results = list(dlt.run(
+                context=context,
+                dlt_source=SOURCES[name](),
+                dlt_pipeline=pipeline,
+                dagster_dlt_translator=translator,
+                loader_file_format="parquet",
+            ))
+        except Exception as error:  # noqa: BLE001 (reported in the check, metadata, ops table and summary)
+            yield from _failed_load(context, name, error, check_key)
+            return
         load_ids = list(pipeline.last_trace.last_load_info.loads_ids) if pipeline.last_trace else []
         with duckdb.connect(str(paths.raw_db()), read_only=True) as con:
             quarantined = quarantine_counts(con, schemas=[name], load_ids=load_ids)
+        total = 0
         for result in results:
             metadata = dict(result.metadata or {})
             table = result.asset_key.path[-1]
             per_reason = {row["reason"]: row["records"] for row in quarantined if row["table"] == table}
             loaded = metadata.get("rows_loaded")  # dagster-dlt omits it when zero
-            metadata["rows_loaded"] = dg.MetadataValue.int(int(getattr(loaded, "value", loaded) or 0))
+            rows = int(getattr(loaded, "value", loaded) or 0)
+            total += rows
+            metadata["load_status"] = LOADED
+            metadata["rows_loaded"] = dg.MetadataValue.int(rows)
             metadata["rows_quarantined"] = dg.MetadataValue.int(sum(per_reason.values()))
             metadata["quarantined_by_reason"] = dg.MetadataValue.json(per_reason)
             yield dg.MaterializeResult(asset_key=result.asset_key, metadata=metadata)
+        if check_key in context.selected_asset_check_keys:
+            yield dg.AssetCheckResult(asset_key=check_key.asset_key, check_name=LOADED_CHECK, passed=True,
+                                      severity=dg.AssetCheckSeverity.WARN,
+                                      description=f"{name}: loaded {total} rows this run",
+                                      metadata={"rows_loaded": total, "load_status": LOADED})
 
     return load
+
+
+def _failed_load(context: dg.AssetExecutionContext, name: str, error: Exception,
+                 check_key: dg.AssetCheckKey) -> Iterator[Any]:
+    """Report a failed load without failing the step, so dbt builds on the source's last good raw data.
+
+    Each selected asset still yields a materialization (Dagster skips the downstream dbt step when an
+    output is missing), but it says what happened: ``load_status="failed"``, 0 rows, the error, and
+    ``dagster/last_updated_timestamp`` = the last successful load (when the data readers get was loaded).
+    """
+    failure = describe_failure(name, error)
+    last_good = last_successful_load(paths.raw_db(), name)
+    since = last_good.isoformat() if last_good else "never (no raw data of this source yet)"
+    context.log.error(f"{name}: load FAILED, {failure.text}; publishing its last good data from {since}, marked stale")
+    metadata: dict[str, Any] = {
+        "load_status": FAILED,
+        "rows_loaded": dg.MetadataValue.int(0),
+        "error": failure.text,
+        "error_class": failure.error_class,
+        "last_successful_load_at": since,
+    }
+    if last_good is not None:
+        metadata["dagster/last_updated_timestamp"] = dg.MetadataValue.timestamp(last_good)
+    for key in context.selected_asset_keys:
+        yield dg.MaterializeResult(asset_key=key, metadata=metadata)
+    if check_key in context.selected_asset_check_keys:
+        yield dg.AssetCheckResult(
+            asset_key=check_key.asset_key, check_name=LOADED_CHECK, passed=False,
+            severity=dg.AssetCheckSeverity.WARN,
+            description=f"{name}: load failed: {failure.text}. Its data is stale, last good load: {since}",
+            metadata={"error": failure.text, "error_class": failure.error_class, "load_status": FAILED,
+                      "last_successful_load_at": since},
+        )
 
 
 def build_ingestion_assets() -> list[dg.AssetsDefinition]:

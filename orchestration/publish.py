@@ -20,6 +20,7 @@ from orchestration.quality.failing_rows import failing_rows
 from orchestration.quality.rules import TableSuite
 from orchestration.quality.suites import ALL_SUITES, FRESHNESS_COLUMNS
 from orchestration.resources import dbt_project
+from orchestration.source_loads import source_load_rows, stale_sources
 
 SNAPSHOT_KEY = dg.AssetKey(["serving", "snapshot"])
 
@@ -92,7 +93,25 @@ def record_run_outcome(instance: dg.DagsterInstance, run_id: str, run_failed: bo
     audit = audit_run(instance, run_id)
     checks_failed = any(row["status"] == "failed" for row in audit.failing)
     status = "blocked" if checks_failed or not run_failed else "failed"
-    return serving.write_run_status(run_id, status, audit.failing)
+    return serving.write_run_status(run_id, status, audit.failing,
+                                    stale_sources=stale_sources(source_loads(instance, run_id)))
+
+
+def source_loads(instance: dg.DagsterInstance, run_id: str) -> list[dict[str, Any]]:
+    """``ops.source_loads`` for this run: each source's load status, error and last good load.
+
+    A source the run did not load keeps the row of the current snapshot (still stale if it was).
+    """
+    from ingestion.pipelines import SOURCES
+
+    previous: list[dict[str, Any]] = []
+    snapshot = serving.current_snapshot()
+    if snapshot is not None and snapshot.exists():
+        try:
+            previous = serving.read_ops_table(snapshot, "source_loads")
+        except duckdb.CatalogException:  # published before the table existed
+            previous = []
+    return source_load_rows(instance, run_id, list(SOURCES), paths.raw_db(), previous)
 
 
 def build_publish_asset(
@@ -108,22 +127,29 @@ def build_publish_asset(
               description="The serving snapshot readers open; written only when every blocking check passed.")
     def serving_snapshot(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
         audit = audit_run(context.instance, context.run.run_id)
+        loads = source_loads(context.instance, context.run.run_id)
+        stale = stale_sources(loads)
+        for source in stale:
+            context.log.warning(f"{source['source']} did not load this run ({source['error']}): publishing its "
+                                f"last good data from {source['last_successful_load_at'] or 'never'}, marked stale")
         if not audit.passed:
-            serving.write_run_status(context.run.run_id, "blocked", audit.failing)
+            serving.write_run_status(context.run.run_id, "blocked", audit.failing, stale_sources=stale)
             names = ", ".join(f"{row['asset']}:{row['check_name']}" for row in audit.failing[:10])
             raise dg.Failure(
                 description=f"publish skipped: {len(audit.failing)} blocking check(s) failed: {names}",
                 metadata={"failing_checks": dg.MetadataValue.json(audit.failing)},
             )
         run_id = context.run.run_id
-        snapshot = serving.publish_snapshot(paths.warehouse_db(), run_id, _ops_rows(run_id, audit, suites))
-        serving.write_run_status(context.run.run_id, "published", [])
+        ops_rows = {**_ops_rows(run_id, audit, suites), "source_loads": loads}
+        snapshot = serving.publish_snapshot(paths.warehouse_db(), run_id, ops_rows)
+        serving.write_run_status(context.run.run_id, "published", [], stale_sources=stale)
         return dg.MaterializeResult(metadata={
             "snapshot": dg.MetadataValue.path(str(snapshot)),
             "rows_per_mart": dg.MetadataValue.json(mart_row_counts(snapshot)),
             "checks_passed": sum(row["status"] == "passed" for row in audit.evaluations),
             "checks_failed_warn": sum(row["status"] == "failed" for row in audit.evaluations),
             "data_docs": dg.MetadataValue.path(str(paths.quality_docs_dir() / "index.html")),
+            "stale_sources": dg.MetadataValue.json(stale),
         })
 
     return serving_snapshot

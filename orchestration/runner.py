@@ -130,6 +130,8 @@ class PipelineOutcome:
     snapshot: Path | None = None
     seconds: float = 0.0
     step_failures: list[str] = field(default_factory=list)
+    # sources whose load failed: source, error, last_successful_load_at (their data is stale)
+    source_failures: list[dict[str, Any]] = field(default_factory=list)
 
 
 def run_job(job_name: str = "seamline_job", reparse_dbt: bool = True) -> PipelineOutcome:
@@ -140,9 +142,16 @@ def run_job(job_name: str = "seamline_job", reparse_dbt: bool = True) -> Pipelin
     import dagster as dg
 
     from orchestration.progress import progress_logger, quiet_library_noise
-    from orchestration.publish import SNAPSHOT_KEY, audit_run, mart_row_counts, record_run_outcome
+    from orchestration.publish import (
+        SNAPSHOT_KEY,
+        audit_run,
+        mart_row_counts,
+        record_run_outcome,
+        source_loads,
+    )
     from orchestration.resources import dbt_project, ensure_dbt_manifest
     from orchestration.run_healing import heal_dead_runs
+    from orchestration.source_loads import stale_sources
 
     started = time.perf_counter()
     prepare_dagster_home()
@@ -171,10 +180,9 @@ def run_job(job_name: str = "seamline_job", reparse_dbt: bool = True) -> Pipelin
         if not published:
             record_run_outcome(instance, result.run_id, run_failed=not result.success)
         audit = audit_run(instance, result.run_id)
-        step_failures = [
-            f"{event.step_key}: {event.event_specific_data.error.message.strip().splitlines()[0]}"
-            for event in result.all_events if event.is_step_failure
-        ]
+        step_failures = [f"{event.step_key}: {step_error(event.event_specific_data.error)}"
+                         for event in result.all_events if event.is_step_failure]
+        source_failures = stale_sources(source_loads(instance, result.run_id))
     snapshot = serving.current_snapshot()
     checks = {
         "passed": sum(row["status"] == "passed" for row in audit.evaluations),
@@ -192,7 +200,16 @@ def run_job(job_name: str = "seamline_job", reparse_dbt: bool = True) -> Pipelin
         snapshot=snapshot,
         seconds=round(time.perf_counter() - started, 1),
         step_failures=step_failures,
+        source_failures=source_failures,
     )
+
+
+def step_error(error: Any) -> str:
+    """A step failure's own message: Dagster wraps user errors in "Error occurred while executing op"."""
+    while error is not None and error.message.startswith("Error occurred while executing") and error.cause:
+        error = error.cause
+    text = error.message.strip() if error is not None else ""
+    return text.splitlines()[0] if text else "(no message)"
 
 
 # Marts that are empty for a reason, said where the summary shows their zero.
@@ -213,6 +230,16 @@ def summary(outcome: PipelineOutcome) -> str:
     lines.append(f"checks: {outcome.checks.get('passed', 0)} passed, "
                  f"{outcome.checks.get('failed_blocking', 0)} blocking failed, "
                  f"{outcome.checks.get('failed_warning', 0)} warnings")
+    for failure in outcome.source_failures:
+        if failure["last_successful_load_at"]:
+            fate = (f"its last good data, loaded {failure['last_successful_load_at']}, is "
+                    f"{'published' if outcome.published else 'kept'}, marked stale")
+        else:
+            fate = ("it has never loaded: there is no last good data to publish it from, so its raw checks "
+                    "block the publish until it loads once")
+        if failure.get("run_id") not in (None, outcome.run_id):  # not loaded by this run; an earlier load failed
+            fate += f"; the failed load was run {failure['run_id']}, this run did not load it"
+        lines.append(f"  SOURCE FAILED {failure['source']}: {failure['error']} ({fate})")
     lines += [f"  STEP FAILED {failure}" for failure in outcome.step_failures]
     failed = [check for check in outcome.failing_checks if check["status"] == "failed"]
     for check in failed[:15]:

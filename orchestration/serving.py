@@ -27,7 +27,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -57,6 +57,10 @@ OPS_TABLES: dict[str, str] = {
     "table_volumes": "asset VARCHAR, row_count BIGINT, run_id VARCHAR",
     # the rows behind each failed WARN check on a public mart (orchestration/quality/failing_rows.py)
     "check_failing_rows": "check_name VARCHAR, asset VARCHAR, row_number BIGINT, row_json VARCHAR",
+    # per source: did its last load succeed; a failed one is published from its last good load, stale
+    # (orchestration/source_loads.py)
+    "source_loads": ("source VARCHAR, status VARCHAR, error VARCHAR, last_successful_load_at TIMESTAMPTZ, "
+                     "run_id VARCHAR"),
 }
 
 
@@ -199,7 +203,9 @@ class RunStatus:
     """The latest pipeline run's outcome as the dashboard reads it from ``last_run.json``.
 
     ``failing_since`` is when the current streak of unpublished runs began (None when the latest run
-    published), so a notice can say "failing since ...".
+    published), so a notice can say "failing since ...". ``stale_sources`` are the sources whose load
+    failed in this run (source, error, last_successful_load_at): a published run then carries their
+    last good data.
     """
 
     run_id: str
@@ -208,10 +214,12 @@ class RunStatus:
     failing_checks: list[dict[str, Any]]
     failing_since: str | None
     current_snapshot: str | None
+    stale_sources: list[dict[str, Any]] = field(default_factory=list)
 
 
 def write_run_status(
-    run_id: str, status: str, failing_checks: Iterable[Mapping[str, Any]], directory: Path | None = None
+    run_id: str, status: str, failing_checks: Iterable[Mapping[str, Any]], directory: Path | None = None,
+    stale_sources: Iterable[Mapping[str, Any]] = (),
 ) -> RunStatus:
     """Record a run's outcome in ``last_run.json``, carrying ``failing_since`` over a failing streak."""
     directory = directory or serving_dir()
@@ -232,6 +240,7 @@ def write_run_status(
         failing_checks=[dict(check) for check in failing_checks],
         failing_since=failing_since,
         current_snapshot=snapshot.name if snapshot else None,
+        stale_sources=[dict(source) for source in stale_sources],
     )
     _write_json_atomically(directory / LAST_RUN_FILE, run_status.__dict__)
     return run_status

@@ -75,8 +75,19 @@ else:
 
 identity_section(snapshot)
 
-st.subheader("Source freshness")
-components.table(queries.source_freshness(snapshot), "source_freshness")
+st.subheader("Sources")
+loads = queries.source_loads(snapshot)
+freshness = queries.source_freshness(snapshot)
+for stale in loads[loads["status"] == "failed"].itertuples():
+    st.error(f"STALE {stale.source}: its last load failed: {stale.error}. Published from its last good load "
+             f"({stale.last_successful_load_at if pd.notna(stale.last_successful_load_at) else 'never'}).",
+             icon=":material/sync_problem:")
+if not loads.empty:
+    freshness = freshness.merge(
+        loads[["source", "status", "error", "last_successful_load_at"]].assign(
+            status=lambda frame: frame["status"].map({"failed": "STALE (load failed)"}).fillna(frame["status"])),
+        on="source", how="outer").sort_values("source", ignore_index=True)
+components.table(freshness, "source_freshness")
 st.subheader("Quality check results")
 components.table(checks, "quality_results")
 st.subheader("Quarantined records")

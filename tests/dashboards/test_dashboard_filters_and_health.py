@@ -185,3 +185,33 @@ def test_data_health_lists_each_warning_with_its_rows(open_page):
     assert any("dim_locations_every_location_mapped" in label for label in labels)
     rows = next(table.value for table in app.dataframe if "shopify_location_id" in table.value.columns)
     assert rows["location_name"].tolist() == ["Pop-up Market Stall"]
+
+
+def test_a_failed_source_is_marked_stale_on_every_page_and_in_data_health(tmp_path, monkeypatch):
+    from orchestration.serving import publish_snapshot
+
+    build_small_snapshot(tmp_path, run_id="before")
+    last_good = dt.datetime(2026, 12, 1, 9, 30, tzinfo=dt.UTC)
+    error = "SourceAuthError: bluesky: /xrpc/com.atproto.server.createSession: HTTP 401. Set SOURCES__BLUESKY__APP_PASSWORD"
+    publish_snapshot(tmp_path / "warehouse.duckdb", "degraded", {"source_loads": [
+        {"source": "bluesky", "status": "failed", "error": error, "last_successful_load_at": last_good,
+         "run_id": "degraded"},
+        {"source": "shopify", "status": "loaded", "error": None, "last_successful_load_at": last_good,
+         "run_id": "degraded"},
+    ]}, directory=tmp_path / "serving")
+    write_run_status("degraded", "published", [], directory=tmp_path / "serving",
+                     stale_sources=[{"source": "bluesky", "error": error, "last_successful_load_at": last_good}])
+    monkeypatch.setenv("SEAMLINE_DATA_DIR", str(tmp_path))
+
+    app = AppTest.from_file(str(APP), default_timeout=30).run()
+    for page in PAGES:
+        app.switch_page(f"views/{page}.py").run()
+        assert not app.exception, page
+        banner = [warning.value for warning in app.warning if "Stale source" in warning.value]
+        assert banner and "bluesky" in banner[0] and "SOURCES__BLUESKY__APP_PASSWORD" in banner[0], page
+        assert "2026-12-01 09:30 UTC" in banner[0]
+    # on Data health: the source is STALE with its error, in the sources table too
+    assert any(error_box.value.startswith("STALE bluesky") and "HTTP 401" in error_box.value for error_box in app.error)
+    sources = next(table.value for table in app.dataframe if "last_successful_load_at" in table.value.columns)
+    statuses = dict(zip(sources["source"], sources["status"], strict=True))
+    assert statuses["bluesky"] == "STALE (load failed)" and statuses["shopify"] == "loaded"
