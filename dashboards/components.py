@@ -105,3 +105,13 @@ def _column_config(frame: pd.DataFrame, currency: str, money_columns: set[str]) 
         else:
             config[name] = st.column_config.Column(label)
     return config
+
+
+CUSTOMER_ID_SUFFIX_LENGTH = 8
+
+
+def customer_choice_label(row) -> str:
+    """A Customer 360 search match as non-PII context that tells namesakes apart: masked name, first seen, channels, orders."""
+    name = row.name_shown if isinstance(row.name_shown, str) and row.name_shown else "(no name)"  # NaN is truthy
+    return (f"{name} · first seen {formatting.moment(row.first_seen_at)[:10]} · {row.channels.replace(',', ', ')}"
+            f" · {formatting.count(row.orders_count)} orders · id …{row.customer_id[-CUSTOMER_ID_SUFFIX_LENGTH:]}")

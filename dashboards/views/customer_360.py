@@ -15,17 +15,9 @@ from dashboards.snapshot import restricted_pii_file
 
 context = page_context()
 snapshot, settings, filters = context.snapshot, context.settings, context.filters
-ID_SUFFIX_LENGTH = 8
 TIMELINE_COLUMNS = {"occurred_at": "When (UTC)", "channel": "Channel", "what": "What",
                     "location_name": "Where", "order_id": "Order", "sku": "Product (SKU)", "amount": "Amount",
                     "fulfilment": "Fulfilment", "campaign": "Campaign"}
-
-
-def choice_label(row) -> str:
-    """A match as non-PII context that tells namesakes apart: masked name, first seen, channels, orders."""
-    name = row.name_shown or "(no name)"
-    return (f"{name} · first seen {formatting.moment(row.first_seen_at)[:10]} · {row.channels.replace(',', ', ')}"
-            f" · {formatting.count(row.orders_count)} orders · id …{row.customer_id[-ID_SUFFIX_LENGTH:]}")
 
 
 def readable_timeline(timeline):
@@ -75,7 +67,7 @@ else:
 if len(matches) > 1:
     st.caption(f"{len(matches)} customers match (names and phones are compared masked, so several can fit); "
                "first seen, channels, orders and the end of the customer id tell them apart.")
-    labels = {row.customer_id: choice_label(row) for row in matches.itertuples()}
+    labels = {row.customer_id: components.customer_choice_label(row) for row in matches.itertuples()}
     customer_id = st.selectbox("Customer", list(labels), key="customer_pick", format_func=labels.get)
 else:
     customer_id = matches["customer_id"].iloc[0]

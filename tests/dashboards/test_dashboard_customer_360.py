@@ -8,10 +8,13 @@ import streamlit as st
 
 @pytest.fixture
 def person(warehouse, restricted_pii) -> dict[str, str]:
-    """A customer seen on the web and in store, with a North American phone, and its raw PII."""
+    """A customer seen on the web and in store, with a North American phone, and its raw PII; an email
+    no other customer shares (household members sharing one are separate customers: a search for it
+    rightly offers each)."""
     (customer_id,) = warehouse.execute(
         "select customer_id from marts.dim_customers where channels like '%store%' and channels like '%web%' "
-        "and email_hash is not null "
+        "and email_hash is not null and email_hash not in (select email_hash from marts.dim_customers "
+        "where email_hash is not null group by email_hash having count(*) > 1) "
         "and phone_masked like '+1%' and length(phone_masked) = 12 and name_masked like '% %' "
         "order by orders_count desc, customer_id limit 1").fetchone()
     return restricted_pii(customer_id)
@@ -174,3 +177,16 @@ def test_service_role_search_matches_raw_values(open_page, person, monkeypatch):
         picks = [box for box in app.selectbox if box.key == "customer_pick"]
         shown = [header.value for header in app.subheader] + (list(picks[0].options) if picks else [])
         assert any(person["customer_id"] in text for text in shown), (typed, shown)
+
+
+def test_a_customer_without_a_name_is_labelled_so_not_nan():
+    """A profile known only by an email (a web sign-up) has no masked name: pandas gives NaN, which is truthy."""
+    import pandas as pd
+
+    from dashboards.components import customer_choice_label
+
+    row = next(pd.DataFrame([{"name_shown": float("nan"), "first_seen_at": pd.Timestamp("2026-10-12", tz="UTC"),
+                              "channels": "web", "orders_count": 0, "customer_id": "c" * 32}]).itertuples())
+    label = customer_choice_label(row)
+    assert label.startswith("(no name) · first seen 2026-10-12 · web · 0 orders")
+    assert "nan" not in label
