@@ -14,7 +14,8 @@
     carry the name themselves count towards junk; a record without a name (a web identify) lends the
     value the names found on its other values, which can make it shared, never junk: a family phone
     typed next to the daughter's email is seen as shared, not as the mother's, and a household phone
-    does not make everyone's email junk. -#}
+    does not make everyone's email junk. An email's local part names a person too
+    (int_identity_email_local_names): Hannah's records on "kevin.mensah@" make it a household value. -#}
 
 with identifiers as (
     select identifiers.identifier_type, identifiers.identifier_value, identifiers.node_id, nodes.first_name_key,
@@ -29,21 +30,34 @@ direct_names as (
     where first_name_key is not null
 ),
 
+{#- the person an email's local part names ("kevin.mensah@" is Kevin's mailbox even when only Hannah's
+    records carry it): another person behind the value when no name on its records agrees -#}
+local_part_names as (
+    select 'email' as identifier_type, email as identifier_value, first_name_key, last_name_key
+    from {{ ref('int_identity_email_local_names') }}
+),
+
+named_values as (
+    select * from direct_names
+    union
+    select * from local_part_names
+),
+
 borrowed_names as (
     select distinct
-        nameless.identifier_type, nameless.identifier_value, direct_names.first_name_key, direct_names.last_name_key
+        nameless.identifier_type, nameless.identifier_value, named_values.first_name_key, named_values.last_name_key
     from identifiers as nameless
     inner join identifiers as sibling
         on nameless.node_id = sibling.node_id
         and (nameless.identifier_type <> sibling.identifier_type or nameless.identifier_value <> sibling.identifier_value)
-    inner join direct_names
-        on sibling.identifier_type = direct_names.identifier_type
-        and sibling.identifier_value = direct_names.identifier_value
+    inner join named_values
+        on sibling.identifier_type = named_values.identifier_type
+        and sibling.identifier_value = named_values.identifier_value
     where nameless.first_name_key is null
 ),
 
 names as (
-    select * from direct_names
+    select * from named_values
     union
     select * from borrowed_names
 ),
