@@ -7,7 +7,9 @@
     - shared:      2..max different people (a family email or phone; two namesakes' look-alike
                    addresses) -> links only records whose names agree; a household link otherwise;
     - ambiguous:   an email on records whose names agree (or are unknown) but whose phones differ:
-                   two namesakes behind one address -> never links (their phones still do);
+                   two namesakes behind one address -> never links (their phones still do). A
+                   placeholder or junk phone conflicts with nothing; a conflict with a nameless record
+                   on a value two people type is the household's (shared), not namesakes';
     - personal:    otherwise -> links every record carrying it.
     People behind a value = its distinct names (first name key, last name key) that do not look like a
     typo or nickname of a more frequent name on the same value (names_compatible). Only records that
@@ -111,22 +113,33 @@ people_counts as (
     group by all
 ),
 
+{#- a placeholder or junk phone (+15555555555 typed by staff) is nobody's: it conflicts with nothing -#}
 email_records as (
     select emails.identifier_value as email, emails.node_id, emails.first_name_key, emails.last_name_key,
         phones.identifier_value as phone
     from identifiers as emails
     inner join identifiers as phones on emails.node_id = phones.node_id and phones.identifier_type = 'phone'
+    left join people_counts as phone_people
+        on phone_people.identifier_type = 'phone' and phone_people.identifier_value = phones.identifier_value
     where emails.identifier_type = 'email'
+        and not {{ is_placeholder_identifier("'phone'", 'phones.identifier_value') }}
+        and coalesce(phone_people.people_on_own_records, 0) <= {{ var('identity_max_names_per_shared_value') }}
 ),
 
+{#- between_named: both records carry agreeing names (namesakes); otherwise one side is nameless and
+    may be another household member -#}
 phone_conflicts as (
-    select distinct left_record.email
+    select
+        left_record.email,
+        bool_or(left_record.first_name_key is not null and right_record.first_name_key is not null)
+                                                                              as between_named
     from email_records as left_record
     inner join email_records as right_record
         on left_record.email = right_record.email
         and left_record.phone <> right_record.phone
         and (left_record.first_name_key is null or right_record.first_name_key is null
              or {{ names_compatible('left_record', 'right_record') }})
+    group by all
 ),
 
 value_stats as (
@@ -155,8 +168,9 @@ select
             then 'junk'
         when {{ is_placeholder_identifier('value_stats.identifier_type', 'value_stats.identifier_value') }}
             then 'placeholder'
-        when phone_conflicts.email is not null then 'ambiguous'
+        when phone_conflicts.between_named then 'ambiguous'
         when coalesce(people_counts.people_with_borrowed, 0) >= 2 then 'shared'
+        when phone_conflicts.email is not null then 'ambiguous'
         else 'personal'
     end                                                                       as value_class
 from value_stats
