@@ -1,7 +1,9 @@
 """Planted identity records for the dbt tests: the traps the guardrails must not fall into.
 
-A family sharing an email and a phone, placeholder values typed by many people, a store kiosk email and
-two namesakes behind one address. They belong to nobody in the truth, so they do not move the scores.
+A family sharing an email and a phone, placeholder values typed by many people, a store kiosk email,
+two namesakes behind one address, a mailbox whose local part names another member of the household,
+an email typed next to a staff placeholder phone, and a household email with a nameless record
+carrying another phone. They belong to nobody in the truth, so they do not move the scores.
 (A module of its own, not conftest.py: two test folders have a conftest, and importing "conftest" by
 name picks whichever pytest loaded last.)
 """
@@ -14,7 +16,8 @@ def shopify_customer(customer_id: int, first: str, last: str, email: str | None,
             "created_at": PLANTED_TIME, "updated_at": PLANTED_TIME, "state": "enabled"}
 
 
-def square_customer(customer_id: str, first: str, last: str, email: str | None, phone: str | None) -> dict:
+def square_customer(customer_id: str, first: str | None, last: str | None, email: str | None,
+                    phone: str | None) -> dict:
     return {"id": customer_id, "given_name": first, "family_name": last, "email_address": email,
             "phone_number": phone, "created_at": "2026-08-01T17:00:00Z", "updated_at": "2026-08-01T17:00:00Z"}
 
@@ -32,6 +35,9 @@ def guardrail_records() -> dict[tuple[str, str], list[dict]]:
               for i, (first, last) in enumerate(generic)),
             shopify_customer(9_900_000_101, "John", "Famil", "TheFamily@gmail.com", None),
             shopify_customer(9_900_000_102, "Jane", "Famil", "jane.famil@gmail.com", "503-201-7788"),
+            shopify_customer(9_900_000_501, "Hannah", "Quorra", "jane.quorra@gmail.com", None),
+            shopify_customer(9_900_000_502, "Wilhelmina", "Sprocket", "wsprocket@gmail.com", "503-201-5151"),
+            shopify_customer(9_900_000_503, "Ollie", "Brandt", "obrandt@gmail.com", "503-201-6161"),
         ],
         ("square", "customers"): [
             *(square_customer(f"PLANTEDKIOSK{i:014d}", first, last, "frontdesk@larkspur-kiosk.com", None)
@@ -43,5 +49,15 @@ def guardrail_records() -> dict[tuple[str, str], list[dict]]:
             # two namesakes behind one address, told apart by their phones
             square_customer("PLANTEDNAMESAKEA000000000", "Arjun", "Pricewell", "arjunpricewell@gmail.com", "503-201-4401"),
             square_customer("PLANTEDNAMESAKEB000000000", "Arjun", "Pricewell", "ArjunPricewell@gmail.com", "503-201-4402"),
+            # Hannah's records carry "jane.quorra@": the address names Jane, so a nameless e-receipt
+            # profile on it may be either of them and bridges nobody
+            square_customer("PLANTEDMAILBOXHANNAH00000", "Hannah", "Quorra", "jane.quorra@gmail.com", "503-201-9901"),
+            square_customer("PLANTEDMAILBOXNAMELESS000", None, None, "jane.quorra@gmail.com", None),
+            # staff typed a placeholder phone on one of Wilhelmina's profiles: her email stays hers
+            square_customer("PLANTEDSPROCKETSTORE00000", "Wilhelmina", "Sprocket", "wsprocket@gmail.com", "1234567890"),
+            # Ollie's email, typed by Greta too and on a nameless profile with another phone
+            square_customer("PLANTEDBRANDTOLLIE000000", "Ollie", "Brandt", "obrandt@gmail.com", None),
+            square_customer("PLANTEDBRANDTGRETA000000", "Greta", "Brandt", "obrandt@gmail.com", None),
+            square_customer("PLANTEDBRANDTNAMELESS000", None, None, "obrandt@gmail.com", "503-201-6262"),
         ],
     }
