@@ -22,6 +22,41 @@ def square_customer(customer_id: str, first: str | None, last: str | None, email
             "phone_number": phone, "created_at": "2026-08-01T17:00:00Z", "updated_at": "2026-08-01T17:00:00Z"}
 
 
+def checkout_session_records() -> dict[tuple[str, str], list[dict]]:
+    """Zora's guest checkout carries only a placeholder email; the storefront session that started it
+    (same merchandise total, five minutes earlier) identified itself with her email. A second guest
+    checkout has two sessions of the same total in its window: which one is unknown, so no link."""
+    def checkout(checkout_id: int, email: str, price: str, created: str) -> dict:
+        return {"id": checkout_id, "token": f"planted-token-{checkout_id}", "email": email, "phone": None,
+                "customer": None, "created_at": created, "updated_at": created, "total_price": price,
+                "line_items": [{"sku": "PLANTED-SKU", "quantity": 1, "price": price, "variant_id": 1,
+                                "title": "Planted"}]}
+
+    def event(message_id: str, anonymous_id: str, kind: str, timestamp: str, **fields) -> dict:
+        return {"messageId": message_id, "type": kind, "anonymousId": anonymous_id, "userId": None,
+                "timestamp": timestamp, "context": {"page": {"url": "https://shop.example/", "referrer": None}},
+                **fields}
+
+    started = {"event": "Checkout Started", "properties": {"revenue": 123.45, "currency": "USD",
+                                                           "products": [{"sku": "PLANTED-SKU", "quantity": 1}]}}
+    return {
+        ("shopify", "customers"): [
+            shopify_customer(9_900_000_601, "Zora", "Penhallow", "zora.penhallow@proton.me", None),
+        ],
+        ("shopify", "checkouts"): [
+            checkout(9_900_000_701, "test@example.com", "123.45", "2026-08-01T10:05:00-07:00"),
+            checkout(9_900_000_702, "test@example.com", "123.45", "2026-08-02T10:05:00-07:00"),
+        ],
+        ("web_events", "events"): [
+            event("planted-zora-identify", "planted-anon-zora", "identify", "2026-08-01T16:58:00.000Z",
+                  traits={"email": "zora.penhallow@proton.me"}),
+            event("planted-zora-started", "planted-anon-zora", "track", "2026-08-01T17:00:00.000Z", **started),
+            event("planted-twin-started-a", "planted-anon-twin-a", "track", "2026-08-02T17:00:00.000Z", **started),
+            event("planted-twin-started-b", "planted-anon-twin-b", "track", "2026-08-02T17:01:00.000Z", **started),
+        ],
+    }
+
+
 def guardrail_records() -> dict[tuple[str, str], list[dict]]:
     """Records that would chain unrelated people together without the guardrails."""
     generic = [("Olivia", "Quill"), ("Marcus", "Vane"), ("Priya", "Sol"), ("Tomas", "Reyk"), ("Ines", "Valo"),
@@ -29,8 +64,12 @@ def guardrail_records() -> dict[tuple[str, str], list[dict]]:
     kiosk = [("Ada", "Brisk"), ("Ben", "Corral"), ("Cleo", "Dunmore"), ("Dov", "Ember"), ("Eva", "Fjord")]
     # a till default no list names as such: the same email and phone typed for five different people
     till = [("Gus", "Harrow"), ("Hana", "Iles"), ("Ivo", "Jarl"), ("Juno", "Kest"), ("Kai", "Lorne")]
+    sessions = checkout_session_records()
     return {
+        ("shopify", "checkouts"): sessions[("shopify", "checkouts")],
+        ("web_events", "events"): sessions[("web_events", "events")],
         ("shopify", "customers"): [
+            *sessions[("shopify", "customers")],
             *(shopify_customer(9_900_000_001 + i, first, last, " Test@Example.com", "000-000-0000")
               for i, (first, last) in enumerate(generic)),
             shopify_customer(9_900_000_101, "John", "Famil", "TheFamily@gmail.com", None),

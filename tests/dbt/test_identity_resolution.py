@@ -170,6 +170,24 @@ def test_a_household_email_with_a_nameless_phone_conflict_is_shared_not_ambiguou
     assert value_classes(warehouse, "obrandt@gmail.com") == {"obrandt@gmail.com": "shared"}
 
 
+def test_a_guest_checkout_joins_the_session_that_started_it(warehouse):
+    zora, checkout, twin = customer_ids(
+        warehouse, "shopify:customers:9900000601", "shopify:checkouts:9900000701", "shopify:checkouts:9900000702",
+    )
+    assert checkout == zora  # placeholder email only: the session's identify says who it was
+    assert twin not in (zora, None)
+    rules = warehouse.execute(
+        "select node_a, node_b, evidence_fields from marts.identity_links where rule = 'web_checkout_started' "
+        "and 'shopify:checkouts:9900000702' in (node_a, node_b)"
+    ).fetchall()
+    assert rules == []  # two sessions of the same total in its window: no link
+    evidence = warehouse.execute(
+        "select evidence_fields from marts.identity_links where rule = 'web_checkout_started' "
+        "and 'shopify:checkouts:9900000701' in (node_a, node_b)"
+    ).fetchall()
+    assert evidence == [("Checkout Started.revenue = checkout merchandise, 0-30 min before",)]
+
+
 def test_no_resolved_person_is_a_giant_cluster(warehouse):
     largest = warehouse.execute(
         "select max(n) from (select count(*) filter (where entity = 'customers') as n "
