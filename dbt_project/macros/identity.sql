@@ -19,9 +19,11 @@
     end
 {%- endmacro %}
 
-{#- Two first-name keys (nickname-canonicalised) can belong to one person: equal, or a typo apart. -#}
+{#- Two first-name keys (nickname-canonicalised) can belong to one person: equal, a typo apart, or an
+    initial (an email's "jsmith") and a name starting with it. -#}
 {% macro first_names_compatible(left_key, right_key) -%}
-    ({{ left_key }} = {{ right_key }} or jaro_winkler_similarity({{ left_key }}, {{ right_key }}) >= 0.88)
+    ({{ left_key }} = {{ right_key }} or jaro_winkler_similarity({{ left_key }}, {{ right_key }}) >= 0.88
+     or ((length({{ left_key }}) = 1 or length({{ right_key }}) = 1) and left({{ left_key }}, 1) = left({{ right_key }}, 1)))
 {%- endmacro %}
 
 {#- Two records' names can belong to one person: first names compatible, and last names too when both

@@ -30,7 +30,7 @@ def planted(rhea_store_email: str, run: int) -> dict[tuple[str, str], list[dict]
             shopify_customer(9_900_000_401 + i, first, "Newcombe", f"{first.lower()}.newcombe@proton.me", None)
             for i, first in enumerate(("Yusra", "Bartholomew", "Odalys"))
         ]
-        records[("web_events", "events")] = [{
+        records[("web_events", "events")] += [{
             "messageId": "planted-identify-quinn", "type": "identify", "anonymousId": "planted-anon-quinn",
             "userId": None, "timestamp": "2026-09-01T12:00:00.000Z",
             "traits": {"email": "Quinn.Zephyrine@proton.me", "phone": "(503) 201-3001"},

@@ -132,6 +132,62 @@ def test_namesakes_sharing_an_address_but_not_a_phone_stay_apart(warehouse):
     assert value_class == "ambiguous"
 
 
+def value_classes(warehouse, *values: str) -> dict[str, str]:
+    return dict(warehouse.execute(
+        "select identifier_value, value_class from intermediate.int_identity_identifier_values "
+        "where list_contains(?, identifier_value)", [list(values)]
+    ).fetchall())
+
+
+def test_a_mailbox_named_for_another_member_does_not_bridge_them(warehouse):
+    hannah_web, hannah_store, nameless = customer_ids(
+        warehouse, "shopify:customers:9900000501", "square:customers:PLANTEDMAILBOXHANNAH00000",
+        "square:customers:PLANTEDMAILBOXNAMELESS000",
+    )
+    assert hannah_web == hannah_store  # the household email still links records with her name
+    assert nameless not in (hannah_web, None)
+    spelled = warehouse.execute(
+        "select first_name_key, last_name_key from intermediate.int_identity_email_local_names "
+        "where email = 'janequorra@gmail.com'"  # gmail ignores dots: normalised without them
+    ).fetchall()
+    assert spelled == [("jane", "quorra")]  # read by splitting where both halves are known names
+    assert value_classes(warehouse, "janequorra@gmail.com") == {"janequorra@gmail.com": "shared"}
+
+
+def test_a_placeholder_phone_does_not_make_an_email_ambiguous(warehouse):
+    web, store = customer_ids(warehouse, "shopify:customers:9900000502", "square:customers:PLANTEDSPROCKETSTORE00000")
+    assert web == store
+    assert value_classes(warehouse, "wsprocket@gmail.com") == {"wsprocket@gmail.com": "personal"}
+
+
+def test_a_household_email_with_a_nameless_phone_conflict_is_shared_not_ambiguous(warehouse):
+    ollie_web, ollie_store, greta, nameless = customer_ids(
+        warehouse, "shopify:customers:9900000503", "square:customers:PLANTEDBRANDTOLLIE000000",
+        "square:customers:PLANTEDBRANDTGRETA000000", "square:customers:PLANTEDBRANDTNAMELESS000",
+    )
+    assert ollie_web == ollie_store
+    assert len({ollie_web, greta, nameless}) == 3
+    assert value_classes(warehouse, "obrandt@gmail.com") == {"obrandt@gmail.com": "shared"}
+
+
+def test_a_guest_checkout_joins_the_session_that_started_it(warehouse):
+    zora, checkout, twin = customer_ids(
+        warehouse, "shopify:customers:9900000601", "shopify:checkouts:9900000701", "shopify:checkouts:9900000702",
+    )
+    assert checkout == zora  # placeholder email only: the session's identify says who it was
+    assert twin not in (zora, None)
+    rules = warehouse.execute(
+        "select node_a, node_b, evidence_fields from marts.identity_links where rule = 'web_checkout_started' "
+        "and 'shopify:checkouts:9900000702' in (node_a, node_b)"
+    ).fetchall()
+    assert rules == []  # two sessions of the same total in its window: no link
+    evidence = warehouse.execute(
+        "select evidence_fields from marts.identity_links where rule = 'web_checkout_started' "
+        "and 'shopify:checkouts:9900000701' in (node_a, node_b)"
+    ).fetchall()
+    assert evidence == [("Checkout Started.revenue = checkout merchandise, 0-30 min before",)]
+
+
 def test_no_resolved_person_is_a_giant_cluster(warehouse):
     largest = warehouse.execute(
         "select max(n) from (select count(*) filter (where entity = 'customers') as n "

@@ -1,6 +1,7 @@
 {#- Deterministic edges of the identity graph, each with the rule that made it:
     - reference edges: one system record points at another (order -> its customer, loyalty account
-      -> its customer, web session -> the order it completed, posts -> their author);
+      -> its customer, web session -> the order it completed or the checkout it started, posts ->
+      their author);
     - value edges: records sharing a personal email/phone/card (a star to the value's smallest node,
       which is enough for connected components), and records sharing a household value whose first
       names agree. Placeholder and junk values make no edges. -#}
@@ -19,6 +20,27 @@ shared_values as (
 
 web_events as (
     select * from {{ ref('stg_web_events__events') }} where anonymous_id is not null
+),
+
+{#- the storefront session that started a checkout: Segment's Checkout Started carries no checkout
+    token, but its revenue equals the checkout's merchandise total and the checkout is created within
+    minutes after it. Only a checkout with exactly one such session links (a guest checkout on a
+    household email then joins the member whose device it was). Joined on the amount, never all pairs. -#}
+checkout_totals as (
+    select checkouts.shopify_checkout_id, checkouts.created_at, sum(lines.unit_price * lines.quantity) as merchandise
+    from {{ ref('stg_shopify__checkouts') }} as checkouts
+    inner join {{ ref('stg_shopify__checkout_line_items') }} as lines using (shopify_checkout_id)
+    group by all
+),
+
+checkout_sessions as (
+    select checkout_totals.shopify_checkout_id, started.anonymous_id
+    from checkout_totals
+    inner join web_events as started
+        on started.event_name = 'Checkout Started'
+        and started.revenue = checkout_totals.merchandise
+        and started.occurred_at between checkout_totals.created_at - interval 30 minute and checkout_totals.created_at
+    qualify count(distinct started.anonymous_id) over (partition by checkout_totals.shopify_checkout_id) = 1
 ),
 
 reference_edges as (
@@ -54,6 +76,9 @@ reference_edges as (
     select 'square:loyalty_accounts:' || square_loyalty_account_id, 'square:customers:' || square_customer_id,
            'square_loyalty_customer'
     from {{ ref('stg_square__loyalty_accounts') }} where square_customer_id is not null
+    union all
+    select 'shopify:checkouts:' || shopify_checkout_id, 'web_events:anonymous_ids:' || anonymous_id, 'web_checkout_started'
+    from checkout_sessions
     union all
     select distinct 'web_events:anonymous_ids:' || anonymous_id, 'shopify:orders:' || order_id, 'web_order_completed'
     from web_events where order_id is not null and event_name = 'Order Completed'

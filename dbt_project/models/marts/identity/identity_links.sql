@@ -27,6 +27,7 @@ deterministic as (
             when rule = 'square_return_of_sale' then 'return.source_order_id'
             when rule = 'square_loyalty_customer' then 'loyalty_account.customer_id'
             when rule = 'web_order_completed' then 'Order Completed.order_id'
+            when rule = 'web_checkout_started' then 'Checkout Started.revenue = checkout merchandise, 0-30 min before'
             when rule = 'web_user_id' then 'userId (login)'
             when rule = 'bluesky_same_author' then 'author.did'
             else rule
