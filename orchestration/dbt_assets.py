@@ -20,6 +20,7 @@ from dagster_dbt import (
     dbt_assets,
 )
 
+from ingestion.common.private_files import restrict_data_dir
 from orchestration import paths
 from orchestration.resources import dbt_environment, dbt_project, ensure_dbt_manifest
 
@@ -116,7 +117,9 @@ def build_dbt_assets() -> dg.AssetsDefinition:
         # Held until dbt exits: row counts need the warehouse, which dbt's process holds open until then.
         table_names = {spec.key.to_python_identifier(): spec.metadata.get("dagster/table_name")
                        for spec in context.assets_def.specs}
-        yield from with_row_counts(list(invocation.stream()), table_names)
+        events = list(invocation.stream())
+        restrict_data_dir()  # the warehouse (its restricted schema holds raw PII) is owner-only
+        yield from with_row_counts(events, table_names)
         broken = [
             result["unique_id"]
             for result in invocation.get_artifact("run_results.json").get("results", [])

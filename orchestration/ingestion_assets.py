@@ -20,6 +20,8 @@ from dagster_dlt import DagsterDltResource, DagsterDltTranslator
 from dagster_dlt.translator import DltResourceTranslatorData
 from dlt.extract.source import DltSource
 
+from ingestion.common.private_files import restrict_data_dir
+from ingestion.common.settings import check_settings
 from ingestion.pipelines import SOURCES, make_pipeline
 from orchestration import paths
 from orchestration.progress import quiet_library_noise
@@ -77,6 +79,7 @@ def build_source_assets(name: str) -> dg.AssetsDefinition:
         quiet_library_noise()
         pipeline = make_pipeline(name)
         try:
+            check_settings(name)  # every bad or missing setting named before any request
             results = list(dlt.run(
                 context=context,
                 dlt_source=SOURCES[name](),
@@ -87,6 +90,8 @@ def build_source_assets(name: str) -> dg.AssetsDefinition:
         except Exception as error:  # noqa: BLE001 (reported in the check, metadata, ops table and summary)
             yield from _failed_load(context, name, error, check_key)
             return
+        finally:
+            restrict_data_dir()  # raw PII at rest: raw.duckdb and dlt's folders owner-only
         load_ids = list(pipeline.last_trace.last_load_info.loads_ids) if pipeline.last_trace else []
         with duckdb.connect(str(paths.raw_db()), read_only=True) as con:
             quarantined = quarantine_counts(con, schemas=[name], load_ids=load_ids)

@@ -80,3 +80,18 @@ def test_bad_batch_blocks_publish_and_keeps_the_last_good_snapshot(tiny_pipeline
     assert failing[("google_reviews/reviews", "reviews__star_rating_accepted_values")].startswith(
         "google_reviews.reviews.star_rating: 1 of ")
     assert ("square/orders", "orders__freshness") in failing
+
+
+def test_everything_holding_raw_pii_is_owner_only_after_a_run(tiny_pipeline) -> None:
+    """Issue 18 item 6, through Dagster: raw and warehouse databases 0600, the data and dlt folders 0700,
+    dlt's completed load files gone (they held every raw email)."""
+    data = tiny_pipeline.data_dir
+    assert data.stat().st_mode & 0o077 == 0
+    for database in ("raw.duckdb", "warehouse.duckdb"):
+        assert (data / database).stat().st_mode & 0o077 == 0, database
+    pipelines = data / "dlt_pipelines"
+    assert pipelines.stat().st_mode & 0o077 == 0
+    group_or_other_readable = [path for path in pipelines.rglob("*") if path.stat().st_mode & 0o077]
+    assert not group_or_other_readable, group_or_other_readable[:5]
+    completed = [path for path in pipelines.rglob("completed_jobs/*") if path.is_file()]
+    assert not completed, completed[:5]
