@@ -26,9 +26,11 @@ from ingestion.pipelines import SOURCES, make_pipeline
 from orchestration import paths
 from orchestration.progress import quiet_library_noise
 from orchestration.quality.facts import quarantine_counts
+from orchestration.quality.quarantine_watch import quarantine_check_result
 from orchestration.source_loads import FAILED, LOADED, LOADED_CHECK, describe_failure, last_successful_load
 
 PLACEHOLDER = "configured-at-run-time"
+QUARANTINE_CHECK = "quarantine_within_baseline"
 
 
 class SeamlineDltTranslator(DagsterDltTranslator):
@@ -73,7 +75,14 @@ def build_source_assets(name: str) -> dg.AssetsDefinition:
                     f"the other sources with {name}'s last good data, marked stale; this check names the error.",
     )
 
-    @dg.multi_asset(specs=specs, check_specs=[check_spec], name=f"dlt_{name}", can_subset=True,
+    quarantine_key = dg.AssetCheckKey(specs[0].key, QUARANTINE_CHECK)
+    quarantine_spec = dg.AssetCheckSpec(
+        QUARANTINE_CHECK, asset=specs[0].key,
+        description=f"[WARN] {name}: records quarantined by this run's load stay within 3x their recent "
+                    f"baseline (median of the 5 loads before); a jump names the resource, field and sample records.",
+    )
+
+    @dg.multi_asset(specs=specs, check_specs=[check_spec, quarantine_spec], name=f"dlt_{name}", can_subset=True,
                     op_tags={"seamline/writer": "raw"})
     def load(context: dg.AssetExecutionContext, dlt: DagsterDltResource) -> Iterator[Any]:
         quiet_library_noise()
@@ -89,12 +98,17 @@ def build_source_assets(name: str) -> dg.AssetsDefinition:
             ))
         except Exception as error:  # noqa: BLE001 (reported in the check, metadata, ops table and summary)
             yield from _failed_load(context, name, error, check_key)
+            if quarantine_key in context.selected_asset_check_keys:
+                yield dg.AssetCheckResult(asset_key=quarantine_key.asset_key, check_name=QUARANTINE_CHECK,
+                                          passed=True, severity=dg.AssetCheckSeverity.WARN,
+                                          description=f"{name}: nothing loaded this run, nothing quarantined")
             return
         finally:
             restrict_data_dir()  # raw PII at rest: raw.duckdb and dlt's folders owner-only
         load_ids = list(pipeline.last_trace.last_load_info.loads_ids) if pipeline.last_trace else []
         with duckdb.connect(str(paths.raw_db()), read_only=True) as con:
             quarantined = quarantine_counts(con, schemas=[name], load_ids=load_ids)
+            watch = quarantine_check_result(con, name) if quarantine_key in context.selected_asset_check_keys else None
         total = 0
         for result in results:
             metadata = dict(result.metadata or {})
@@ -113,6 +127,10 @@ def build_source_assets(name: str) -> dg.AssetsDefinition:
                                       severity=dg.AssetCheckSeverity.WARN,
                                       description=f"{name}: loaded {total} rows this run",
                                       metadata={"rows_loaded": total, "load_status": LOADED})
+        if watch is not None:
+            yield dg.AssetCheckResult(asset_key=quarantine_key.asset_key, check_name=QUARANTINE_CHECK,
+                                      passed=watch.passed, severity=watch.severity,
+                                      description=watch.description, metadata=watch.metadata)
 
     return load
 

@@ -120,26 +120,34 @@ def test_loading_the_definitions_does_not_import_great_expectations(
     assert result.stdout.strip().splitlines()[-1] == "False"
 
 
-DASHBOARD_KEY = dg.AssetKey(["dashboards", "seamline_dashboard"])
+def _exposures() -> list[dict]:
+    """The dashboard pages declared in exposures.yml (one exposure per page)."""
+    import yaml
+
+    return yaml.safe_load((REPO / "dbt_project" / "models" / "exposures.yml").read_text())["exposures"]
+
+
+def _dashboard_keys(graph) -> set[dg.AssetKey]:
+    return {key for key in graph.get_all_asset_keys() if key.path[0] == "dashboards"}
 
 
 def test_every_asset_has_a_group_and_a_description(repository: dg.RepositoryDefinition) -> None:
-    """Issue 17: an asset sat in group "default" with no description; only the dashboard is external."""
+    """Issue 17: an asset sat in group "default" with no description; only the dashboard pages are external."""
     graph = repository.asset_graph
     nodes = [graph.get(key) for key in graph.get_all_asset_keys()]
     assert not [node.key.to_user_string() for node in nodes if node.group_name in (None, "default")]
     assert not [node.key.to_user_string() for node in nodes if not node.description]
-    assert [node.key for node in nodes if not node.is_materializable] == [DASHBOARD_KEY]
+    external = {node.key for node in nodes if not node.is_materializable}
+    assert external == _dashboard_keys(graph)
+    assert {key.path[-1] for key in external} == {exposure["name"] for exposure in _exposures()}
 
 
 def test_the_dashboard_sits_downstream_of_the_marts_its_exposure_declares(repository: dg.RepositoryDefinition) -> None:
-    import yaml
-
-    exposure = yaml.safe_load((REPO / "dbt_project" / "models" / "exposures.yml").read_text())["exposures"][0]
-    declared = {ref.split("'")[1] for ref in exposure["depends_on"]}
-    parents = repository.asset_graph.get(DASHBOARD_KEY).parent_keys
-    assert {key.path[-1] for key in parents if key.path[0] == "marts"} == declared
-    assert SNAPSHOT_KEY in parents  # it reads the published snapshot, not the warehouse
+    for exposure in _exposures():
+        declared = {ref.split("'")[1] for ref in exposure["depends_on"]}
+        parents = repository.asset_graph.get(dg.AssetKey(["dashboards", exposure["name"]])).parent_keys
+        assert {key.path[-1] for key in parents if key.path[0] == "marts"} == declared, exposure["name"]
+        assert SNAPSHOT_KEY in parents  # it reads the published snapshot, not the warehouse
 
 
 def test_every_mart_the_dashboard_reads_has_checks_and_every_check_a_description(
@@ -147,7 +155,7 @@ def test_every_mart_the_dashboard_reads_has_checks_and_every_check_a_description
 ) -> None:
     graph = repository.asset_graph
     checked = {key.asset_key for key in graph.asset_check_keys}
-    marts = {key for key in graph.get(DASHBOARD_KEY).parent_keys if key.path[0] == "marts"}
+    marts = {key for page in _dashboard_keys(graph) for key in graph.get(page).parent_keys if key.path[0] == "marts"}
     assert not {key.to_user_string() for key in marts - checked}
     undescribed = [key.name for key in graph.asset_check_keys if not graph.get_check_spec(key).description]
     assert not undescribed
