@@ -103,7 +103,7 @@ def _gx_suites() -> dict[str, Any]:
     """Every GX rule of the raw and mart suites; counts of passed and failed (blocking or warning)."""
     import duckdb
 
-    paths = require("orchestration.paths")
+    paths = require("seamline_core.paths")
     suites = require("orchestration.quality.suites")
     run_facts = require("orchestration.quality.facts", "run_facts")
     validate = require("orchestration.quality.validate")
@@ -140,6 +140,6 @@ def table_counts(database: str, schema: str) -> dict[str, int]:
 def publish(run_id: str) -> dict[str, Any]:
     """Publish the serving snapshot from the warehouse (orchestration.serving.publish_snapshot)."""
     publish_snapshot = require("orchestration.serving", "publish_snapshot")
-    paths = require("orchestration.paths")
+    paths = require("seamline_core.paths")
     snapshot = publish_snapshot(paths.warehouse_db(), run_id, ops_rows={})
     return {"snapshot": str(snapshot), "bytes": os.path.getsize(snapshot)}

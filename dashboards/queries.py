@@ -527,7 +527,7 @@ def _run_named(database: Path, sql: str, params: dict[str, Any]) -> pd.DataFrame
         cursor.close()
 
 
-# Raw PII: only on the restricted file (`orchestration.serving.restricted_snapshot`), and only for
+# Raw PII: only on the restricted file (`seamline_core.snapshots.restricted_snapshot`), and only for
 # roles that may see it (`DashboardSettings.shows_raw_pii`); callers check the role first.
 
 def restricted_customer_search_sql() -> str:

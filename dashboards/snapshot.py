@@ -3,7 +3,7 @@
 The dashboard reads only the published snapshot (never the live warehouse), so the pipeline can write
 while executives read. A snapshot file is never modified after it is published: a new run publishes a
 new file and moves the pointer, which is why the file name works as the cache key for query results.
-Finding it is `orchestration.serving`'s job (pure Python, no Dagster import).
+Finding it is `seamline_core.snapshots`' job (pure Python, no Dagster import).
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from orchestration import serving
-from orchestration.serving import RunStatus
+from seamline_core import snapshots
+from seamline_core.snapshots import RunStatus
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ class Snapshot:
 
 def current_snapshot() -> Snapshot | None:
     """The snapshot readers should open now, or None before the first publish."""
-    path = serving.current_snapshot()
+    path = snapshots.current_snapshot()
     return Snapshot(path) if path is not None and path.is_file() else None
 
 
@@ -38,9 +38,9 @@ def restricted_pii_file(snapshot: Snapshot) -> Path | None:
 
     Only for roles that may see raw PII: the caller checks `DashboardSettings.shows_raw_pii` first.
     """
-    return serving.restricted_snapshot(snapshot.path)
+    return snapshots.restricted_snapshot(snapshot.path)
 
 
 def last_run_status() -> RunStatus | None:
     """The latest pipeline run's outcome (`last_run.json`), including runs that published nothing."""
-    return serving.read_run_status()
+    return snapshots.read_run_status()

@@ -31,7 +31,7 @@ from ingestion.google_reviews import google_reviews_source
 from ingestion.shopify import shopify_source
 from ingestion.square import square_source
 from ingestion.web_events import web_events_source
-from orchestration.paths import dlt_pipelines_dir, raw_db
+from seamline_core.paths import dlt_pipelines_dir, raw_db
 
 logger = logging.getLogger("seamline.ingestion")
 

@@ -15,7 +15,8 @@ from collections.abc import Sequence
 from contextlib import ExitStack
 from pathlib import Path
 
-from orchestration import paths, serving
+from orchestration import serving
+from seamline_core import paths
 
 DEFAULT_DEMO_SCALE = "small"
 DEFAULT_SEED = 7

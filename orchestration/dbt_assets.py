@@ -21,8 +21,8 @@ from dagster_dbt import (
 )
 
 from ingestion.common.private_files import restrict_data_dir
-from orchestration import paths
 from orchestration.resources import dbt_environment, dbt_project, ensure_dbt_manifest
+from seamline_core import paths
 
 DBT_ASSETS_NAME = "dbt_models"
 

@@ -23,11 +23,11 @@ from dlt.extract.source import DltSource
 from ingestion.common.private_files import restrict_data_dir
 from ingestion.common.settings import check_settings
 from ingestion.pipelines import SOURCES, make_pipeline
-from orchestration import paths
 from orchestration.progress import quiet_library_noise
 from orchestration.quality.facts import quarantine_counts
 from orchestration.quality.quarantine_watch import quarantine_check_result
 from orchestration.source_loads import FAILED, LOADED, LOADED_CHECK, describe_failure, last_successful_load
+from seamline_core import paths
 
 PLACEHOLDER = "configured-at-run-time"
 QUARANTINE_CHECK = "quarantine_within_baseline"

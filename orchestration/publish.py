@@ -14,13 +14,14 @@ from typing import Any
 import dagster as dg
 import duckdb
 
-from orchestration import paths, serving
+from orchestration import serving
 from orchestration.quality.facts import quarantine_counts, source_freshness, table_volumes
 from orchestration.quality.failing_rows import failing_rows
 from orchestration.quality.rules import TableSuite
 from orchestration.quality.suites import ALL_SUITES, FRESHNESS_COLUMNS
 from orchestration.resources import dbt_project
 from orchestration.source_loads import source_load_rows, stale_sources
+from seamline_core import paths, snapshots
 
 SNAPSHOT_KEY = dg.AssetKey(["serving", "snapshot"])
 
@@ -76,7 +77,7 @@ def audit_run(instance: dg.DagsterInstance, run_id: str) -> RunAudit:
     return RunAudit([_public(row) for row in evaluations], failing)
 
 
-def record_run_outcome(instance: dg.DagsterInstance, run_id: str, run_failed: bool) -> serving.RunStatus | None:
+def record_run_outcome(instance: dg.DagsterInstance, run_id: str, run_failed: bool) -> snapshots.RunStatus | None:
     """After a run that planned to publish but did not: record why in last_run.json.
 
     "blocked" when blocking checks failed (a failing blocking check also fails its step, so the run
@@ -84,7 +85,7 @@ def record_run_outcome(instance: dg.DagsterInstance, run_id: str, run_failed: bo
 
     Runs that never planned the publish (a single asset from the UI) change nothing.
     """
-    current = serving.read_run_status()
+    current = snapshots.read_run_status()
     if current and current.run_id == run_id:
         return current
     planned = instance.all_logs(run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION_PLANNED)
@@ -105,10 +106,10 @@ def source_loads(instance: dg.DagsterInstance, run_id: str) -> list[dict[str, An
     from ingestion.pipelines import SOURCES
 
     previous: list[dict[str, Any]] = []
-    snapshot = serving.current_snapshot()
+    snapshot = snapshots.current_snapshot()
     if snapshot is not None and snapshot.exists():
         try:
-            previous = serving.read_ops_table(snapshot, "source_loads")
+            previous = snapshots.read_ops_table(snapshot, "source_loads")
         except duckdb.CatalogException:  # published before the table existed
             previous = []
     return source_load_rows(instance, run_id, list(SOURCES), paths.raw_db(), previous)

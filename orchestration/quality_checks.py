@@ -12,11 +12,11 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from orchestration import paths
 from orchestration.quality.facts import run_facts
 from orchestration.quality.rules import Rule, TableSuite
 from orchestration.quality.suites import MART_SUITES, RAW_SUITES
 from orchestration.quality.validate import build_data_docs, validate_suite
+from seamline_core import paths
 
 
 def check_key(suite: TableSuite, rule: Rule) -> dg.AssetCheckKey:

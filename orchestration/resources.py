@@ -16,8 +16,8 @@ from dagster_dbt import DbtCliResource, DbtProject
 from dagster_dlt import DagsterDltResource
 from packaging import version
 
-from orchestration import paths
 from orchestration.offline import switch_off_telemetry
+from seamline_core import paths
 
 
 class OfflineDbtCliResource(DbtCliResource):

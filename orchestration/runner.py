@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from orchestration import paths, serving
 from orchestration.offline import switch_off_telemetry
+from seamline_core import paths, snapshots
 
 # Telemetry off; one run at a time, because every run writes raw.duckdb or warehouse.duckdb and
 # DuckDB allows one writing process per file (a sensor-started run queues behind a scheduled one).
@@ -123,7 +123,7 @@ class PipelineOutcome:
     run_id: str
     success: bool
     published: bool
-    status: serving.RunStatus | None
+    status: snapshots.RunStatus | None
     rows_per_mart: dict[str, int] = field(default_factory=dict)
     checks: dict[str, int] = field(default_factory=dict)
     failing_checks: list[dict[str, Any]] = field(default_factory=list)
@@ -183,7 +183,7 @@ def run_job(job_name: str = "seamline_job", reparse_dbt: bool = True) -> Pipelin
         step_failures = [f"{event.step_key}: {step_error(event.event_specific_data.error)}"
                          for event in result.all_events if event.is_step_failure]
         source_failures = stale_sources(source_loads(instance, result.run_id))
-    snapshot = serving.current_snapshot()
+    snapshot = snapshots.current_snapshot()
     checks = {
         "passed": sum(row["status"] == "passed" for row in audit.evaluations),
         "failed_blocking": sum(row["status"] == "failed" and row["severity"] == "ERROR" for row in audit.evaluations),
@@ -193,7 +193,7 @@ def run_job(job_name: str = "seamline_job", reparse_dbt: bool = True) -> Pipelin
         run_id=result.run_id,
         success=result.success,
         published=published,
-        status=serving.read_run_status(),
+        status=snapshots.read_run_status(),
         rows_per_mart=mart_row_counts(snapshot) if snapshot and snapshot.exists() else {},
         checks=checks,
         failing_checks=audit.failing,

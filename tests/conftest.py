@@ -54,9 +54,9 @@ class PipelineRun:
     @property
     def snapshot(self) -> Path:
         """The published serving snapshot (fails the test clearly when nothing was published)."""
-        from orchestration import serving
+        from seamline_core import snapshots
 
-        snapshot = serving.current_snapshot(self.data_dir / "serving")
+        snapshot = snapshots.current_snapshot(self.data_dir / "serving")
         assert snapshot is not None, f"the shared pipeline run published nothing: {self.outcome}"
         return snapshot
 

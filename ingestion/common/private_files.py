@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from orchestration.paths import data_dir, dlt_pipelines_dir, raw_db, warehouse_db
+from seamline_core.paths import data_dir, dlt_pipelines_dir, raw_db, warehouse_db
 
 PRIVATE_FILE_MODE = 0o600
 PRIVATE_DIR_MODE = 0o700

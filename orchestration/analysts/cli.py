@@ -9,7 +9,7 @@ import sys
 import time
 from collections.abc import Sequence
 
-from orchestration import serving
+from seamline_core import snapshots
 
 COMMANDS = ("docs", "metrics", "snapshot")
 
@@ -104,7 +104,7 @@ def _metrics(args: argparse.Namespace) -> int:
 
 
 def _snapshot(_args: argparse.Namespace) -> int:
-    snapshot = serving.current_snapshot()
+    snapshot = snapshots.current_snapshot()
     if snapshot is None:
         print("no published snapshot yet: run `make demo` first", file=sys.stderr)
         return 1

@@ -14,8 +14,8 @@ import threading
 import urllib.request
 from pathlib import Path
 
-from orchestration import paths
 from orchestration.analysts.metrics import MetricsError, analyst_target_dir, dbt_command
+from seamline_core import paths
 
 SITE_FILES = ("index.html", "manifest.json", "catalog.json")
 

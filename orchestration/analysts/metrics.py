@@ -21,8 +21,8 @@ from typing import Self
 
 import duckdb
 
-from orchestration import paths, serving
 from orchestration.offline import switch_off_telemetry
+from seamline_core import paths, snapshots
 
 SEMANTIC_MANIFEST = "semantic_manifest.json"
 
@@ -164,7 +164,7 @@ class GovernedMetrics:
         from metricflow_semantics.model.dbt_manifest_parser import parse_manifest_from_dbt_generated_manifest
         from metricflow_semantics.model.semantic_manifest_lookup import SemanticManifestLookup
 
-        snapshot = snapshot or serving.current_snapshot()
+        snapshot = snapshot or snapshots.current_snapshot()
         if snapshot is None:
             raise MetricsError("no published snapshot yet: run `make demo` (or `seamline run`) first")
         manifest = manifest or semantic_manifest()

@@ -12,9 +12,9 @@ from typing import Any
 
 import duckdb
 
-from orchestration import serving
 from orchestration.quality.rules import RunFacts, TableSuite
 from orchestration.quality.suites import FRESHNESS_COLUMNS
+from seamline_core import snapshots
 
 
 def source_freshness(raw: duckdb.DuckDBPyConnection, catalog: str = "") -> list[dict[str, Any]]:
@@ -32,10 +32,10 @@ def source_freshness(raw: duckdb.DuckDBPyConnection, catalog: str = "") -> list[
 
 def run_facts(raw: duckdb.DuckDBPyConnection) -> RunFacts:
     """Previous published row counts (from the current snapshot) and the newest record of any source."""
-    snapshot = serving.current_snapshot()
+    snapshot = snapshots.current_snapshot()
     previous = {}
     if snapshot is not None and snapshot.exists():
-        previous = {row["asset"]: row["row_count"] for row in serving.read_ops_table(snapshot, "table_volumes")}
+        previous = {row["asset"]: row["row_count"] for row in snapshots.read_ops_table(snapshot, "table_volumes")}
     record_times = [row["last_record_at"] for row in source_freshness(raw) if row["last_record_at"]]
     return RunFacts(previous_row_counts=previous, reference_time=max(record_times, default=None))
 

@@ -8,13 +8,13 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration import serving
+from seamline_core import snapshots
 
 RAW_PII_COLUMNS = {"email", "phone", "first_name", "last_name"}  # a store's postal_code is public
 
 
 def test_the_restricted_companion_excludes_group_and_other(small_snapshot):
-    restricted = serving.restricted_snapshot(small_snapshot)
+    restricted = snapshots.restricted_snapshot(small_snapshot)
     assert restricted is not None and restricted.exists()
     assert stat.S_IMODE(restricted.stat().st_mode) & 0o077 == 0
     assert stat.S_IMODE(restricted.parent.stat().st_mode) & 0o077 == 0
@@ -40,4 +40,4 @@ def test_the_public_snapshot_holds_no_raw_pii(small_snapshot, analyst_data_dir: 
 def test_the_metrics_connection_cannot_write(governed):
     with pytest.raises(duckdb.Error, match="read-only|read only"):
         governed.client.execute("create table marts.analyst_scratch as select 1 as x")
-    assert serving.restricted_snapshot(governed.snapshot) != governed.snapshot
+    assert snapshots.restricted_snapshot(governed.snapshot) != governed.snapshot

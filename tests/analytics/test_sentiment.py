@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from analytics.sentiment import benchmark_accuracy, read_labelled_sentences, score_frame, sentiment_label
-from orchestration.paths import shared_dir
+from seamline_core.paths import shared_dir
 
 BENCHMARK_DIR = shared_dir() / "benchmarks" / "sentiment"
 

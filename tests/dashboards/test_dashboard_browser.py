@@ -28,7 +28,7 @@ import duckdb
 import pytest
 
 from dashboards import streamlit_command
-from orchestration.serving import current_snapshot
+from seamline_core.snapshots import current_snapshot
 
 pytestmark = pytest.mark.browser
 

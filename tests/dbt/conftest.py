@@ -9,9 +9,9 @@ import os
 from pathlib import Path
 
 import pytest
-from dbt_world_loader import load_world, run_dbt
 from planted_identity_records import guardrail_records
 
+from ingestion.sandbox.direct_load import load_world, run_dbt
 from ingestion.sandbox.world.generate import generate_world
 
 WORLD_SCALE, WORLD_SEED = "tiny", 7

@@ -6,9 +6,9 @@ import json
 
 import duckdb
 import pytest
-from dbt_world_loader import load_world, run_dbt
 
 from evaluation.brand_mentions import read_truth, score_brand_mentions
+from ingestion.sandbox.direct_load import load_world, run_dbt
 from ingestion.sandbox.world.generate import generate_world
 
 pytestmark = pytest.mark.slow

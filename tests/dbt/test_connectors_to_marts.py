@@ -9,10 +9,10 @@ import json
 import duckdb
 import pandas as pd
 import pytest
-from dbt_world_loader import run_dbt
 
 from evaluation.identity import score_identity
 from ingestion.pipelines import SOURCES, run_source
+from ingestion.sandbox.direct_load import run_dbt
 from ingestion.sandbox.servers import start_sandboxes
 
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from dbt_world_loader import load_world, run_dbt
 
+from ingestion.sandbox.direct_load import load_world, run_dbt
 from ingestion.sandbox.world.generate import generate_world
 
 pytestmark = pytest.mark.slow

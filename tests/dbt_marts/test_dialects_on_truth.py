@@ -11,16 +11,13 @@ revenue per channel and currency to the cent, every store location of every syst
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 from planted_price_gaps import assert_violations_are_the_planted_gaps
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "dbt"))
-from dbt_world_loader import load_world, run_dbt
-
+from ingestion.sandbox.direct_load import load_world, run_dbt
 from ingestion.sandbox.world.generate import generate_world
 from orchestration.quality import facts, suites
 from orchestration.quality.validate import validate_suite

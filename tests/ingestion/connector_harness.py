@@ -12,7 +12,7 @@ import duckdb
 
 from ingestion.pipelines import SOURCES, run_source
 from ingestion.sandbox.servers import Sandboxes
-from orchestration.paths import raw_db
+from seamline_core.paths import raw_db
 
 # manifest count key -> raw table
 WORLD_TABLES = {

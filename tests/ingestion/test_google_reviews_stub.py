@@ -7,7 +7,7 @@ import duckdb
 from ingestion_stub import StubRequest, StubResponse, StubServer
 
 from ingestion.pipelines import run_source
-from orchestration.paths import raw_db
+from seamline_core.paths import raw_db
 
 ACCOUNT = "104729386251847361920"
 LOCATION = f"accounts/{ACCOUNT}/locations/42"

@@ -14,7 +14,7 @@ import pytest
 
 from ingestion.common.private_files import restrict_data_dir
 from ingestion.pipelines import run_source
-from orchestration.paths import data_dir, dlt_pipelines_dir, raw_db, warehouse_db
+from seamline_core.paths import data_dir, dlt_pipelines_dir, raw_db, warehouse_db
 
 EMAIL = "ada.lovelace@example.com"
 

@@ -11,8 +11,8 @@ import duckdb
 import pytest
 
 from ingestion.pipelines import run_source
-from orchestration.paths import raw_db
 from orchestration.quality.quarantine_watch import quarantine_check_result, quarantine_jumps, reason_kind
+from seamline_core.paths import raw_db
 
 
 def event(message_id: str, quantity: object = 1) -> dict:

@@ -28,7 +28,7 @@ from ingestion.sandbox.servers.google_reviews import REVIEW_SHAPE
 from ingestion.sandbox.servers.shopify import RESOURCES as SHOPIFY_RESOURCES
 from ingestion.sandbox.servers.square import SHAPES as SQUARE_SHAPES
 from ingestion.sandbox.world.generate import generate_world
-from orchestration.paths import raw_db
+from seamline_core.paths import raw_db
 
 API_SOURCES = ("shopify", "square", "google_reviews", "bluesky")
 SHAPES = {

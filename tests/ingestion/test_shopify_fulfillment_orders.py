@@ -12,7 +12,7 @@ from ingestion_stub import StubRequest, StubResponse, StubServer
 from ingestion.pipelines import run_source
 from ingestion.sandbox.servers import start_sandboxes
 from ingestion.sandbox.world.generate import generate_world
-from orchestration.paths import raw_db
+from seamline_core.paths import raw_db
 
 TOKEN = "shpat_stub_token_0042"
 STORE, WAREHOUSE = 71_000_000_001, 71_000_000_009

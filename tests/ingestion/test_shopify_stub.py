@@ -12,7 +12,7 @@ from ingestion_stub import StubRequest, StubResponse, StubServer
 
 from ingestion.common.errors import SourceAuthError, SourceUnavailableError
 from ingestion.pipelines import run_source
-from orchestration.paths import raw_db
+from seamline_core.paths import raw_db
 
 TOKEN = "shpat_stub_token_0042"
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 
 from ingestion.pipelines import run_source
-from orchestration.paths import raw_db
+from seamline_core.paths import raw_db
 
 
 def event(message_id: str, **extra: object) -> dict:

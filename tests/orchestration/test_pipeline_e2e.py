@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration import serving
+from seamline_core import snapshots
 
 pytestmark = pytest.mark.slow
 
@@ -42,7 +42,7 @@ def test_full_graph_publishes_marts_with_real_row_counts(tiny_pipeline) -> None:
         assert count(snap, "select count(*) from ops.quality_results") == sum(outcome.checks.values())
         assert count(snap, "select count(*) from ops.publish_log") == 1
     assert outcome.rows_per_mart["dim_customers"] > 100
-    assert serving.read_run_status(tiny_pipeline.data_dir / "serving").status == "published"
+    assert snapshots.read_run_status(tiny_pipeline.data_dir / "serving").status == "published"
 
 
 def _inject_bad_batch(raw_path: Path) -> None:
@@ -61,7 +61,7 @@ def test_bad_batch_blocks_publish_and_keeps_the_last_good_snapshot(tiny_pipeline
     from orchestration.runner import environment, run_job
 
     data_dir = copy_data_dir(tiny_pipeline.data_dir)
-    good = serving.current_snapshot(data_dir / "serving")
+    good = snapshots.current_snapshot(data_dir / "serving")
     before = hashlib.sha256(good.read_bytes()).hexdigest()
     _inject_bad_batch(data_dir / "raw.duckdb")
 
@@ -70,9 +70,9 @@ def test_bad_batch_blocks_publish_and_keeps_the_last_good_snapshot(tiny_pipeline
         outcome = run_job("seamline_transform_job")
 
     assert not outcome.published
-    assert serving.current_snapshot(data_dir / "serving") == good
+    assert snapshots.current_snapshot(data_dir / "serving") == good
     assert hashlib.sha256(good.read_bytes()).hexdigest() == before
-    status = serving.read_run_status(data_dir / "serving")
+    status = snapshots.read_run_status(data_dir / "serving")
     assert status.status == "blocked" and status.failing_since is not None
     failing = {(row["asset"], row["check_name"]): row["description"] for row in status.failing_checks}
     assert failing[("shopify/orders", "orders__id_unique")].startswith("shopify.orders.id: 2 of ")

@@ -15,10 +15,11 @@ import dagster as dg
 import duckdb
 import pytest
 
-from orchestration import paths, serving
+from orchestration import serving
 from orchestration.publish import build_publish_asset, record_run_outcome
 from orchestration.quality.rules import TableSuite, between, not_null, unique, volume
 from orchestration.quality_checks import build_layer_checks
+from seamline_core import paths, snapshots
 
 ORDERS = dg.AssetKey(["marts", "fct_orders"])
 SUITE = TableSuite(
@@ -75,28 +76,28 @@ def test_bad_batch_is_not_published_and_rollback_restores(data_dir: Path) -> Non
         _load_source(data_dir, [(1, 10.0), (2, 20.0), (3, 1500.0)])
         first = _run(instance)
         assert first.success
-        good = serving.current_snapshot()
+        good = snapshots.current_snapshot()
         assert good is not None and good.name == f"warehouse-{first.run_id}.duckdb"
-        quality = {row["check_name"]: row for row in serving.read_ops_table(good, "quality_results")}
+        quality = {row["check_name"]: row for row in snapshots.read_ops_table(good, "quality_results")}
         assert len(quality) == 5
         assert quality["fct_orders__total_price_in_range"]["status"] == "passed"
         warning = quality["fct_orders__total_price_below_1000"]  # 1500 > 1000 warns but still publishes
         assert (warning["severity"], warning["status"], warning["observed_value"]) == ("WARN", "failed", "1")
-        assert serving.read_ops_table(good, "table_volumes") == [
+        assert snapshots.read_ops_table(good, "table_volumes") == [
             {"asset": "marts.fct_orders", "row_count": 3, "run_id": first.run_id}]
 
         _load_source(data_dir, [(1, 10.0), (2, 20.0), (4, 30.0), (5, 40.0)])
         second = _run(instance)
         assert second.success
-        previous_good = serving.current_snapshot()
+        previous_good = snapshots.current_snapshot()
         before = _digest(previous_good)
 
         _load_source(data_dir, [(1, 10.0), (1, 10.0), (2, -5.0), (6, 60.0)])
         bad = _run(instance)
         assert not bad.success
-        assert serving.current_snapshot() == previous_good
+        assert snapshots.current_snapshot() == previous_good
         assert _digest(previous_good) == before
-        status = serving.read_run_status()
+        status = snapshots.read_run_status()
         assert status.status == "blocked" and status.run_id == bad.run_id
         failing = {row["check_name"]: row["description"] for row in status.failing_checks}
         assert failing == {
@@ -108,7 +109,7 @@ def test_bad_batch_is_not_published_and_rollback_restores(data_dir: Path) -> Non
 
         again = _run(instance)
         assert not again.success
-        assert serving.read_run_status().failing_since == first_failure
+        assert snapshots.read_run_status().failing_since == first_failure
 
         restored = serving.rollback()
         assert restored == good
@@ -123,7 +124,7 @@ def test_a_table_that_collapses_fails_the_volume_check(data_dir: Path) -> None:
         _load_source(data_dir, [(1, 1.0), (2, 1.0)])
         collapsed = _run(instance)
         assert not collapsed.success
-        (failing,) = serving.read_run_status().failing_checks
+        (failing,) = snapshots.read_run_status().failing_checks
         assert failing["check_name"] == "fct_orders__row_count_vs_previous_run"
         assert failing["observed_value"] == "2"
         assert "min_value=5" in failing["description"]
@@ -136,7 +137,7 @@ def test_a_run_that_breaks_before_its_checks_is_recorded_as_failed(data_dir: Pat
         (data_dir / "source.duckdb").unlink()  # the "model" cannot read its source any more
         broken = _run(instance)
         assert not broken.success
-        status = serving.read_run_status()
+        status = snapshots.read_run_status()
         assert (status.run_id, status.status) == (broken.run_id, "failed")
         assert {row["status"] for row in status.failing_checks} == {"not run"}
         assert len(status.failing_checks) == len(SUITE.rules)

@@ -17,8 +17,8 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from orchestration import serving
 from orchestration.run_healing import heal_dead_runs, heal_dead_runs_sensor, process_is_alive
+from seamline_core import snapshots
 
 CHILD = """
 import sys, time
@@ -74,7 +74,7 @@ def test_a_killed_run_is_marked_failed_and_recorded(tmp_path: Path, instance_hom
             assert heal_dead_runs(instance) == [run.run_id]
 
             assert instance.get_run_by_id(run.run_id).status == dg.DagsterRunStatus.FAILURE
-            status = serving.read_run_status()
+            status = snapshots.read_run_status()
             assert (status.run_id, status.status) == (run.run_id, "failed")
             assert heal_dead_runs(instance) == [], "healed once"
     finally:

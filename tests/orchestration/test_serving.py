@@ -10,6 +10,7 @@ import duckdb
 import pytest
 
 from orchestration import serving
+from seamline_core import snapshots
 
 
 def _warehouse(path: Path, orders: int, with_pii: bool = True) -> Path:
@@ -49,11 +50,11 @@ def test_publish_copies_public_marts_and_ops_rows_but_not_restricted(tmp_path: P
                 "status": "passed", "observed_value": 0, "run_id": "r1", "checked_at": None}]
     snapshot = serving.publish_snapshot(warehouse, "r1", {"quality_results": quality}, directory=tmp_path / "s")
 
-    assert serving.current_snapshot(tmp_path / "s") == snapshot
+    assert snapshots.current_snapshot(tmp_path / "s") == snapshot
     assert snapshot.name == "warehouse-r1.duckdb"
     assert _count(snapshot, "marts.fct_orders") == 7
-    assert serving.read_ops_table(snapshot, "quality_results")[0]["observed_value"] == "0"
-    assert serving.read_ops_table(snapshot, "publish_log")[0]["run_id"] == "r1"
+    assert snapshots.read_ops_table(snapshot, "quality_results")[0]["observed_value"] == "0"
+    assert snapshots.read_ops_table(snapshot, "publish_log")[0]["run_id"] == "r1"
     with duckdb.connect(str(snapshot), read_only=True) as con:
         schemas = {s for (s,) in con.execute("select distinct schema_name from information_schema.schemata "
                                              "where catalog_name = current_database()").fetchall()}
@@ -67,15 +68,15 @@ def test_publish_log_accumulates_keep_prunes_and_rollback_walks_back(tmp_path: P
         serving.publish_snapshot(_warehouse(tmp_path / f"wh{run}.duckdb", orders), f"r{run}", {},
                                  keep=3, directory=directory)
 
-    assert serving.snapshot_history(directory) == [f"warehouse-r{n}.duckdb" for n in (2, 3, 4)]
+    assert snapshots.snapshot_history(directory) == [f"warehouse-r{n}.duckdb" for n in (2, 3, 4)]
     assert not (directory / "warehouse-r1.duckdb").exists()
-    latest = serving.current_snapshot(directory)
-    assert [row["run_id"] for row in serving.read_ops_table(latest, "publish_log")] == ["r1", "r2", "r3", "r4"]
+    latest = snapshots.current_snapshot(directory)
+    assert [row["run_id"] for row in snapshots.read_ops_table(latest, "publish_log")] == ["r1", "r2", "r3", "r4"]
 
     before = _digest(directory / "warehouse-r3.duckdb")
     restored = serving.rollback(directory)
     assert restored.name == "warehouse-r3.duckdb"
-    assert serving.current_snapshot(directory) == restored
+    assert snapshots.current_snapshot(directory) == restored
     assert _count(restored, "marts.fct_orders") == 3
     assert _digest(restored) == before
     assert serving.rollback(directory).name == "warehouse-r2.duckdb"
@@ -91,19 +92,19 @@ def test_restricted_companions_are_pruned_and_rolled_back_with_their_snapshots(t
 
     assert sorted(p.name for p in (directory / "restricted").iterdir()) == [
         "pii-r2.duckdb", "pii-r3.duckdb", "pii-r4.duckdb"]
-    assert _restricted_email(serving.restricted_snapshot(directory=directory)) == _email(4)
+    assert _restricted_email(snapshots.restricted_snapshot(directory=directory)) == _email(4)
     serving.rollback(directory)
-    companion = serving.restricted_snapshot(directory=directory)
+    companion = snapshots.restricted_snapshot(directory=directory)
     assert companion == directory / "restricted" / "pii-r3.duckdb"
     assert _restricted_email(companion) == _email(3)
-    assert serving.restricted_snapshot(directory / "warehouse-r2.duckdb") == directory / "restricted" / "pii-r2.duckdb"
+    assert snapshots.restricted_snapshot(directory / "warehouse-r2.duckdb") == directory / "restricted" / "pii-r2.duckdb"
 
 
 def test_publish_writes_raw_pii_only_to_the_0600_restricted_companion(tmp_path: Path) -> None:
     directory = tmp_path / "s"
     snapshot = serving.publish_snapshot(_warehouse(tmp_path / "wh.duckdb", 7), "r1", {}, directory=directory)
 
-    companion = serving.restricted_snapshot(directory=directory)
+    companion = snapshots.restricted_snapshot(directory=directory)
     assert companion == directory / "restricted" / "pii-r1.duckdb"
     assert stat.S_IMODE(companion.stat().st_mode) == 0o600
     assert stat.S_IMODE(companion.parent.stat().st_mode) & 0o077 == 0
@@ -124,8 +125,8 @@ def test_a_warehouse_without_raw_pii_publishes_no_companion(tmp_path: Path) -> N
     directory = tmp_path / "s"
     serving.publish_snapshot(_warehouse(tmp_path / "wh.duckdb", 2, with_pii=False), "r1", {}, directory=directory)
 
-    assert serving.current_snapshot(directory).name == "warehouse-r1.duckdb"
-    assert serving.restricted_snapshot(directory=directory) is None
+    assert snapshots.current_snapshot(directory).name == "warehouse-r1.duckdb"
+    assert snapshots.restricted_snapshot(directory=directory) is None
     assert list((directory / "restricted").iterdir()) == []
 
 
@@ -148,7 +149,7 @@ def test_publish_refuses_a_warehouse_without_marts(tmp_path: Path) -> None:
     duckdb.connect(str(empty)).close()
     with pytest.raises(serving.ServingError, match="no tables in schema 'marts'"):
         serving.publish_snapshot(empty, "r1", {}, directory=tmp_path / "s")
-    assert serving.current_snapshot(tmp_path / "s") is None
+    assert snapshots.current_snapshot(tmp_path / "s") is None
 
 
 def test_run_status_keeps_failing_since_across_a_failing_streak(tmp_path: Path) -> None:
@@ -156,7 +157,7 @@ def test_run_status_keeps_failing_since_across_a_failing_streak(tmp_path: Path) 
     first = serving.write_run_status("r1", "blocked", failing, directory=tmp_path)
     second = serving.write_run_status("r2", "blocked", failing, directory=tmp_path)
     assert second.failing_since == first.failing_since
-    assert serving.read_run_status(tmp_path).failing_checks == failing
+    assert snapshots.read_run_status(tmp_path).failing_checks == failing
     recovered = serving.write_run_status("r3", "published", [], directory=tmp_path)
     assert recovered.failing_since is None
     assert serving.write_run_status("r4", "failed", [], directory=tmp_path).failing_since > first.failing_since
@@ -168,7 +169,7 @@ def test_a_reader_holding_the_current_snapshot_does_not_block_the_next_publish(t
     with duckdb.connect(str(first), read_only=True) as dashboard:
         second = serving.publish_snapshot(_warehouse(tmp_path / "wh2.duckdb", 5), "r2", {}, directory=directory)
         assert dashboard.execute("select count(*) from marts.fct_orders").fetchone()[0] == 2
-    assert serving.current_snapshot(directory) == second
+    assert snapshots.current_snapshot(directory) == second
     assert _count(second, "marts.fct_orders") == 5
 
 
@@ -178,10 +179,10 @@ def test_rollback_keeps_last_run_json_and_the_serving_pointer_in_agreement(tmp_p
     for run in (1, 2):
         serving.publish_snapshot(_warehouse(tmp_path / f"wh{run}.duckdb", run), f"r{run}", {}, directory=directory)
         serving.write_run_status(f"r{run}", "published", [], directory=directory)
-    assert serving.read_run_status(directory).current_snapshot == "warehouse-r2.duckdb"
+    assert snapshots.read_run_status(directory).current_snapshot == "warehouse-r2.duckdb"
 
     restored = serving.rollback(directory)
 
-    status = serving.read_run_status(directory)
-    assert status.current_snapshot == restored.name == serving.current_snapshot(directory).name == "warehouse-r1.duckdb"
+    status = snapshots.read_run_status(directory)
+    assert status.current_snapshot == restored.name == snapshots.current_snapshot(directory).name == "warehouse-r1.duckdb"
     assert (status.run_id, status.status) == ("r2", "published")

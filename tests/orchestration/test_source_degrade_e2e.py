@@ -13,7 +13,7 @@ import dagster as dg
 import duckdb
 import pytest
 
-from orchestration import serving
+from seamline_core import snapshots
 
 pytestmark = pytest.mark.slow
 
@@ -22,7 +22,7 @@ OTHER_SOURCES = ("shopify", "square", "google_reviews", "web_events")
 
 
 def _ops(snapshot, table: str) -> dict[str, dict]:
-    return {row["source"]: row for row in serving.read_ops_table(snapshot, table)}
+    return {row["source"]: row for row in snapshots.read_ops_table(snapshot, table)}
 
 
 def _loaded_check(data_dir, run_id: str) -> dict:
@@ -40,7 +40,7 @@ def test_a_source_with_a_wrong_token_is_published_stale_then_recovers(tiny_pipel
 
     data_dir = copy_data_dir(tiny_pipeline.data_dir)
     serving_dir = data_dir / "serving"
-    good = serving.current_snapshot(serving_dir)
+    good = snapshots.current_snapshot(serving_dir)
     with duckdb.connect(str(good), read_only=True) as con:
         social_before = con.execute("select count(*) from marts.fct_touchpoints where channel = 'social'").fetchone()[0]
     assert social_before > 0
@@ -52,8 +52,8 @@ def test_a_source_with_a_wrong_token_is_published_stale_then_recovers(tiny_pipel
         text = summary(degraded)
     assert degraded.published, f"a run with one source down must publish the rest: {text}"
     assert degraded.checks["failed_blocking"] == 0
-    snapshot = serving.current_snapshot(serving_dir)
-    assert snapshot != good and snapshot.name == serving.snapshot_file_name(degraded.run_id)
+    snapshot = snapshots.current_snapshot(serving_dir)
+    assert snapshot != good and snapshot.name == snapshots.snapshot_file_name(degraded.run_id)
 
     loads = _ops(snapshot, "source_loads")
     assert loads["bluesky"]["status"] == "failed"
@@ -67,7 +67,7 @@ def test_a_source_with_a_wrong_token_is_published_stale_then_recovers(tiny_pipel
     assert set(channels) == {"web", "store", "review", "social"}
     assert channels["social"] == social_before  # Bluesky's last good data, not an empty channel
 
-    status = serving.read_run_status(serving_dir)
+    status = snapshots.read_run_status(serving_dir)
     assert status.status == "published" and status.run_id == degraded.run_id
     assert [row["source"] for row in status.stale_sources] == ["bluesky"]
     assert "SOURCES__BLUESKY__APP_PASSWORD" in status.stale_sources[0]["error"]
@@ -76,23 +76,23 @@ def test_a_source_with_a_wrong_token_is_published_stale_then_recovers(tiny_pipel
     check = _loaded_check(data_dir, degraded.run_id)
     assert check["status"] == "failed" and check["severity"] == "WARN"
     assert "SourceAuthError" in check["description"] and "SOURCES__BLUESKY__APP_PASSWORD" in check["description"]
-    published_checks = {(row["asset"], row["check_name"]): row for row in serving.read_ops_table(snapshot, "quality_results")}
+    published_checks = {(row["asset"], row["check_name"]): row for row in snapshots.read_ops_table(snapshot, "quality_results")}
     assert published_checks[("bluesky/posts", "loaded_this_run")]["status"] == "failed"
 
     assert "SOURCE FAILED bluesky: SourceAuthError" in text and "Error occurred while executing op" not in text
     for artefact in (serving_dir / "last_run.json", data_dir / "logs" / "pipeline.log"):
         assert WRONG_PASSWORD not in artefact.read_text(errors="replace")
-    assert WRONG_PASSWORD not in json.dumps(serving.read_ops_table(snapshot, "source_loads"), default=str)
+    assert WRONG_PASSWORD not in json.dumps(snapshots.read_ops_table(snapshot, "source_loads"), default=str)
 
     # 2. The password fixed: Bluesky loads again and the stale mark is gone everywhere.
     with environment(env):
         recovered = run_job("seamline_job")
     assert recovered.published and not recovered.source_failures, summary(recovered)
-    snapshot = serving.current_snapshot(serving_dir)
+    snapshot = snapshots.current_snapshot(serving_dir)
     loads = _ops(snapshot, "source_loads")
     assert {source: row["status"] for source, row in loads.items()} == dict.fromkeys(loads, "loaded")
     assert loads["bluesky"]["run_id"] == recovered.run_id and loads["bluesky"]["error"] is None
-    status = serving.read_run_status(serving_dir)
+    status = snapshots.read_run_status(serving_dir)
     assert status.status == "published" and status.stale_sources == []
     assert _loaded_check(data_dir, recovered.run_id)["status"] == "passed"
 
@@ -109,8 +109,8 @@ def test_a_source_failing_on_its_first_run_blocks_with_a_clear_outcome(tiny_worl
         outcome = run_job("seamline_job")
         text = summary(outcome)
 
-    assert not outcome.published and serving.current_snapshot(data_dir / "serving") is None
-    status = serving.read_run_status(data_dir / "serving")
+    assert not outcome.published and snapshots.current_snapshot(data_dir / "serving") is None
+    status = snapshots.read_run_status(data_dir / "serving")
     assert status.status == "blocked"
     assert [(row["source"], row["last_successful_load_at"]) for row in status.stale_sources] == [("bluesky", None)]
     assert "SOURCES__BLUESKY__APP_PASSWORD" in status.stale_sources[0]["error"]

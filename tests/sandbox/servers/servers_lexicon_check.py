@@ -16,7 +16,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from orchestration.paths import shared_dir
+from seamline_core.paths import shared_dir
 
 CONTRACTS = shared_dir() / "contracts" / "bluesky"
 _FORMATS = {

@@ -23,7 +23,7 @@ from servers_http import VendorHttp, items, review_parents
 from servers_lexicon_check import LexiconChecker
 
 from ingestion.sandbox.servers import Sandboxes
-from orchestration.paths import shared_dir
+from seamline_core.paths import shared_dir
 
 SHARED = shared_dir() / "contracts"
 SHOP_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$")

@@ -9,7 +9,7 @@ from functools import cache
 
 import jsonschema
 
-from orchestration.paths import shared_dir
+from seamline_core.paths import shared_dir
 
 CONTRACTS = shared_dir() / "contracts"
 

@@ -1,4 +1,7 @@
-"""Build the warehouse for the dbt tests: world JSONL files -> raw.duckdb (dlt) -> dbt build.
+"""The demo world landed without HTTP: world JSONL files -> raw.duckdb (dlt) -> dbt build.
+
+The sandbox's shortcut past its servers, for the dbt tests and the benchmarks that need a warehouse
+built from a world in seconds (formerly tests/dbt/dbt_world_loader.py).
 
 The raw tables are loaded under the connectors' dataset/table names with dlt's own normalisation
 (snake_case, nested lists as child tables), adding only what the connectors add (`location_name` on
@@ -20,8 +23,7 @@ from pathlib import Path
 import dlt
 
 from ingestion.shopify import needs_fulfillment_orders
-
-DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
+from seamline_core.paths import DBT_PROJECT_DIR
 
 # (dataset, table, file under the world directory, primary key)
 WORLD_TABLES = [
