@@ -15,7 +15,7 @@ export DAGSTER_DISABLE_TELEMETRY := true
 export SEAMLINE_DATA_DIR ?= $(CURDIR)/data
 export DAGSTER_HOME ?= $(CURDIR)/data/dagster_home
 
-.PHONY: install demo test test-fast ui docs lint lock bench bench-quick clean browser
+.PHONY: install demo test test-fast ui docs lint lock bench bench-quick clean browser screenshots
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -68,3 +68,8 @@ bench-quick: install
 
 clean:
 	rm -rf data dbt_project/target dbt_project/logs
+
+# A screenshot of every dashboard page (and Customer 360 with a customer found) in screenshots/, taken by
+# the real-browser test on its test snapshot, so a reviewer can look at every page without running the UI.
+screenshots: install browser
+	$(BIN)/python -m pytest -q tests/dashboards/test_dashboard_browser.py
