@@ -54,9 +54,22 @@ def start(service: Service, env: Mapping[str, str]) -> None:
     """Start ``service`` in its own process group with its output in its log file."""
     service.log.parent.mkdir(parents=True, exist_ok=True)
     with service.log.open("w") as log:
+        # preexec_fn only resets three signal dispositions (async-signal-safe calls), so the usual risk
+        # of running Python between fork and exec while other threads hold locks does not apply here
         service.process = subprocess.Popen(service.command, env=dict(env), stdout=log, stderr=subprocess.STDOUT,
-                                           start_new_session=True)
+                                           start_new_session=True, preexec_fn=_default_stop_signals)  # noqa: PLW1509
     service.started_at = time.monotonic()
+
+
+def _default_stop_signals() -> None:
+    """In the child, before exec: SIGTERM, SIGINT and SIGHUP back to their defaults.
+
+    An ignored signal is inherited across exec: a UI started from a process that ignores SIGTERM (a
+    library's handler set to SIG_IGN, nohup, a background job) would never stop when asked, and the
+    supervisor would wait on it forever.
+    """
+    for stop_signal in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(stop_signal, signal.SIG_DFL)
 
 
 def log_tail(path: Path, lines: int = 15) -> str:

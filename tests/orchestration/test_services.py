@@ -8,6 +8,7 @@ import os
 import socket
 import sys
 import threading
+import time
 from pathlib import Path
 
 from orchestration import services
@@ -53,3 +54,29 @@ def test_one_ui_failing_leaves_the_other_running_and_urls_appear_only_when_they_
 
 def test_answers_is_false_when_nothing_listens() -> None:
     assert services.answers(f"http://127.0.0.1:{_free_port()}/", timeout=1) is False
+
+
+def test_a_ui_stops_when_asked_even_if_its_launcher_ignores_sigterm(tmp_path: Path) -> None:
+    """An ignored signal survives exec: started from a process ignoring SIGTERM (as the full test suite
+    once was), the dashboard ignored terminate() and the supervisor waited forever."""
+    import signal
+
+    port = _free_port()
+    service = services.Service(
+        "dashboard", [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"],
+        url=f"http://127.0.0.1:{port}", health_url=f"http://127.0.0.1:{port}/", log=tmp_path / "dashboard.log")
+    previous = signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    try:
+        services.start(service, os.environ)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    try:
+        deadline = time.monotonic() + 120
+        while not services.answers(service.health_url, timeout=1):  # started, its handlers installed
+            assert service.process.poll() is None and time.monotonic() < deadline, "the dashboard never answered"
+            time.sleep(0.1)
+        service.process.terminate()
+        assert service.process.wait(timeout=60) == -signal.SIGTERM
+    finally:
+        if service.process.poll() is None:
+            service.process.kill()
