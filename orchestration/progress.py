@@ -31,7 +31,14 @@ class _DropMessages(logging.Filter):
 
 
 def quiet_library_noise() -> None:
-    """Drop the library warnings listed above (idempotent)."""
+    """Drop the library warnings listed above (idempotent), and Dagster's notes that an API the project
+    chose on purpose is in beta or preview (they say nothing a person running the pipeline can act on)."""
+    import warnings
+
+    import dagster as dg
+
+    for category in (dg.BetaWarning, dg.PreviewWarning):
+        warnings.filterwarnings("ignore", category=category)
     dlt_logger = logging.getLogger("dlt")
     if not any(isinstance(existing, _DropMessages) for existing in dlt_logger.filters):
         dlt_logger.addFilter(_DropMessages(DLT_NULL_COLUMNS_WARNING))
