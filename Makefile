@@ -40,7 +40,7 @@ browser:
 demo: install
 	$(BIN)/seamline demo
 
-# The whole suite, slow end-to-end tests included (about 9 minutes on 2 cores); CI runs exactly this.
+# The whole suite, slow end-to-end tests included (about 17 minutes on 2 cores); CI runs exactly this.
 test: install browser
 	$(BIN)/python -m pytest -q
 
