@@ -166,13 +166,13 @@ def run_job(job_name: str = "seamline_job", reparse_dbt: bool = True) -> Pipelin
     job = job.with_logger_defs({**job.loggers, "progress": progress_logger(sys.stdout)})
     output_log = pipeline_log()
     output_log.parent.mkdir(parents=True, exist_ok=True)
-    # dagster-dbt echoes every dbt line to stdout (for the UI's compute logs): here it goes to a file.
     with dg.DagsterInstance.get() as instance:
         for run_id in heal_dead_runs(instance):  # a killed earlier run would hold the one run slot forever
             print(f"  run {run_id} had died (its process is gone): marked failed", flush=True)
-    with dg.DagsterInstance.get() as instance, output_log.open("w") as log, redirect_stdout(log):
-        result = job.execute_in_process(instance=instance, raise_on_error=False, run_config=RUN_CONFIG,
-                                        tags={REPOSITORY_LABEL_TAG: REPOSITORY_LABEL})
+        # dagster-dbt echoes every dbt line to stdout (for the UI's compute logs): here it goes to a file.
+        with output_log.open("w") as log, redirect_stdout(log):
+            result = job.execute_in_process(instance=instance, raise_on_error=False, run_config=RUN_CONFIG,
+                                            tags={REPOSITORY_LABEL_TAG: REPOSITORY_LABEL})
         published = any(
             event.asset_key == SNAPSHOT_KEY for event in result.get_asset_materialization_events()
             if event.asset_key is not None
