@@ -9,7 +9,7 @@ link customer profiles on, so this measures how they do on records without them;
 as they are, not tuned to FEBRL.
 
 The records are added (as the dbt tests add planted records) to a tiny demo world loaded raw with dlt
-(`ingestion.sandbox.direct_load.load_world`), so every raw table the staging models read exists; then
+(`sandbox.direct_load.load_world`), so every raw table the staging models read exists; then
 `dbt build --select +int_identity_resolved_nodes` (no tests) builds the identity models, and only the
 FEBRL records are scored: a predicted pair is two FEBRL records given one customer_id (across the two
 files when linking), scored pairwise against the labels in the record ids.
@@ -117,8 +117,8 @@ def run_project_models(wheel: str, files: list[str], workdir: str) -> dict[str, 
     import duckdb
 
     from benchmarks.identity_febrl import _true_pairs, read_febrl
-    from ingestion.sandbox.direct_load import load_world, run_dbt
-    from ingestion.sandbox.world.generate import generate_world
+    from sandbox.direct_load import load_world, run_dbt
+    from sandbox.world.generate import generate_world
 
     os.environ.update({"RUNTIME__DLTHUB_TELEMETRY": "false", "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"})
     base = Path(workdir)

@@ -55,7 +55,7 @@ def child_env(data_dir: Path, extra: dict[str, str] | None = None) -> dict[str, 
 @contextmanager
 def serving_world(world_dir: Path) -> Iterator[dict[str, str]]:
     """Start the vendor sandboxes on `world_dir` in this process; yield the connectors' env vars."""
-    start_sandboxes = require("ingestion.sandbox.servers", "start_sandboxes")
+    start_sandboxes = require("sandbox.servers", "start_sandboxes")
     sandbox_env = require("orchestration.runner", "sandbox_env")
     with start_sandboxes(world_dir) as sandboxes:
         yield sandbox_env(sandboxes.base_urls, sandboxes.token, world_dir)

@@ -23,14 +23,14 @@ DBT_PROJECT = Path(__file__).resolve().parent.parent / "dbt_project"
 
 def generate(scale: str, seed: int, out: str) -> dict[str, Any]:
     """Generate a world with the simulator; returns the manifest's record counts."""
-    generate_world = require("ingestion.sandbox.world", "generate_world")
+    generate_world = require("sandbox.world", "generate_world")
     generate_world(scale, seed, Path(out))
     return json.loads((Path(out) / "manifest.json").read_text()).get("counts", {})
 
 
 def advance(world: str, days: int) -> dict[str, Any]:
     """Move a world forward by `days` (new activity, updated records)."""
-    advance_world = require("ingestion.sandbox.world", "advance_world")
+    advance_world = require("sandbox.world", "advance_world")
     advance_world(Path(world), days)
     return json.loads((Path(world) / "manifest.json").read_text()).get("counts", {})
 

@@ -146,7 +146,7 @@ def measure(ctx: BenchContext) -> Section:
                          + ("yes" if overhead["marts_row_counts_identical"] else
                             f"NO ({overhead['marts_row_counts']})"))
     try:
-        require("ingestion.sandbox.world", "advance_world")
+        require("sandbox.world", "advance_world")
         incremental = measure_incremental(ctx, data_dir, world)
     except NotMeasured as missing:
         section.status, section.reason = "partial", f"incremental not measured: {missing}"

@@ -78,8 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from ingestion.sandbox.servers import start_sandboxes
-    from ingestion.sandbox.world import generate_world
+    from sandbox.servers import start_sandboxes
+    from sandbox.world import generate_world
     from orchestration.runner import environment, run_job, sandbox_env, summary
 
     world = paths.world_dir()
@@ -153,7 +153,7 @@ def _ui(args: argparse.Namespace) -> int:
     with ExitStack() as stack:
         world = paths.world_dir()
         if (world / "manifest.json").exists() and "SOURCES__SHOPIFY__BASE_URL" not in os.environ:
-            from ingestion.sandbox.servers import start_sandboxes
+            from sandbox.servers import start_sandboxes
 
             sandboxes = stack.enter_context(start_sandboxes(world))
             env.update(sandbox_env(sandboxes.base_urls, sandboxes.token, world))
@@ -177,7 +177,7 @@ def _interrupt(_signum: int, _frame: object) -> None:
 
 
 def _world(argv: list[str]) -> int:
-    from ingestion.sandbox.world.__main__ import main as world_main
+    from sandbox.world.__main__ import main as world_main
 
     return world_main(argv, prog="seamline world")
 
@@ -187,7 +187,7 @@ def _sandbox(argv: list[str]) -> int:
         print("usage: seamline sandbox serve --world DIR [options]\n"
               "Serve a demo world through local copies of the vendor APIs until Ctrl-C.", file=sys.stderr)
         return 2
-    from ingestion.sandbox.servers.__main__ import main as sandbox_main
+    from sandbox.servers.__main__ import main as sandbox_main
 
     return sandbox_main(argv[1:], prog="seamline sandbox serve")
 

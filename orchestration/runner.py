@@ -44,7 +44,7 @@ def sandbox_env(base_urls: Mapping[str, str], token: str, world_dir: Path) -> di
     the Google account id, the brand's Bluesky handle and app password, the web events folder);
     everything else (locations, the brand's search term) the connectors find themselves.
     """
-    from ingestion.sandbox.servers import connector_settings
+    from sandbox.servers import connector_settings
 
     return connector_settings(dict(base_urls), token, world_dir)
 

@@ -28,7 +28,7 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.fixture(scope="session")
 def tiny_world(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A tiny demo world (300 people, 4 months), generated once per session. Read-only."""
-    from ingestion.sandbox.world import generate_world
+    from sandbox.world import generate_world
 
     return generate_world(TINY_SCALE, TINY_SEED, tmp_path_factory.mktemp("tiny_world"))
 
@@ -36,7 +36,7 @@ def tiny_world(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def tiny_sandboxes(tiny_world: Path) -> Iterator[object]:
     """The vendor sandboxes serving the tiny world (``.base_urls``, ``.token``) for the session."""
-    from ingestion.sandbox.servers import start_sandboxes
+    from sandbox.servers import start_sandboxes
 
     with start_sandboxes(tiny_world) as sandboxes:
         yield sandboxes

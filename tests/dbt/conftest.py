@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from planted_identity_records import guardrail_records
 
-from ingestion.sandbox.direct_load import load_world, run_dbt
-from ingestion.sandbox.world.generate import generate_world
+from sandbox.direct_load import load_world, run_dbt
+from sandbox.world.generate import generate_world
 
 WORLD_SCALE, WORLD_SEED = "tiny", 7
 

@@ -8,8 +8,8 @@ import duckdb
 import pytest
 
 from evaluation.brand_mentions import read_truth, score_brand_mentions
-from ingestion.sandbox.direct_load import load_world, run_dbt
-from ingestion.sandbox.world.generate import generate_world
+from sandbox.direct_load import load_world, run_dbt
+from sandbox.world.generate import generate_world
 
 pytestmark = pytest.mark.slow
 

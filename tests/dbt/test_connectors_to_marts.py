@@ -12,8 +12,8 @@ import pytest
 
 from evaluation.identity import score_identity
 from ingestion.pipelines import SOURCES, run_source
-from ingestion.sandbox.direct_load import run_dbt
-from ingestion.sandbox.servers import start_sandboxes
+from sandbox.direct_load import run_dbt
+from sandbox.servers import start_sandboxes
 
 
 def connector_settings(sandboxes, world) -> dict[str, dict]:

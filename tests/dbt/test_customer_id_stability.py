@@ -10,7 +10,7 @@ import duckdb
 import pytest
 from planted_identity_records import guardrail_records, shopify_customer, square_customer
 
-from ingestion.sandbox.direct_load import load_world, run_dbt
+from sandbox.direct_load import load_world, run_dbt
 
 QUINN_WEB, QUINN_STORE = "shopify:customers:9900000201", "square:customers:PLANTEDQUINN0000000000000"
 RHEA_WEB, RHEA_STORE = "shopify:customers:9900000301", "square:customers:PLANTEDRHEA00000000000000"

@@ -14,8 +14,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ingestion.sandbox.direct_load import load_world, run_dbt
-from ingestion.sandbox.world.generate import generate_world
+from sandbox.direct_load import load_world, run_dbt
+from sandbox.world.generate import generate_world
 
 pytestmark = pytest.mark.slow
 

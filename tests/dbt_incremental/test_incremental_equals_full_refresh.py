@@ -45,7 +45,7 @@ class Builds:
 def _ingest(world: Path, data_dir: Path) -> None:
     """The connectors, incrementally (the copied dlt state), against sandboxes serving `world`."""
     from ingestion.pipelines import SOURCES, run_source
-    from ingestion.sandbox.servers import start_sandboxes
+    from sandbox.servers import start_sandboxes
     from orchestration.runner import environment, sandbox_env
 
     with start_sandboxes(world) as sandboxes:
@@ -69,7 +69,7 @@ def _dbt(data_dir: Path, target: Path, *args: str) -> None:
 
 @pytest.fixture(scope="module")
 def builds(tiny_pipeline, tmp_path_factory: pytest.TempPathFactory) -> Builds:
-    from ingestion.sandbox.world import advance_world
+    from sandbox.world import advance_world
 
     root = tmp_path_factory.mktemp("incremental")
     data_dir, world = root / "data", root / "world"

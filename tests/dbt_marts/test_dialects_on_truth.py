@@ -17,8 +17,8 @@ import duckdb
 import pytest
 from planted_price_gaps import assert_violations_are_the_planted_gaps
 
-from ingestion.sandbox.direct_load import load_world, run_dbt
-from ingestion.sandbox.world.generate import generate_world
+from sandbox.direct_load import load_world, run_dbt
+from sandbox.world.generate import generate_world
 from orchestration.quality import facts, suites
 from orchestration.quality.validate import validate_suite
 

@@ -11,7 +11,7 @@ from typing import Any
 import duckdb
 
 from ingestion.pipelines import SOURCES, run_source
-from ingestion.sandbox.servers import Sandboxes
+from sandbox.servers import Sandboxes
 from seamline_core.paths import raw_db
 
 # manifest count key -> raw table

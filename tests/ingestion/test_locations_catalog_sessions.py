@@ -17,7 +17,7 @@ from connector_harness import JWT_PREFIXES, query, source_config
 
 from ingestion.common.errors import SourceAuthError
 from ingestion.pipelines import run_source
-from ingestion.sandbox.servers import Faults, SessionLifetimes, start_sandboxes
+from sandbox.servers import Faults, SessionLifetimes, start_sandboxes
 from seamline_core.paths import raw_db
 from tests.sandbox.servers.fixture_world import write_fixture_world
 

@@ -22,8 +22,8 @@ from connector_harness import (
 from ingestion.common.errors import SourceAuthError
 from ingestion.common.timestamps import parse_timestamp
 from ingestion.pipelines import run_source
-from ingestion.sandbox.servers import start_sandboxes
-from ingestion.sandbox.world.generate import advance_world, generate_world
+from sandbox.servers import start_sandboxes
+from sandbox.world.generate import advance_world, generate_world
 
 SEED = 7
 

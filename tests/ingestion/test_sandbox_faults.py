@@ -21,13 +21,13 @@ from connector_harness import (
 )
 
 from ingestion.pipelines import run_source
-from ingestion.sandbox.servers import Faults, start_sandboxes
-from ingestion.sandbox.servers.bluesky import POST_SHAPE
-from ingestion.sandbox.servers.faults import malformed_kind_of
-from ingestion.sandbox.servers.google_reviews import REVIEW_SHAPE
-from ingestion.sandbox.servers.shopify import RESOURCES as SHOPIFY_RESOURCES
-from ingestion.sandbox.servers.square import SHAPES as SQUARE_SHAPES
-from ingestion.sandbox.world.generate import generate_world
+from sandbox.servers import Faults, start_sandboxes
+from sandbox.servers.bluesky import POST_SHAPE
+from sandbox.servers.faults import malformed_kind_of
+from sandbox.servers.google_reviews import REVIEW_SHAPE
+from sandbox.servers.shopify import RESOURCES as SHOPIFY_RESOURCES
+from sandbox.servers.square import SHAPES as SQUARE_SHAPES
+from sandbox.world.generate import generate_world
 from seamline_core.paths import raw_db
 
 API_SOURCES = ("shopify", "square", "google_reviews", "bluesky")

@@ -10,8 +10,8 @@ import duckdb
 from ingestion_stub import StubRequest, StubResponse, StubServer
 
 from ingestion.pipelines import run_source
-from ingestion.sandbox.servers import start_sandboxes
-from ingestion.sandbox.world.generate import generate_world
+from sandbox.servers import start_sandboxes
+from sandbox.world.generate import generate_world
 from seamline_core.paths import raw_db
 
 TOKEN = "shpat_stub_token_0042"

@@ -27,7 +27,7 @@ TOLERANCE = 0.02
 
 
 def _run_pipeline(world: Path, data_dir: Path):
-    from ingestion.sandbox.servers import start_sandboxes
+    from sandbox.servers import start_sandboxes
     from orchestration.runner import environment, run_job, sandbox_env
 
     with start_sandboxes(world) as sandboxes:
@@ -43,7 +43,7 @@ def dialect_run(request, tmp_path_factory):
     if request.param == 7:
         shared = request.getfixturevalue("tiny_pipeline")
         return shared.world_dir, shared.data_dir, shared.outcome
-    from ingestion.sandbox.world import generate_world
+    from sandbox.world import generate_world
 
     world = generate_world("tiny", request.param, tmp_path_factory.mktemp(f"world_seed{request.param}"))
     data_dir = tmp_path_factory.mktemp(f"data_seed{request.param}")

@@ -15,14 +15,14 @@ from typing import Any
 import pytest
 from fixture_world import write_fixture_world
 
-from ingestion.sandbox.servers import Sandboxes, start_sandboxes
+from sandbox.servers import Sandboxes, start_sandboxes
 
 
 def _generated_world(target: Path) -> Path:
     try:
-        from ingestion.sandbox.world import generate_world
+        from sandbox.world import generate_world
     except ImportError:
-        pytest.skip("ingestion.sandbox.world.generate_world is not available yet")
+        pytest.skip("sandbox.world.generate_world is not available yet")
     generate_world("tiny", 3, target)
     return target
 

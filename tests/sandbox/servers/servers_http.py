@@ -12,7 +12,7 @@ from typing import Any
 
 import requests
 
-from ingestion.sandbox.servers import Sandboxes
+from sandbox.servers import Sandboxes
 
 LINK = re.compile(r'<([^>]+)>; rel="(next|previous)"')
 MAX_PAGES = 10_000

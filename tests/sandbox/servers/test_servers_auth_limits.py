@@ -12,7 +12,7 @@ import pytest
 import requests
 from servers_http import VendorHttp, review_parents
 
-from ingestion.sandbox.servers import Budget, RateLimits, Sandboxes, start_sandboxes
+from sandbox.servers import Budget, RateLimits, Sandboxes, start_sandboxes
 
 
 def _probes(world_dir) -> dict[str, Callable[[VendorHttp], requests.Response]]:

@@ -1,4 +1,4 @@
-"""`python -m ingestion.sandbox.servers --world DIR` prints the base URLs and env lines, serves until
+"""`python -m sandbox.servers --world DIR` prints the base URLs and env lines, serves until
 Ctrl-C, and exits cleanly."""
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from ingestion.sandbox.servers import start_sandboxes
-from ingestion.sandbox.servers.__main__ import parse_args
+from sandbox.servers import start_sandboxes
+from sandbox.servers.__main__ import parse_args
 
 REPO = Path(__file__).resolve().parents[3]
 
@@ -46,7 +46,7 @@ def test_cli_serves_until_interrupted(world_dir: Path) -> None:
         [
             sys.executable,
             "-m",
-            "ingestion.sandbox.servers",
+            "sandbox.servers",
             "--world",
             str(world_dir),
             "--vendor-rate-limits",

@@ -22,7 +22,7 @@ from referencing.jsonschema import DRAFT202012
 from servers_http import VendorHttp, items, review_parents
 from servers_lexicon_check import LexiconChecker
 
-from ingestion.sandbox.servers import Sandboxes
+from sandbox.servers import Sandboxes
 from seamline_core.paths import shared_dir
 
 SHARED = shared_dir() / "contracts"

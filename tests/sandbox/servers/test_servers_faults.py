@@ -13,11 +13,11 @@ from servers_http import VendorHttp, items, review_parents
 from servers_lexicon_check import LexiconChecker
 from test_servers_contracts import square_problems
 
-from ingestion.sandbox.servers import MALFORMED_KINDS, Faults, Sandboxes, start_sandboxes
-from ingestion.sandbox.servers.faults import malformed_kind_of
-from ingestion.sandbox.servers.shopify import RESOURCES as SHOPIFY_RESOURCES
-from ingestion.sandbox.servers.square import SHAPES as SQUARE_SHAPES
-from ingestion.sandbox.servers.timeparse import TimestampError, parse_instant
+from sandbox.servers import MALFORMED_KINDS, Faults, Sandboxes, start_sandboxes
+from sandbox.servers.faults import malformed_kind_of
+from sandbox.servers.shopify import RESOURCES as SHOPIFY_RESOURCES
+from sandbox.servers.square import SHAPES as SQUARE_SHAPES
+from sandbox.servers.timeparse import TimestampError, parse_instant
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from servers_http import VendorHttp, items, parse_link_header, review_parents
 
-from ingestion.sandbox.servers import Sandboxes
+from sandbox.servers import Sandboxes
 
 
 def instant(text: str) -> float:

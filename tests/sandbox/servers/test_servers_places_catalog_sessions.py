@@ -20,7 +20,7 @@ from servers_http import VendorHttp, items, parse_link_header, review_parents
 from servers_lexicon_check import LexiconChecker
 from test_servers_contracts import SHOP_TIME, square_problems
 
-from ingestion.sandbox.servers import Sandboxes, SessionLifetimes, start_sandboxes
+from sandbox.servers import Sandboxes, SessionLifetimes, start_sandboxes
 
 # Google's own v1 discovery document, as google-api-python-client ships it
 GOOGLE_V1_DISCOVERY = (

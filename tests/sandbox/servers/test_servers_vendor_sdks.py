@@ -29,8 +29,8 @@ from servers_http import review_parents
 from square import Square
 from square.core.api_error import ApiError
 
-from ingestion.sandbox.servers import Faults, Sandboxes, SessionLifetimes, start_sandboxes
-from ingestion.sandbox.servers.sessions import session_jwt_valid
+from sandbox.servers import Faults, Sandboxes, SessionLifetimes, start_sandboxes
+from sandbox.servers.sessions import session_jwt_valid
 
 
 def _brand(world_dir: Path) -> dict[str, str]:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from servers_http import VendorHttp, items, parse_link_header
 
-from ingestion.sandbox.servers import Sandboxes, start_sandboxes
+from sandbox.servers import Sandboxes, start_sandboxes
 
 
 @pytest.fixture
@@ -112,9 +112,9 @@ def test_a_square_incremental_walk_sees_a_record_updated_mid_walk_again_at_the_e
 
 def test_advance_world_shows_up_in_incremental_reads(world_dir: Path, tmp_path: Path) -> None:
     try:
-        from ingestion.sandbox.world import advance_world
+        from sandbox.world import advance_world
     except ImportError:
-        pytest.skip("ingestion.sandbox.world.advance_world is not available yet")
+        pytest.skip("sandbox.world.advance_world is not available yet")
     if json.loads((world_dir / "manifest.json").read_text())["scale"] == "fixture":
         pytest.skip("only a simulator world can be advanced")
     world = Path(shutil.copytree(world_dir, tmp_path / "advancing"))

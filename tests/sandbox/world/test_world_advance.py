@@ -7,8 +7,8 @@ from pathlib import Path
 import pyarrow.parquet as pq
 from world_files import read_jsonl, seed_of, tree_digests
 
-from ingestion.sandbox.world import advance_world, generate_world
-from ingestion.sandbox.world.__main__ import main
+from sandbox.world import advance_world, generate_world
+from sandbox.world.__main__ import main
 
 
 def updated(world: Path, path: str, key: str, stamp: str) -> dict:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 from world_files import read_jsonl
 
-from ingestion.sandbox.world.people import HANDLE_MAX, ContactRegistry, Person, draw_person, mailbox_of
+from sandbox.world.people import HANDLE_MAX, ContactRegistry, Person, draw_person, mailbox_of
 
 PEOPLE = 20_000  # enough for name-pattern e-mails and random phone numbers to collide without a registry
 START, END = 1_700_000_000, 1_731_536_000

@@ -7,7 +7,7 @@ from pathlib import Path
 from contract_checks import lexicon_errors, square_errors
 from world_files import read_jsonl, web_events
 
-from ingestion.sandbox.world import generate_world
+from sandbox.world import generate_world
 
 SHOP_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$")
 UTC_Z = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{3}|\.\d{6}|\.\d{9})?Z$")

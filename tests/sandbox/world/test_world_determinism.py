@@ -7,13 +7,13 @@ from pathlib import Path
 
 from world_files import seed_of, tree_digests
 
-from ingestion.sandbox.world import generate_world
+from sandbox.world import generate_world
 
 
 def test_same_seed_gives_identical_files_from_the_command_line(tiny_world: Path, tmp_path: Path) -> None:
     """Another process with another string-hash seed (set/dict-order traps) writes the same bytes."""
     again = tmp_path / "again"
-    command = [sys.executable, "-m", "ingestion.sandbox.world", "generate", "--scale", "tiny",
+    command = [sys.executable, "-m", "sandbox.world", "generate", "--scale", "tiny",
                "--seed", str(seed_of(tiny_world)), "--out", str(again)]
     done = subprocess.run(command, env={**os.environ, "PYTHONHASHSEED": "12345"}, capture_output=True, text=True,
                           timeout=300, check=False)

@@ -15,10 +15,10 @@ import pytest
 from contract_checks import square_errors
 from world_files import read_jsonl, tree_digests
 
-from ingestion.sandbox.world import advance_world, generate_world
-from ingestion.sandbox.world.__main__ import main
-from ingestion.sandbox.world.dialect import PRESETS, Dialect, dialect_for_seed
-from ingestion.sandbox.world.people import ContactRegistry, draw_person
+from sandbox.world import advance_world, generate_world
+from sandbox.world.__main__ import main
+from sandbox.world.dialect import PRESETS, Dialect, dialect_for_seed
+from sandbox.world.people import ContactRegistry, draw_person
 
 SEED = 7
 

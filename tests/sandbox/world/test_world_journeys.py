@@ -1,7 +1,7 @@
 """Journey and hand-off rules of the truth on a hand-made touchpoint sequence."""
 
-from ingestion.sandbox.world import truth
-from ingestion.sandbox.world.ledger import Touchpoint
+from sandbox.world import truth
+from sandbox.world.ledger import Touchpoint
 
 DAY = 86_400
 

@@ -18,14 +18,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ingestion.sandbox.servers.bluesky_sessions import session_routes, xrpc_error
-from ingestion.sandbox.servers.errors import RequestRejected
-from ingestion.sandbox.servers.faults import RecordShape
-from ingestion.sandbox.servers.gate import AuthProblem, Gate, SandboxContext, bearer_token, json_response
-from ingestion.sandbox.servers.paging import cursor_position, encode_cursor, keyset_page
-from ingestion.sandbox.servers.ratelimit import BucketState
-from ingestion.sandbox.servers.store import Record, SortKey, WorldStore
-from ingestion.sandbox.servers.timeparse import TimestampError, instant_or_zero, parse_instant
+from sandbox.servers.bluesky_sessions import session_routes, xrpc_error
+from sandbox.servers.errors import RequestRejected
+from sandbox.servers.faults import RecordShape
+from sandbox.servers.gate import AuthProblem, Gate, SandboxContext, bearer_token, json_response
+from sandbox.servers.paging import cursor_position, encode_cursor, keyset_page
+from sandbox.servers.ratelimit import BucketState
+from sandbox.servers.store import Record, SortKey, WorldStore
+from sandbox.servers.timeparse import TimestampError, instant_or_zero, parse_instant
 
 POST_SHAPE = RecordShape(
     id="uri", timestamp="record.createdAt", text="record.text", amount="likeCount", drifting="likeCount"

@@ -26,13 +26,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ingestion.sandbox.servers.errors import RequestRejected
-from ingestion.sandbox.servers.faults import RecordShape
-from ingestion.sandbox.servers.gate import AuthProblem, Gate, SandboxContext, bearer_token, json_response
-from ingestion.sandbox.servers.paging import cursor_position, encode_cursor, keyset_page
-from ingestion.sandbox.servers.ratelimit import BucketState
-from ingestion.sandbox.servers.store import Record, SortedIndex, SortKey
-from ingestion.sandbox.servers.timeparse import instant_or_zero
+from sandbox.servers.errors import RequestRejected
+from sandbox.servers.faults import RecordShape
+from sandbox.servers.gate import AuthProblem, Gate, SandboxContext, bearer_token, json_response
+from sandbox.servers.paging import cursor_position, encode_cursor, keyset_page
+from sandbox.servers.ratelimit import BucketState
+from sandbox.servers.store import Record, SortedIndex, SortKey
+from sandbox.servers.timeparse import instant_or_zero
 
 MAX_PAGE_SIZE = 50
 MAX_LOCATIONS_PAGE_SIZE = 100

@@ -5,7 +5,7 @@ Every function takes the caller's random stream, so noise is as reproducible as 
 
 import random
 
-from ingestion.sandbox.world.vocab import DOMAIN_TYPOS, NICKNAMES
+from sandbox.world.vocab import DOMAIN_TYPOS, NICKNAMES
 
 
 def email_as_typed(rng: random.Random, email: str) -> str:

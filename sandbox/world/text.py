@@ -6,7 +6,7 @@ so the same rating rarely gives the same sentence twice and a sentiment model ha
 
 import random
 
-from ingestion.sandbox.world.dialect import Brand
+from sandbox.world.dialect import Brand
 
 _OPENERS = {
     5: ("Absolutely love this store!", "Fantastic experience from start to finish.", "Best outdoor shop in town.",

@@ -14,7 +14,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from ingestion.sandbox.servers.store import Record
+from sandbox.servers.store import Record
 
 MALFORMED_KINDS = (
     "missing_id",

@@ -15,15 +15,15 @@ only has a free-text shipping line.
 from dataclasses import dataclass
 from datetime import timedelta
 
-from ingestion.sandbox.world.catalog import SHOPIFY_WAREHOUSE_ID, Location, Product
-from ingestion.sandbox.world.ids import digest, sequential_ids
-from ingestion.sandbox.world.ledger import Ledger, Touchpoint
-from ingestion.sandbox.world.model import AbandonedCheckout, Activity, WebOrder
-from ingestion.sandbox.world.output import money, shop_time
-from ingestion.sandbox.world.people import Person
-from ingestion.sandbox.world.render_places import shopify_locations, shopify_name
-from ingestion.sandbox.world.settings import CURRENCY, SHOPIFY_SHOP_ID, epoch
-from ingestion.sandbox.world.simulate import World, shop_day
+from sandbox.world.catalog import SHOPIFY_WAREHOUSE_ID, Location, Product
+from sandbox.world.ids import digest, sequential_ids
+from sandbox.world.ledger import Ledger, Touchpoint
+from sandbox.world.model import AbandonedCheckout, Activity, WebOrder
+from sandbox.world.output import money, shop_time
+from sandbox.world.people import Person
+from sandbox.world.render_places import shopify_locations, shopify_name
+from sandbox.world.settings import CURRENCY, SHOPIFY_SHOP_ID, epoch
+from sandbox.world.simulate import World, shop_day
 
 _ORDER_NUMBER_BASE = 1001
 

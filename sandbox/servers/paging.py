@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ingestion.sandbox.servers.store import Record, SortedIndex, SortKey
+from sandbox.servers.store import Record, SortedIndex, SortKey
 
 
 class CursorError(ValueError):

@@ -16,7 +16,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ingestion.sandbox.world.settings import SHOP_TIMEZONE
+from sandbox.world.settings import SHOP_TIMEZONE
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 

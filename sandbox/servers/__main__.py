@@ -1,4 +1,4 @@
-"""`python -m ingestion.sandbox.servers --world DIR`: serve a world until Ctrl-C."""
+"""`python -m sandbox.servers --world DIR`: serve a world until Ctrl-C."""
 
 from __future__ import annotations
 
@@ -8,15 +8,15 @@ import sys
 import threading
 from pathlib import Path
 
-from ingestion.sandbox.servers.faults import Faults
-from ingestion.sandbox.servers.ratelimit import RateLimits
-from ingestion.sandbox.servers.runner import VENDORS, start_sandboxes
+from sandbox.servers.faults import Faults
+from sandbox.servers.ratelimit import RateLimits
+from sandbox.servers.runner import VENDORS, start_sandboxes
 
 DESCRIPTION = ("Serve a demo world through local copies of the vendor APIs (Shopify, Square, Google, Bluesky) "
                "until Ctrl-C, and print the settings that point the connectors at them.")
 
 
-def parse_args(argv: list[str] | None = None, prog: str = "python -m ingestion.sandbox.servers") -> argparse.Namespace:
+def parse_args(argv: list[str] | None = None, prog: str = "python -m sandbox.servers") -> argparse.Namespace:
     """The options; ``prog`` is the name help shows (``seamline sandbox serve`` from the CLI)."""
     parser = argparse.ArgumentParser(prog=prog, description=DESCRIPTION)
     parser.add_argument(
@@ -43,7 +43,7 @@ def parse_args(argv: list[str] | None = None, prog: str = "python -m ingestion.s
     return parser.parse_args(argv)
 
 
-def main(argv: list[str] | None = None, prog: str = "python -m ingestion.sandbox.servers") -> int:
+def main(argv: list[str] | None = None, prog: str = "python -m sandbox.servers") -> int:
     args = parse_args(argv, prog)
     faults = Faults(
         seed=args.seed,

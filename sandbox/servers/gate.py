@@ -19,11 +19,11 @@ from typing import Any, Literal, Protocol
 from starlette.requests import Request
 from starlette.responses import Response
 
-from ingestion.sandbox.servers.errors import RequestRejected
-from ingestion.sandbox.servers.faults import Faults, RecordFaults
-from ingestion.sandbox.servers.ratelimit import BucketState, LeakyBucket
-from ingestion.sandbox.servers.sessions import DEFAULT_LIFETIMES, SessionLifetimes, session_status
-from ingestion.sandbox.servers.store import WorldStore
+from sandbox.servers.errors import RequestRejected
+from sandbox.servers.faults import Faults, RecordFaults
+from sandbox.servers.ratelimit import BucketState, LeakyBucket
+from sandbox.servers.sessions import DEFAULT_LIFETIMES, SessionLifetimes, session_status
+from sandbox.servers.store import WorldStore
 
 AuthProblem = Literal["missing", "invalid", "forbidden", "expired"]
 

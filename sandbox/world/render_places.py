@@ -8,7 +8,7 @@ weak evidence (docs/DIALECTS.md). truth/locations.parquet records which ids are 
 
 import pyarrow as pa
 
-from ingestion.sandbox.world.catalog import (
+from sandbox.world.catalog import (
     SHOPIFY_WAREHOUSE_ID,
     WAREHOUSE_ADDRESS,
     WAREHOUSE_STREET,
@@ -16,9 +16,9 @@ from ingestion.sandbox.world.catalog import (
     store_name,
     street_line,
 )
-from ingestion.sandbox.world.output import shop_time, utc_millis
-from ingestion.sandbox.world.settings import GOOGLE_ACCOUNT_ID, SQUARE_MERCHANT_ID
-from ingestion.sandbox.world.simulate import World
+from sandbox.world.output import shop_time, utc_millis
+from sandbox.world.settings import GOOGLE_ACCOUNT_ID, SQUARE_MERCHANT_ID
+from sandbox.world.simulate import World
 
 SHOPIFY, SQUARE, GOOGLE = 0, 1, 2  # index of each system in the dialect's per-system tuples
 _LANGUAGE = {"US": "en-US", "CA": "en-CA"}

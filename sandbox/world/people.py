@@ -11,8 +11,8 @@ import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from ingestion.sandbox.world import ids
-from ingestion.sandbox.world.vocab import EMAIL_DOMAINS, FIRST_NAMES, LAST_NAMES, NICKNAMES, WORK_DOMAINS
+from sandbox.world import ids
+from sandbox.world.vocab import EMAIL_DOMAINS, FIRST_NAMES, LAST_NAMES, NICKNAMES, WORK_DOMAINS
 
 DAY = 86_400
 EXISTING_SHARE = 0.35  # people already customers when the window opens

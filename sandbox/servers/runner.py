@@ -22,16 +22,16 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.routing import Route
 
-from ingestion.sandbox.servers.bluesky import BlueskyProfile, bluesky_routes
-from ingestion.sandbox.servers.faults import Faults
-from ingestion.sandbox.servers.gate import Gate, Tokens, VendorProfile
-from ingestion.sandbox.servers.google_reviews import GoogleProfile, google_routes
-from ingestion.sandbox.servers.ratelimit import LeakyBucket, RateLimits
-from ingestion.sandbox.servers.sessions import DEFAULT_LIFETIMES, SessionLifetimes
-from ingestion.sandbox.servers.shopify import BASE_PATH as SHOPIFY_BASE_PATH
-from ingestion.sandbox.servers.shopify import ShopifyProfile, shopify_routes
-from ingestion.sandbox.servers.square import SquareProfile, square_routes
-from ingestion.sandbox.servers.store import WorldStore
+from sandbox.servers.bluesky import BlueskyProfile, bluesky_routes
+from sandbox.servers.faults import Faults
+from sandbox.servers.gate import Gate, Tokens, VendorProfile
+from sandbox.servers.google_reviews import GoogleProfile, google_routes
+from sandbox.servers.ratelimit import LeakyBucket, RateLimits
+from sandbox.servers.sessions import DEFAULT_LIFETIMES, SessionLifetimes
+from sandbox.servers.shopify import BASE_PATH as SHOPIFY_BASE_PATH
+from sandbox.servers.shopify import ShopifyProfile, shopify_routes
+from sandbox.servers.square import SquareProfile, square_routes
+from sandbox.servers.store import WorldStore
 
 HOST = "127.0.0.1"
 STARTUP_TIMEOUT_SECONDS = 15.0

@@ -12,13 +12,13 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from ingestion.sandbox.world import ids
-from ingestion.sandbox.world.ledger import Ledger, Touchpoint
-from ingestion.sandbox.world.model import WebEvent
-from ingestion.sandbox.world.output import utc_millis, write_jsonl
-from ingestion.sandbox.world.people import Person
-from ingestion.sandbox.world.simulate import World, day_of
-from ingestion.sandbox.world.vocab import USER_AGENTS
+from sandbox.world import ids
+from sandbox.world.ledger import Ledger, Touchpoint
+from sandbox.world.model import WebEvent
+from sandbox.world.output import utc_millis, write_jsonl
+from sandbox.world.people import Person
+from sandbox.world.simulate import World, day_of
+from sandbox.world.vocab import USER_AGENTS
 
 TOUCHPOINT_TYPE = {"Product Viewed": "product_view", "Product Added": "add_to_cart",
                    "Checkout Started": "checkout_started", "Store Locator Viewed": "page_view"}

@@ -16,14 +16,14 @@ also holds profiles that never buy (sign-ups, staff-typed, junk), as real Square
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
 
-from ingestion.sandbox.world import ids
-from ingestion.sandbox.world.catalog import variation_label
-from ingestion.sandbox.world.ledger import Ledger, Touchpoint
-from ingestion.sandbox.world.model import Activity, DirectoryProfile, SquareProfile, StoreOrder
-from ingestion.sandbox.world.output import utc_millis
-from ingestion.sandbox.world.people import Person
-from ingestion.sandbox.world.settings import CURRENCY, SQUARE_LOYALTY_PROGRAM_ID
-from ingestion.sandbox.world.simulate import World
+from sandbox.world import ids
+from sandbox.world.catalog import variation_label
+from sandbox.world.ledger import Ledger, Touchpoint
+from sandbox.world.model import Activity, DirectoryProfile, SquareProfile, StoreOrder
+from sandbox.world.output import utc_millis
+from sandbox.world.people import Person
+from sandbox.world.settings import CURRENCY, SQUARE_LOYALTY_PROGRAM_ID
+from sandbox.world.simulate import World
 
 _CARD_BRANDS = ("VISA", "VISA", "MASTERCARD", "AMERICAN_EXPRESS", "DISCOVER")
 _SOURCE = {"name": "Square Point of Sale"}

@@ -19,8 +19,8 @@ from functools import lru_cache
 from itertools import accumulate
 from zoneinfo import ZoneInfo
 
-from ingestion.sandbox.world import ids, noise, text
-from ingestion.sandbox.world.catalog import (
+from sandbox.world import ids, noise, text
+from sandbox.world.catalog import (
     Location,
     PlantedPriceGap,
     PriceBook,
@@ -31,8 +31,8 @@ from ingestion.sandbox.world.catalog import (
     build_products,
     build_promotions,
 )
-from ingestion.sandbox.world.dialect import Brand, Dialect
-from ingestion.sandbox.world.model import (
+from sandbox.world.dialect import Brand, Dialect
+from sandbox.world.model import (
     AbandonedCheckout,
     Activity,
     DirectoryProfile,
@@ -45,15 +45,15 @@ from ingestion.sandbox.world.model import (
     WebEvent,
     WebOrder,
 )
-from ingestion.sandbox.world.people import DAY, ContactRegistry, Person, draw_person, people_arrived_by
-from ingestion.sandbox.world.settings import (
+from sandbox.world.people import DAY, ContactRegistry, Person, draw_person, people_arrived_by
+from sandbox.world.settings import (
     SHOP_TIMEZONE,
     WORLD_END,
     Scale,
     epoch,
     world_start,
 )
-from ingestion.sandbox.world.vocab import FIRST_NAMES, USER_AGENTS
+from sandbox.world.vocab import FIRST_NAMES, USER_AGENTS
 
 YEAR = 365 * DAY
 _MONTH_FACTOR = (0.8, 0.75, 0.9, 1.0, 1.0, 0.95, 1.05, 1.0, 0.9, 1.0, 1.4, 1.7)

@@ -1,4 +1,4 @@
-"""`python -m ingestion.sandbox.world generate|advance ...`: the simulator's command line."""
+"""`python -m sandbox.world generate|advance ...`: the simulator's command line."""
 
 import argparse
 import json
@@ -7,12 +7,12 @@ import time
 from datetime import date
 from pathlib import Path
 
-from ingestion.sandbox.world import PRESETS, SCALES, advance_world, generate_world
+from sandbox.world import PRESETS, SCALES, advance_world, generate_world
 
 DESCRIPTION = "Generate the simulated demo world (customers, orders, reviews, posts, web events) or move it forward."
 
 
-def main(argv: list[str] | None = None, prog: str = "python -m ingestion.sandbox.world") -> int:
+def main(argv: list[str] | None = None, prog: str = "python -m sandbox.world") -> int:
     """Parse ``argv`` (``prog`` is the name help shows: ``seamline world`` from the CLI) and run it."""
     parser = argparse.ArgumentParser(prog=prog, description=DESCRIPTION)
     commands = parser.add_subparsers(dest="command", required=True)

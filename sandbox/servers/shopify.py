@@ -24,19 +24,19 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ingestion.sandbox.servers.errors import RequestRejected
-from ingestion.sandbox.servers.faults import RecordShape
-from ingestion.sandbox.servers.gate import AuthProblem, Gate, SandboxContext, json_response
-from ingestion.sandbox.servers.paging import (
+from sandbox.servers.errors import RequestRejected
+from sandbox.servers.faults import RecordShape
+from sandbox.servers.gate import AuthProblem, Gate, SandboxContext, json_response
+from sandbox.servers.paging import (
     CursorError,
     decode_cursor,
     encode_cursor,
     key_from_cursor,
     keyset_page,
 )
-from ingestion.sandbox.servers.ratelimit import BucketState
-from ingestion.sandbox.servers.store import Record
-from ingestion.sandbox.servers.timeparse import TimestampError, instant_or_zero, parse_instant
+from sandbox.servers.ratelimit import BucketState
+from sandbox.servers.store import Record
+from sandbox.servers.timeparse import TimestampError, instant_or_zero, parse_instant
 
 API_VERSION = "2024-04"
 BASE_PATH = f"/admin/api/{API_VERSION}"

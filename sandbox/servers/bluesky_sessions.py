@@ -18,9 +18,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ingestion.sandbox.servers.gate import Gate, bearer_token, json_response
-from ingestion.sandbox.servers.sessions import ACCESS_SCOPE, REFRESH_SCOPE, mint_session_jwt, session_claims
-from ingestion.sandbox.servers.store import WorldStore
+from sandbox.servers.gate import Gate, bearer_token, json_response
+from sandbox.servers.sessions import ACCESS_SCOPE, REFRESH_SCOPE, mint_session_jwt, session_claims
+from sandbox.servers.store import WorldStore
 
 
 def xrpc_error(status: int, error: str, message: str) -> Response:

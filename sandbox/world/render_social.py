@@ -10,12 +10,12 @@ the brand (truth/brand_mentions.parquet).
 
 import base64
 
-from ingestion.sandbox.world import ids
-from ingestion.sandbox.world.ledger import Ledger, Touchpoint
-from ingestion.sandbox.world.model import Activity, Post
-from ingestion.sandbox.world.output import utc_millis, utc_seconds
-from ingestion.sandbox.world.people import Person, bluesky_identity
-from ingestion.sandbox.world.simulate import World, campaign_url, stranger_handles
+from sandbox.world import ids
+from sandbox.world.ledger import Ledger, Touchpoint
+from sandbox.world.model import Activity, Post
+from sandbox.world.output import utc_millis, utc_seconds
+from sandbox.world.people import Person, bluesky_identity
+from sandbox.world.simulate import World, campaign_url, stranger_handles
 
 _STARS = {1: "ONE", 2: "TWO", 3: "THREE", 4: "FOUR", 5: "FIVE"}
 

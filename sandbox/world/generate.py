@@ -13,13 +13,13 @@ from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
 
-from ingestion.sandbox.world import truth
-from ingestion.sandbox.world.catalog import SHOPIFY_WAREHOUSE_ID
-from ingestion.sandbox.world.dialect import Dialect, resolve
-from ingestion.sandbox.world.ledger import Ledger
-from ingestion.sandbox.world.model import Activity
-from ingestion.sandbox.world.output import BackgroundWriter, write_json, write_jsonl, write_parquet
-from ingestion.sandbox.world.render_places import (
+from sandbox.world import truth
+from sandbox.world.catalog import SHOPIFY_WAREHOUSE_ID
+from sandbox.world.dialect import Dialect, resolve
+from sandbox.world.ledger import Ledger
+from sandbox.world.model import Activity
+from sandbox.world.output import BackgroundWriter, write_json, write_jsonl, write_parquet
+from sandbox.world.render_places import (
     google_locations,
     locations_table,
     shopify_locations,
@@ -27,11 +27,11 @@ from ingestion.sandbox.world.render_places import (
     square_locations,
     warehouse_name,
 )
-from ingestion.sandbox.world.render_shopify import ShopifyRenderer, assign_ids
-from ingestion.sandbox.world.render_social import posts, reviews
-from ingestion.sandbox.world.render_square import SquareRenderer
-from ingestion.sandbox.world.render_web import WebRenderer
-from ingestion.sandbox.world.settings import (
+from sandbox.world.render_shopify import ShopifyRenderer, assign_ids
+from sandbox.world.render_social import posts, reviews
+from sandbox.world.render_square import SquareRenderer
+from sandbox.world.render_web import WebRenderer
+from sandbox.world.settings import (
     CURRENCY,
     GOOGLE_ACCOUNT_ID,
     SHOPIFY_SHOP,
@@ -40,7 +40,7 @@ from ingestion.sandbox.world.settings import (
     epoch,
     scale_named,
 )
-from ingestion.sandbox.world.simulate import build_world, shop_day, simulate
+from sandbox.world.simulate import build_world, shop_day, simulate
 
 _SOURCE_DIRS = ("shopify", "square", "google", "bluesky", "truth")
 

@@ -1,6 +1,6 @@
 """Ground truth tables computed from the ledger the renderers filled.
 
-Definitions (also in ingestion/sandbox/README.md):
+Definitions (also in sandbox/README.md):
 - A person appears in persons.parquet once they own at least one touchpoint or record (a Square
   directory profile that never bought counts); `channels` are the distinct touchpoint channels
   (web, store, review, social), sorted, empty for someone known only from a directory profile.
@@ -20,10 +20,10 @@ from datetime import UTC, date, datetime
 
 import pyarrow as pa
 
-from ingestion.sandbox.world.catalog import PlantedPriceGap
-from ingestion.sandbox.world.ledger import Ledger, Touchpoint
-from ingestion.sandbox.world.people import DAY, Person
-from ingestion.sandbox.world.settings import JOURNEY_GAP_DAYS
+from sandbox.world.catalog import PlantedPriceGap
+from sandbox.world.ledger import Ledger, Touchpoint
+from sandbox.world.people import DAY, Person
+from sandbox.world.settings import JOURNEY_GAP_DAYS
 
 _CART_TYPES = {"add_to_cart", "checkout_started", "cart_abandoned"}
 REVENUE_BASIS = ("net merchandise sales: goods sold after discounts, before tax, shipping, tips and service "

@@ -9,8 +9,8 @@ import random
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from ingestion.sandbox.world import ids
-from ingestion.sandbox.world.settings import GOOGLE_ACCOUNT_ID, SHOP_TIMEZONE_NAME, Scale
+from sandbox.world import ids
+from sandbox.world.settings import GOOGLE_ACCOUNT_ID, SHOP_TIMEZONE_NAME, Scale
 
 # Stores: (area, alias, street (number, pre-directional, name, suffix, post-directional), city, state,
 # postcode, ZIP+4 extension). Each system writes the address its own way (see `street_line`).
