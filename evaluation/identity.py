@@ -23,14 +23,13 @@ predicted cluster) and merges (predicted clusters holding more than one true per
 
 from __future__ import annotations
 
-import gzip
-import json
-from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import duckdb
 import pandas as pd
+
+from sandbox.world.output import read_jsonl
 
 KEY = ["source", "entity", "record_id"]
 Kind = tuple[str, str]
@@ -242,14 +241,6 @@ def link_scores(resolution: pd.DataFrame, owners: pd.DataFrame, kind: str) -> Li
 # --- scopes, from the truth and the raw world files ---------------------------------------------
 
 
-def _read_jsonl(path: Path) -> Iterator[dict]:
-    opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rt") as lines:
-        for line in lines:
-            if line.strip():
-                yield json.loads(line)
-
-
 def _field_values(record: object, dotted: str) -> list:
     """The values at a dotted path, walking into lists (`addresses.phone` -> every address's phone)."""
     if isinstance(record, list):
@@ -273,7 +264,7 @@ def raw_keyed_records(world_dir: Path | str) -> pd.DataFrame:
     keyed: set[tuple[str, str, str]] = set()
     for (source, entity), pattern, id_field, fields in RAW_KEY_FIELDS:
         for path in sorted(Path(world_dir).glob(pattern)):
-            for record in _read_jsonl(path):
+            for record in read_jsonl(path):
                 if record.get(id_field) is not None and carries_a_key(record, fields):
                     keyed.add((source, entity, str(record[id_field])))
     return pd.DataFrame(sorted(keyed), columns=KEY)

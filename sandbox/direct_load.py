@@ -12,17 +12,16 @@ of orders not fulfilled yet and not cancelled), so the dbt project sees what it 
 without HTTP. Files an older world lacks are skipped.
 """
 
-import gzip
 import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import dlt
 
 from ingestion.shopify import needs_fulfillment_orders
+from sandbox.world.output import read_jsonl
 from seamline_core.paths import DBT_PROJECT_DIR
 
 # (dataset, table, file under the world directory, primary key)
@@ -47,14 +46,6 @@ WORLD_TABLES = [
 # Loaded only when the world has the file (worlds generated before these endpoints existed do not).
 OPTIONAL_FILES = {"shopify/locations.jsonl", "square/catalog.jsonl", "google/locations.jsonl",
                   "shopify/fulfillment_orders.jsonl"}
-
-
-def read_jsonl(path: Path) -> Iterator[dict]:
-    opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rt") as lines:
-        for line in lines:
-            if line.strip():
-                yield json.loads(line)
 
 
 def _as_endpoint_lists(dataset: str, table: str, records: list[dict], world_dir: Path) -> list[dict]:

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sandbox.world.output import read_jsonl
+
 Record = dict[str, Any]
 SortKey = tuple[Any, ...]
 
@@ -85,7 +87,7 @@ class WorldStore:
             if cached and cached[0] == signature:
                 return cached[1]
         try:
-            fresh = FileSnapshot(records=_read_jsonl(path))
+            fresh = FileSnapshot(records=list(read_jsonl(path)))
         except (json.JSONDecodeError, UnicodeDecodeError):
             if cached:
                 return cached[1]
@@ -104,7 +106,3 @@ class WorldStore:
             return {}
         return json.loads(path.read_text(encoding="utf-8"))
 
-
-def _read_jsonl(path: Path) -> list[Record]:
-    with path.open(encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]

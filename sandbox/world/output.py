@@ -9,7 +9,7 @@ import json
 import multiprocessing
 import os
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -34,6 +34,15 @@ def write_jsonl(path: Path, records: Iterable[dict], compress: bool = False) -> 
         payload = gzip.compress(payload, mtime=0)
     _replace_atomically(path, payload)
     return len(lines)
+
+
+def read_jsonl(path: Path) -> Iterator[dict]:
+    """The records of a JSON-lines world file (gzip when it ends in .gz), skipping blank lines."""
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8") as lines:
+        for line in lines:
+            if line.strip():
+                yield json.loads(line)
 
 
 def _replace_atomically(path: Path, payload: bytes) -> None:

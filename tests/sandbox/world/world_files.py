@@ -1,15 +1,14 @@
 """Helpers for reading a generated world in tests: JSON lines (plain or gzip) and file digests."""
 
-import gzip
 import hashlib
 import json
 from pathlib import Path
 
+from sandbox.world import output
+
 
 def read_jsonl(path: Path) -> list[dict]:
-    opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rt", encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]
+    return list(output.read_jsonl(path))
 
 
 def web_events(world: Path) -> list[dict]:
