@@ -44,7 +44,9 @@ checkout_sessions as (
 ),
 
 reference_edges as (
-    {# an order belongs to its account unless the buyer's name says it is another household member #}
+    {# an order belongs to its account unless the buyer's name says it is another household member;
+       a nameless one (a pickup order only copies the account's name) on a household account may be
+       any member: no edge then #}
     select orders.node_a, orders.node_b, 'shopify_order_customer' as rule
     from (
         select 'shopify:orders:' || shopify_order_id as node_a, 'shopify:customers:' || shopify_customer_id as node_b
@@ -52,15 +54,17 @@ reference_edges as (
     ) as orders
     inner join nodes as buyer on orders.node_a = buyer.node_id
     inner join nodes as account on orders.node_b = account.node_id
-    where buyer.first_name_key is null or account.first_name_key is null or {{ names_compatible('buyer', 'account') }}
+    where (buyer.first_name_key is null and orders.node_b not in (select node_id from shared_values))
+        or (buyer.first_name_key is not null
+            and (account.first_name_key is null or {{ names_compatible('buyer', 'account') }}))
     union all
-    {# a nameless checkout on a household account may be any member: no edge then #}
+    {# a checkout is nameless (it only copies its account's name): on a household account it may be
+       any member's, no edge then #}
     select 'shopify:checkouts:' || shopify_checkout_id, 'shopify:customers:' || shopify_customer_id,
            'shopify_checkout_customer'
     from {{ ref('stg_shopify__checkouts') }}
     where shopify_customer_id is not null
-        and (first_name_normalised is not null
-             or 'shopify:customers:' || shopify_customer_id not in (select node_id from shared_values))
+        and 'shopify:customers:' || shopify_customer_id not in (select node_id from shared_values)
     union all
     select 'shopify:checkouts:' || checkouts.shopify_checkout_id, 'shopify:orders:' || orders.shopify_order_id,
            'shopify_checkout_completed_as_order'
