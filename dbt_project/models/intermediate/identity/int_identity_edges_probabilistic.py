@@ -67,16 +67,25 @@ def _name_comparisons() -> list:
 
 
 def _visit_comparison() -> cl.CustomComparison:
-    """A visit to the reviewed store within the window before the review (store|day lists overlap)."""
+    """A visit to the reviewed store within the window before the review (store|day lists overlap), and
+    whether that visit bought a product the review names (store|day|SKU lists overlap). m and u are
+    joint shares measured on the demo worlds: about half the reviews name a product, 85 % of reviewers
+    with a profile show a visit in the window (cash sales leave none), and a random person visited the
+    reviewed store in that window in 0.2 % of pairs and at some time in 20 %."""
+    names_a_product = _either_side("record_kind{a} = 'review' and len(visit_day_skus{a}) > 0")
     return cl.CustomComparison(
         output_column_name="store_visit",
         comparison_levels=[
             _level("location_id_l is null and location_id_r is null", "store unknown", 0, 0, is_null=True),
-            _level("list_has_any(visit_days_l, visit_days_r)", "visited the store shortly before", 0.55, 0.01),
+            _level("list_has_any(visit_day_skus_l, visit_day_skus_r)",
+                   "bought the product the review names there shortly before", 0.42, 0.00005),
+            _level(f"list_has_any(visit_days_l, visit_days_r) and ({names_a_product})",
+                   "visited the store shortly before, not buying the product the review names", 0.02, 0.001),
+            _level("list_has_any(visit_days_l, visit_days_r)", "visited the store shortly before", 0.43, 0.001),
             _level("list_has_any(visit_locations_l, visit_locations_r)", "visited the store another time",
-                   0.10, 0.05),
+                   0.04, 0.2),
             # cash sales without a profile leave no trace of the visit: absence is weak evidence
-            _level("ELSE", "never seen at that store", 0.35, 0.94),
+            _level("ELSE", "never seen at that store", 0.09, 0.8),
         ],
     )
 
