@@ -126,10 +126,43 @@ shared_value_edges as (
     where left_node.value_class = 'shared'
 ),
 
+{#- name plus postcode: customer profiles (a Shopify customer's default address, a Square customer's
+    address) with the same full name in the same postcode are one person when nothing says they are
+    two: together they carry at most one email and one phone that still link (placeholders and junk
+    say nothing). Two namesakes in one postcode each bring their own email or phone and stay apart. -#}
+name_postcode_profiles as (
+    select node_id, first_name_key, last_name_key, postal_code
+    from {{ ref('int_identity_nodes') }}
+    where entity = 'customers' and postal_code is not null and first_name_key is not null
+        and length(last_name_key) > 1
+),
+
+name_postcode_keys as (
+    select profiles.first_name_key, profiles.last_name_key, profiles.postal_code
+    from name_postcode_profiles as profiles
+    left join identifiers
+        on profiles.node_id = identifiers.node_id and identifiers.value_class not in ('placeholder', 'junk')
+    group by all
+    having count(distinct profiles.node_id) >= 2
+        and count(distinct case when identifiers.identifier_type = 'email' then identifiers.identifier_value end) <= 1
+        and count(distinct case when identifiers.identifier_type = 'phone' then identifiers.identifier_value end) <= 1
+),
+
+name_postcode_edges as (
+    select
+        profiles.node_id                                                      as node_a,
+        min(profiles.node_id) over (partition by profiles.first_name_key, profiles.last_name_key, profiles.postal_code)
+                                                                              as node_b,
+        'same_name_and_postcode'                                              as rule
+    from name_postcode_profiles as profiles
+    inner join name_postcode_keys using (first_name_key, last_name_key, postal_code)
+),
+
 all_edges as (
     select * from reference_edges
     union all select * from personal_value_edges
     union all select * from shared_value_edges
+    union all select * from name_postcode_edges
 )
 
 {#- only edges between known nodes (an order may point at a customer not yet loaded), no self-loops -#}

@@ -29,7 +29,7 @@ shopify_checkouts as (
 
 square_customers as (
     select 'square', 'customers', square_customer_id,
-           first_name_normalised, last_name_normalised, cast(null as varchar), created_at
+           first_name_normalised, last_name_normalised, postal_code, created_at
     from {{ ref('stg_square__customers') }}
 ),
 
