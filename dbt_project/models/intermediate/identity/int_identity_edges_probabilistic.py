@@ -5,13 +5,16 @@ DuckDB inside this dbt Python model) weighs the evidence: first name (nickname-c
 initial, a visit to the reviewed store shortly before the review, and a handle that spells an email
 local part. m probabilities are set from how the sources behave (how often a real match agrees on
 each field); u probabilities are estimated from random pairs; the prior is one person among all.
-Each candidate keeps its best person when the match probability clears `min_link_probability` and
-beats the runner-up by `min_link_margin` (namesakes stay unlinked). The evidence of every scored
-best pair is kept on the edge.
+A reviewer or author is one person at most, so the candidates compete: each candidate keeps its best
+person when the best's share of the posterior odds of all its scored persons (2^match_weight each,
+plus 1 for "none of them") clears `min_link_probability` and beats the runner-up's share by
+`min_link_margin` (namesakes stay unlinked; a namesake who visited without buying the product the
+review names no longer ties). The evidence of every scored best pair is kept on the edge.
 """
 
 import json
 
+import numpy as np
 import pandas as pd
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
@@ -138,6 +141,7 @@ def _best_matches(predictions: pd.DataFrame, kind: str, min_probability: float, 
         best = pairs.iloc[0]
         runner_up = float(pairs.iloc[1]["match_probability"]) if len(pairs) > 1 else 0.0
         probability = float(best["match_probability"])
+        shares = _shares_of_posterior_odds(pairs["match_weight"].to_numpy(float))
         rows.append({
             "candidate_cluster_id": candidate,
             "person_cluster_id": best["person_cluster_id"],
@@ -147,9 +151,17 @@ def _best_matches(predictions: pd.DataFrame, kind: str, min_probability: float, 
             "runner_up_probability": runner_up,
             "candidate_pairs": len(pairs),
             "evidence": json.dumps({column: _plain(best[column]) for column in gamma_columns}, sort_keys=True),
-            "is_accepted": probability >= min_probability and probability - runner_up >= min_margin,
+            "is_accepted": bool(shares[0] >= min_probability and shares[0] - shares[1] >= min_margin),
         })
     return pd.DataFrame(rows, columns=OUTPUT_COLUMNS)
+
+
+def _shares_of_posterior_odds(match_weights: np.ndarray) -> np.ndarray:
+    """Each scored person's probability of being the one, given that at most one is (weights sorted
+    best first; Splink's match_weight is log2 of the posterior odds). Padded with a 0 runner-up."""
+    shifted = np.exp2(match_weights - match_weights.max())
+    none_of_them = np.exp2(-match_weights.max())
+    return np.append(shifted / (shifted.sum() + none_of_them), 0.0)
 
 
 def _plain(value):
