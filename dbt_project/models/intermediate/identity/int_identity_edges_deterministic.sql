@@ -77,6 +77,8 @@ named_by_personal_values as (
     inner join identifiers as named
         on unnamed.identifier_type = named.identifier_type and unnamed.identifier_value = named.identifier_value
     where unnamed.value_class = 'personal' and named.first_name_key is not null
+        and (unnamed.node_id in (select node_id from account_records)
+             or unnamed.node_id in (select session_id from record_sessions))
 ),
 
 session_names as (
