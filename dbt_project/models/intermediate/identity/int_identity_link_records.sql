@@ -67,7 +67,7 @@ store_visits as (
 {#- what each store visit bought, by SKU: a review that names a product the reviewer bought there -#}
 visit_skus as (
     select 'square:orders:' || square_order_id as node_id, sku from {{ ref('stg_square__order_line_items') }}
-    union
+    union all  {#- the lists below are distinct: no de-duplication of every line item here #}
     select 'shopify:orders:' || shopify_order_id, sku from {{ ref('stg_shopify__order_line_items') }}
 ),
 
