@@ -28,20 +28,24 @@ def linking():
     return module
 
 
-def person(uid, first, last, visits=(), emails=(), purchases=()):
+def person(uid, first, last, visits=(), emails=(), purchases=(), bought=()):
+    """`visits` are (store, day); `bought` are (store, day, sku) of those visits."""
     return {"unique_id": uid, "record_kind": "person", "first_name_key": first, "last_name_key": last,
             "last_initial": last[0], "email_local_keys": sorted({re.sub("[^a-z]", "", e) for e in emails}),
             "email_locals": list(emails), "handle_key": None, "handle_local": None, "location_id": None,
             "event_at": None, "visit_locations": sorted({loc for loc, _ in visits}),
-            "visit_days": [f"{loc}|{day}" for loc, day in visits], "purchase_days": list(purchases)}
+            "visit_days": [f"{loc}|{day}" for loc, day in visits],
+            "visit_day_skus": [f"{loc}|{day}|{sku}" for loc, day, sku in bought], "purchase_days": list(purchases)}
 
 
-def review(uid, first, initial, location, day, window_days):
+def review(uid, first, initial, location, day, window_days, names_skus=()):
+    """`names_skus`: the SKUs of the products the review's text names."""
     return {"unique_id": uid, "record_kind": "review", "first_name_key": first, "last_name_key": None,
             "last_initial": initial, "email_local_keys": [], "email_locals": [], "handle_key": None,
             "handle_local": None, "location_id": location,
             "event_at": f"{day} 12:00:00", "visit_locations": [location],
-            "visit_days": [f"{location}|{d}" for d in window_days], "purchase_days": []}
+            "visit_days": [f"{location}|{d}" for d in window_days],
+            "visit_day_skus": [f"{location}|{d}|{sku}" for d in window_days for sku in names_skus], "purchase_days": []}
 
 
 def author(uid, first, last, handle, post_days):
@@ -49,7 +53,7 @@ def author(uid, first, last, handle, post_days):
             "last_initial": last[0] if last else None, "email_local_keys": [], "email_locals": [],
             "handle_key": re.sub("[^a-z]", "", handle), "handle_local": handle,
             "location_id": None, "event_at": f"{post_days[-1]} 12:00:00", "visit_locations": [], "visit_days": [],
-            "purchase_days": list(post_days)}
+            "visit_day_skus": [], "purchase_days": list(post_days)}
 
 
 def relation(records):
@@ -58,8 +62,9 @@ def relation(records):
         create table records (unique_id varchar, record_kind varchar, first_name_key varchar, last_name_key varchar,
             last_initial varchar, email_local_keys varchar[], email_locals varchar[], handle_key varchar,
             handle_local varchar, location_id varchar,
-            event_at timestamp, visit_locations varchar[], visit_days varchar[], purchase_days varchar[])""")
-    connection.executemany("insert into records values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            event_at timestamp, visit_locations varchar[], visit_days varchar[], visit_day_skus varchar[],
+            purchase_days varchar[])""")
+    connection.executemany("insert into records values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                            [list(record.values()) for record in records])
     return connection.table("records")
 
@@ -94,6 +99,22 @@ def test_namesakes_with_the_same_evidence_stay_unlinked(linking):
     (link,) = links.to_dict("records")
     assert link["candidate_pairs"] == 2
     assert not link["is_accepted"]
+
+
+def test_a_review_naming_what_one_namesake_bought_there_links_that_namesake(linking):
+    """Both Marias visited the store in the window; only one bought the daypack the review names."""
+    records = [*crowd(),
+               person("maria-garcia", "maria", "garcia", visits=[("S1", "2026-09-02")],
+                      bought=[("S1", "2026-09-02", "DAYPACK")]),
+               person("maria-gomez", "maria", "gomez", visits=[("S1", "2026-09-03")],
+                      bought=[("S1", "2026-09-03", "MUG")]),
+               review("review-1", "maria", "g", "S1", "2026-09-05", WINDOW, names_skus=["DAYPACK"])]
+    comparisons = [*linking._name_comparisons(), linking._visit_comparison()]
+    links = linking._link(relation(records), "review", comparisons, [linking.block_on("first_name_key")], SETTINGS)
+    (link,) = links.to_dict("records")
+    assert link["candidate_pairs"] == 2
+    assert link["person_cluster_id"] == "maria-garcia" and link["is_accepted"], link
+    assert json.loads(link["evidence"])["gamma_store_visit"] == 4  # bought the product the review names
 
 
 def test_a_name_alone_is_not_enough(linking):

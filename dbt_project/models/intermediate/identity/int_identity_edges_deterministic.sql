@@ -43,24 +43,93 @@ checkout_sessions as (
     qualify count(distinct started.anonymous_id) over (partition by checkout_totals.shopify_checkout_id) = 1
 ),
 
-reference_edges as (
-    {# an order belongs to its account unless the buyer's name says it is another household member #}
-    select orders.node_a, orders.node_b, 'shopify_order_customer' as rule
-    from (
-        select 'shopify:orders:' || shopify_order_id as node_a, 'shopify:customers:' || shopify_customer_id as node_b
-        from {{ ref('stg_shopify__orders') }} where shopify_customer_id is not null
-    ) as orders
-    inner join nodes as buyer on orders.node_a = buyer.node_id
-    inner join nodes as account on orders.node_b = account.node_id
-    where buyer.first_name_key is null or account.first_name_key is null or {{ names_compatible('buyer', 'account') }}
+identifiers as (
+    select identifiers.*, value_classes.value_class, nodes.first_name_key, nodes.last_name_key
+    from {{ ref('int_identity_identifiers') }} as identifiers
+    inner join {{ ref('int_identity_identifier_values') }} as value_classes using (identifier_type, identifier_value)
+    inner join nodes using (node_id)
+),
+
+{#- An order or checkout on a Shopify account, and whether the record names its buyer (an order that
+    ships somewhere; a checkout and a pickup order only copy the account's name) -#}
+account_records as (
+    select 'shopify:orders:' || shopify_order_id as node_id, 'shopify:customers:' || shopify_customer_id as account_id
+    from {{ ref('stg_shopify__orders') }} where shopify_customer_id is not null
     union all
-    {# a nameless checkout on a household account may be any member: no edge then #}
-    select 'shopify:checkouts:' || shopify_checkout_id, 'shopify:customers:' || shopify_customer_id,
-           'shopify_checkout_customer'
-    from {{ ref('stg_shopify__checkouts') }}
-    where shopify_customer_id is not null
-        and (first_name_normalised is not null
-             or 'shopify:customers:' || shopify_customer_id not in (select node_id from shared_values))
+    select 'shopify:checkouts:' || shopify_checkout_id, 'shopify:customers:' || shopify_customer_id
+    from {{ ref('stg_shopify__checkouts') }} where shopify_customer_id is not null
+),
+
+{#- who else a record's evidence names: buyers of orders completed in its storefront session, named
+    records sharing a personal email or phone with it or with its session, and the person its email's
+    local part spells (an account on "emma_s@" that Jacob opened is Emma's mailbox too) -#}
+record_sessions as (
+    select 'shopify:checkouts:' || shopify_checkout_id as node_id, 'web_events:anonymous_ids:' || anonymous_id as session_id
+    from checkout_sessions
+    union
+    select 'shopify:orders:' || order_id, 'web_events:anonymous_ids:' || anonymous_id
+    from web_events where order_id is not null and event_name = 'Order Completed'
+),
+
+named_by_personal_values as (
+    select unnamed.node_id, named.first_name_key, named.last_name_key
+    from identifiers as unnamed
+    inner join identifiers as named
+        on unnamed.identifier_type = named.identifier_type and unnamed.identifier_value = named.identifier_value
+    where unnamed.value_class = 'personal' and named.first_name_key is not null
+        and (unnamed.node_id in (select node_id from account_records)
+             or unnamed.node_id in (select session_id from record_sessions))
+),
+
+session_names as (
+    select record_sessions.session_id, buyer.first_name_key, buyer.last_name_key
+    from record_sessions
+    inner join nodes as buyer on record_sessions.node_id = buyer.node_id
+    where buyer.first_name_key is not null
+    union
+    select node_id, first_name_key, last_name_key from named_by_personal_values
+    where node_id like 'web\_events:%' escape '\'
+),
+
+evidence_names as (
+    select node_id, first_name_key, last_name_key from named_by_personal_values
+    union
+    select identifiers.node_id, local_names.first_name_key, local_names.last_name_key
+    from identifiers
+    inner join {{ ref('int_identity_email_local_names') }} as local_names
+        on identifiers.identifier_type = 'email' and identifiers.identifier_value = local_names.email
+    union
+    select record_sessions.node_id, session_names.first_name_key, session_names.last_name_key
+    from record_sessions
+    inner join session_names using (session_id)
+),
+
+{#- a nameless record on a household account (its email or phone typed by several people) is the
+    account holder's unless its evidence names someone else: then it may be another member's -#}
+another_members_records as (
+    select distinct account_records.node_id
+    from account_records
+    inner join nodes as account on account_records.account_id = account.node_id
+    inner join evidence_names on account_records.node_id = evidence_names.node_id
+    where account.first_name_key is not null and not {{ names_compatible('evidence_names', 'account') }}
+),
+
+reference_edges as (
+    {# an order or checkout belongs to its account unless the buyer's name says it is another household
+       member, or, nameless on a household account, its evidence names another member #}
+    select
+        account_records.node_id                                               as node_a,
+        account_records.account_id                                            as node_b,
+        case when account_records.node_id like 'shopify:orders:%' then 'shopify_order_customer'
+             else 'shopify_checkout_customer' end                              as rule
+    from account_records
+    inner join nodes as buyer on account_records.node_id = buyer.node_id
+    inner join nodes as account on account_records.account_id = account.node_id
+    where (buyer.first_name_key is not null
+           and (account.first_name_key is null or {{ names_compatible('buyer', 'account') }}))
+        or (buyer.first_name_key is null
+            and (account_records.account_id not in (select node_id from shared_values)
+                 or account_records.node_id not in (select node_id from another_members_records)))
     union all
     select 'shopify:checkouts:' || checkouts.shopify_checkout_id, 'shopify:orders:' || orders.shopify_order_id,
            'shopify_checkout_completed_as_order'
@@ -95,13 +164,6 @@ reference_edges as (
         and 'bluesky:posts:' || post_uri in (select node_id from nodes)  {#- posts about the brand only #}
 ),
 
-identifiers as (
-    select identifiers.*, value_classes.value_class, nodes.first_name_key, nodes.last_name_key
-    from {{ ref('int_identity_identifiers') }} as identifiers
-    inner join {{ ref('int_identity_identifier_values') }} as value_classes using (identifier_type, identifier_value)
-    inner join nodes using (node_id)
-),
-
 personal_value_edges as (
     select
         node_id as node_a,
@@ -122,10 +184,43 @@ shared_value_edges as (
     where left_node.value_class = 'shared'
 ),
 
+{#- name plus postcode: customer profiles (a Shopify customer's default address, a Square customer's
+    address) with the same full name in the same postcode are one person when nothing says they are
+    two: together they carry at most one email and one phone that still link (placeholders and junk
+    say nothing). Two namesakes in one postcode each bring their own email or phone and stay apart. -#}
+name_postcode_profiles as (
+    select node_id, first_name_key, last_name_key, postal_code
+    from {{ ref('int_identity_nodes') }}
+    where entity = 'customers' and postal_code is not null and first_name_key is not null
+        and length(last_name_key) > 1
+),
+
+name_postcode_keys as (
+    select profiles.first_name_key, profiles.last_name_key, profiles.postal_code
+    from name_postcode_profiles as profiles
+    left join identifiers
+        on profiles.node_id = identifiers.node_id and identifiers.value_class not in ('placeholder', 'junk')
+    group by all
+    having count(distinct profiles.node_id) >= 2
+        and count(distinct case when identifiers.identifier_type = 'email' then identifiers.identifier_value end) <= 1
+        and count(distinct case when identifiers.identifier_type = 'phone' then identifiers.identifier_value end) <= 1
+),
+
+name_postcode_edges as (
+    select
+        profiles.node_id                                                      as node_a,
+        min(profiles.node_id) over (partition by profiles.first_name_key, profiles.last_name_key, profiles.postal_code)
+                                                                              as node_b,
+        'same_name_and_postcode'                                              as rule
+    from name_postcode_profiles as profiles
+    inner join name_postcode_keys using (first_name_key, last_name_key, postal_code)
+),
+
 all_edges as (
     select * from reference_edges
     union all select * from personal_value_edges
     union all select * from shared_value_edges
+    union all select * from name_postcode_edges
 )
 
 {#- only edges between known nodes (an order may point at a customer not yet loaded), no self-loops -#}

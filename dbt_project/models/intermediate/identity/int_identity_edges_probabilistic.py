@@ -5,13 +5,16 @@ DuckDB inside this dbt Python model) weighs the evidence: first name (nickname-c
 initial, a visit to the reviewed store shortly before the review, and a handle that spells an email
 local part. m probabilities are set from how the sources behave (how often a real match agrees on
 each field); u probabilities are estimated from random pairs; the prior is one person among all.
-Each candidate keeps its best person when the match probability clears `min_link_probability` and
-beats the runner-up by `min_link_margin` (namesakes stay unlinked). The evidence of every scored
-best pair is kept on the edge.
+A reviewer or author is one person at most, so the candidates compete: each candidate keeps its best
+person when the best's share of the posterior odds of all its scored persons (2^match_weight each,
+plus 1 for "none of them") clears `min_link_probability` and beats the runner-up's share by
+`min_link_margin` (namesakes stay unlinked; a namesake who visited without buying the product the
+review names no longer ties). The evidence of every scored best pair is kept on the edge.
 """
 
 import json
 
+import numpy as np
 import pandas as pd
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
@@ -67,16 +70,25 @@ def _name_comparisons() -> list:
 
 
 def _visit_comparison() -> cl.CustomComparison:
-    """A visit to the reviewed store within the window before the review (store|day lists overlap)."""
+    """A visit to the reviewed store within the window before the review (store|day lists overlap), and
+    whether that visit bought a product the review names (store|day|SKU lists overlap). m and u are
+    joint shares measured on the demo worlds: about half the reviews name a product, 85 % of reviewers
+    with a profile show a visit in the window (cash sales leave none), and a random person visited the
+    reviewed store in that window in 0.2 % of pairs and at some time in 20 %."""
+    names_a_product = _either_side("record_kind{a} = 'review' and len(visit_day_skus{a}) > 0")
     return cl.CustomComparison(
         output_column_name="store_visit",
         comparison_levels=[
             _level("location_id_l is null and location_id_r is null", "store unknown", 0, 0, is_null=True),
-            _level("list_has_any(visit_days_l, visit_days_r)", "visited the store shortly before", 0.55, 0.01),
+            _level("list_has_any(visit_day_skus_l, visit_day_skus_r)",
+                   "bought the product the review names there shortly before", 0.42, 0.00005),
+            _level(f"list_has_any(visit_days_l, visit_days_r) and ({names_a_product})",
+                   "visited the store shortly before, not buying the product the review names", 0.02, 0.001),
+            _level("list_has_any(visit_days_l, visit_days_r)", "visited the store shortly before", 0.43, 0.001),
             _level("list_has_any(visit_locations_l, visit_locations_r)", "visited the store another time",
-                   0.10, 0.05),
+                   0.04, 0.2),
             # cash sales without a profile leave no trace of the visit: absence is weak evidence
-            _level("ELSE", "never seen at that store", 0.35, 0.94),
+            _level("ELSE", "never seen at that store", 0.09, 0.8),
         ],
     )
 
@@ -129,6 +141,7 @@ def _best_matches(predictions: pd.DataFrame, kind: str, min_probability: float, 
         best = pairs.iloc[0]
         runner_up = float(pairs.iloc[1]["match_probability"]) if len(pairs) > 1 else 0.0
         probability = float(best["match_probability"])
+        shares = _shares_of_posterior_odds(pairs["match_weight"].to_numpy(float))
         rows.append({
             "candidate_cluster_id": candidate,
             "person_cluster_id": best["person_cluster_id"],
@@ -138,9 +151,17 @@ def _best_matches(predictions: pd.DataFrame, kind: str, min_probability: float, 
             "runner_up_probability": runner_up,
             "candidate_pairs": len(pairs),
             "evidence": json.dumps({column: _plain(best[column]) for column in gamma_columns}, sort_keys=True),
-            "is_accepted": probability >= min_probability and probability - runner_up >= min_margin,
+            "is_accepted": bool(shares[0] >= min_probability and shares[0] - shares[1] >= min_margin),
         })
     return pd.DataFrame(rows, columns=OUTPUT_COLUMNS)
+
+
+def _shares_of_posterior_odds(match_weights: np.ndarray) -> np.ndarray:
+    """Each scored person's probability of being the one, given that at most one is (weights sorted
+    best first; Splink's match_weight is log2 of the posterior odds). Padded with a 0 runner-up."""
+    shifted = np.exp2(match_weights - match_weights.max())
+    none_of_them = np.exp2(-match_weights.max())
+    return np.append(shifted / (shifted.sum() + none_of_them), 0.0)
 
 
 def _plain(value):

@@ -64,14 +64,25 @@ store_visits as (
     inner join locations on orders.shopify_location_id = locations.shopify_location_id
 ),
 
+{#- what each store visit bought, by SKU: a review that names a product the reviewer bought there -#}
+visit_skus as (
+    select 'square:orders:' || square_order_id as node_id, sku from {{ ref('stg_square__order_line_items') }}
+    union all  {#- the lists below are distinct: no de-duplication of every line item here #}
+    select 'shopify:orders:' || shopify_order_id, sku from {{ ref('stg_shopify__order_line_items') }}
+),
+
 person_visits as (
     select
         nodes.deterministic_cluster_id,
         list_sort(list(distinct store_visits.location_id))                               as visit_locations,
         list_sort(list(distinct store_visits.location_id || '|' || cast(cast(store_visits.visited_at as date) as varchar)))
-                                                                              as visit_days
+                                                                              as visit_days,
+        list_sort(list(distinct store_visits.location_id || '|' || cast(cast(store_visits.visited_at as date) as varchar)
+                            || '|' || visit_skus.sku) filter (where visit_skus.sku is not null))
+                                                                              as visit_day_skus
     from store_visits
     inner join nodes using (node_id)
+    left join visit_skus using (node_id)
     where store_visits.location_id is not null
     group by all
 ),
@@ -102,6 +113,7 @@ persons as (
         cast(null as timestamp)                                               as event_at,
         coalesce(person_visits.visit_locations, [])                           as visit_locations,
         coalesce(person_visits.visit_days, [])                                as visit_days,
+        coalesce(person_visits.visit_day_skus, [])                            as visit_day_skus,
         coalesce(person_purchases.purchase_days, [])                          as purchase_days
     from person_names
     left join person_email_keys using (deterministic_cluster_id)
@@ -124,7 +136,8 @@ reviews as (
         cast(null as varchar)                                                 as handle_local,
         by_location.location_id                                               as location_id,
         reviews.created_at                                                    as event_at,
-        reviews.review_id
+        reviews.review_id,
+        reviews.comment
     from {{ ref('stg_google_reviews__reviews') }} as reviews
     inner join nodes on nodes.node_id = 'google_reviews:reviews:' || reviews.review_id
     left join locations as by_location on reviews.google_location_id = by_location.google_location_id
@@ -148,6 +161,7 @@ authors as (
         min(posts.created_at)                                                 as event_at,
         cast([] as varchar[])                                                 as visit_locations,
         cast([] as varchar[])                                                 as visit_days,
+        cast([] as varchar[])                                                 as visit_day_skus,
         {# people post about a purchase within days: the days before each post #}
         list_sort(list(distinct cast(cast(posts.created_at as date) - cast(window_offset as integer) as varchar)))
                                                                               as purchase_days
@@ -157,7 +171,29 @@ authors as (
     group by posts_nodes.deterministic_cluster_id
 ),
 
-{#- a visit "shortly before" a review = the reviewed store on any of the window's days before it -#}
+{#- the catalogue's product names (web titles and the names the tills print), words only: a review
+    "names" a product when the name's words appear in its text in a row -#}
+product_names as (
+    select distinct sku, trim(regexp_replace(lower(product_title), '[^a-z0-9]+', ' ', 'g')) as product_name
+    from {{ ref('stg_shopify__product_variants') }}
+    where sku is not null and product_title is not null
+    union
+    select distinct sku, trim(regexp_replace(lower(item_name), '[^a-z0-9]+', ' ', 'g'))
+    from {{ ref('stg_square__order_line_items') }}
+    where sku is not null and item_name is not null
+),
+
+review_named_skus as (
+    select reviews.unique_id, product_names.sku
+    from reviews
+    inner join product_names
+        on strpos(' ' || regexp_replace(lower(reviews.comment), '[^a-z0-9]+', ' ', 'g') || ' ',
+                  ' ' || product_names.product_name || ' ') > 0
+    where length(product_names.product_name) >= 3
+),
+
+{#- a visit "shortly before" a review = the reviewed store on any of the window's days before it;
+    with the SKUs the review names, what such a visit bought -#}
 review_windows as (
     select
         reviews.unique_id,
@@ -168,17 +204,28 @@ review_windows as (
             cast(reviews.event_at as date), interval 1 day)) as window_days (day)
     where reviews.location_id is not null
     group by all
+),
+
+review_window_skus as (
+    select
+        unique_id,
+        list_sort(list(window_days.visit_day || '|' || review_named_skus.sku)) as visit_day_skus
+    from (select unique_id, unnest(visit_days) as visit_day from review_windows) as window_days
+    inner join review_named_skus using (unique_id)
+    group by all
 )
 
 select * from persons
 union all by name
 select
-    reviews.* exclude (review_id),
+    reviews.* exclude (review_id, comment),
     case when reviews.location_id is not null then [reviews.location_id] else cast([] as varchar[]) end
                                                                               as visit_locations,
     coalesce(review_windows.visit_days, cast([] as varchar[]))                as visit_days,
+    coalesce(review_window_skus.visit_day_skus, cast([] as varchar[]))        as visit_day_skus,
     cast([] as varchar[])                                                     as purchase_days
 from reviews
 left join review_windows using (unique_id)
+left join review_window_skus using (unique_id)
 union all by name
 select * from authors

@@ -9,21 +9,27 @@ with shopify_customers as (
     from {{ ref('stg_shopify__customers') }}
 ),
 
+{#- A name the record only copies from its account (the nested customer) says who holds the account,
+    not who bought: a family member may share it. A checkout's name is always its account's; an
+    order's is the buyer's only when it ships somewhere (a pickup order has no shipping address).
+    Such records are nameless here: the account is a node of its own and keeps its name. -#}
 shopify_orders as (
     select 'shopify', 'orders', shopify_order_id,
-           first_name_normalised, last_name_normalised, cast(null as varchar), created_at
+           case when has_shipping_address or shopify_customer_id is null then first_name_normalised end,
+           case when has_shipping_address or shopify_customer_id is null then last_name_normalised end,
+           cast(null as varchar), created_at
     from {{ ref('stg_shopify__orders') }}
 ),
 
 shopify_checkouts as (
     select 'shopify', 'checkouts', shopify_checkout_id,
-           first_name_normalised, last_name_normalised, cast(null as varchar), created_at
+           cast(null as varchar), cast(null as varchar), cast(null as varchar), created_at
     from {{ ref('stg_shopify__checkouts') }}
 ),
 
 square_customers as (
     select 'square', 'customers', square_customer_id,
-           first_name_normalised, last_name_normalised, cast(null as varchar), created_at
+           first_name_normalised, last_name_normalised, postal_code, created_at
     from {{ ref('stg_square__customers') }}
 ),
 

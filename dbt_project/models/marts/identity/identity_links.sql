@@ -18,6 +18,7 @@ deterministic as (
         rule,
         'deterministic'                                                       as method,
         case
+            when rule = 'same_name_and_postcode' then 'first name, last name, postcode (no second email or phone)'
             when rule like 'same\_%\_and_first_name' escape '\' then split_part(rule, '_', 2) || ', first name'
             when rule like 'same\_%' escape '\' then substr(rule, 6)
             when rule = 'shopify_order_customer' then 'order.customer.id, buyer name'
@@ -45,7 +46,7 @@ probabilistic as (
         'splink_' || record_kind                                              as rule,
         'probabilistic'                                                       as method,
         case record_kind
-            when 'review' then 'first name, last name or initial, visit to the reviewed store'
+            when 'review' then 'first name, last name or initial, visit to the reviewed store, product the review names'
             else 'first name, last name, handle vs email local part, purchase before posting'
         end                                                                   as evidence_fields,
         match_probability                                                     as score,
