@@ -5,12 +5,18 @@ Both read the serving snapshot under `$SEAMLINE_DATA_DIR` exactly as the app doe
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import socket
 import subprocess
+import sys
+import tempfile
+import threading
 import time
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -111,7 +117,57 @@ def _settle(page: Any) -> None:
     page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
 
 
-def browser_render_times(reloads: int, navigations: int) -> dict[str, Any]:
+@contextlib.contextmanager
+def pipeline_rebuilding(data_dir: Path) -> Iterator[dict[str, int]]:
+    """While the block runs, the pipeline's transform stage (`dbt build` of every model, the heaviest
+    CPU step of a run) rebuilds `data_dir`'s warehouse over and over in a child process, as a scheduled
+    run would beside people reading the dashboard. The serving snapshot is not touched (publish is a
+    separate step). Yields counts of the builds started and finished."""
+    from benchmarks.pipeline import TRANSFORM_ARGS
+
+    counts = {"builds_started": 0, "builds_finished": 0}
+    stop = threading.Event()
+    current: list[subprocess.Popen] = []
+
+    def loop() -> None:
+        with tempfile.TemporaryDirectory(prefix="seamline-rebuild-") as tmp:
+            kwargs = {"args": TRANSFORM_ARGS, "target_path": str(data_dir / "dbt_target_rebuild")}
+            while not stop.is_set():
+                current[:] = [subprocess.Popen(
+                    [sys.executable, "-m", "benchmarks.child", "benchmarks.stages:dbt", json.dumps(kwargs),
+                     str(Path(tmp) / "result.json")], env=dict(os.environ),
+                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
+                counts["builds_started"] += 1
+                if current[0].wait() == 0:
+                    counts["builds_finished"] += 1
+
+    worker = threading.Thread(target=loop, daemon=True)
+    worker.start()
+    try:
+        while counts["builds_started"] == 0:
+            time.sleep(0.05)
+        yield counts
+    finally:
+        stop.set()
+        for build in current:
+            build.terminate()
+        worker.join(timeout=60)
+
+
+def browser_render_times(reloads: int, navigations: int, while_rebuilding: bool = False) -> dict[str, Any]:
+    """Per page, in Debian's chromium driven by Playwright: seconds to a finished render.
+
+    With `while_rebuilding`, the pipeline's transform stage rebuilds the warehouse the whole time
+    (`pipeline_rebuilding`); the result then carries `_rebuild` with the builds started and finished.
+    """
+    if not while_rebuilding:
+        return _browser_render_times(reloads, navigations)
+    with pipeline_rebuilding(Path(os.environ["SEAMLINE_DATA_DIR"])) as counts:
+        results = _browser_render_times(reloads, navigations)
+    return {**results, "_rebuild": dict(counts)}
+
+
+def _browser_render_times(reloads: int, navigations: int) -> dict[str, Any]:
     """Per page, in Debian's chromium driven by Playwright: seconds to a finished render.
 
     - `first_s`: the first full load of the page (cold: the server's first run of it);

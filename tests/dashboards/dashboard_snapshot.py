@@ -11,6 +11,7 @@ import random
 from pathlib import Path
 
 import duckdb
+import jinja2
 import pandas as pd
 
 from orchestration.serving import publish_snapshot
@@ -45,9 +46,22 @@ def build_small_snapshot(data_dir: Path, run_id: str = "test-run", customers: in
                    as google_location_name, null::varchar as shopify_location_id from locations""")
         for statement in DERIVED_MARTS_SQL:
             con.execute(statement)
+        for name in DBT_MARTS:
+            con.execute(f"create table marts.{name} as {dbt_model_sql(name)}")
         con.execute("""create schema restricted; create table restricted.dim_customers_pii as
             select customer_id, email, phone, first_name, last_name from people""")
     return publish_snapshot(warehouse, run_id, _ops_rows(run_id), directory=data_dir / "serving")
+
+
+# Marts built here from the project's own model SQL (plain SQL over fct_touchpoints), so the page tests
+# read exactly what dbt builds.
+DBT_MARTS = ("kpi_customer_segments_monthly", "kpi_cohort_retention")
+MODELS = Path(__file__).resolve().parents[2] / "dbt_project" / "models" / "marts" / "kpis"
+
+
+def dbt_model_sql(name: str) -> str:
+    """A mart's dbt model as SQL on this snapshot's `marts` schema (its only Jinja is `ref`)."""
+    return jinja2.Template((MODELS / f"{name}.sql").read_text()).render(ref=lambda model: f"marts.{model}")
 
 
 def _touchpoints(rng: random.Random, customers: int) -> tuple[pd.DataFrame, pd.DataFrame]:
