@@ -733,7 +733,7 @@ group by segment
 
 SEGMENT_MONTHLY = """
 select month, segment, buyers, revenue::double as revenue, revenue_per_buyer::double as revenue_per_buyer,
-       retained_buyers, retention_rate
+       retained_buyers, retention_rate, currency
 from marts.kpi_customer_segments_monthly
 where month between ? and ?
 order by month, segment

@@ -21,7 +21,10 @@ year_earlier_covered = year_earlier.first >= context.first_day
 current = queries.segment_figures(snapshot, months)
 previous = queries.segment_figures(snapshot, months.previous())
 year_ago = queries.segment_figures(snapshot, year_earlier) if year_earlier_covered else {}
-money = formatting.money_in(queries.headline_kpis(snapshot, filters)["currency"])
+trend = months.trend()
+monthly = queries.segments_monthly(snapshot, trend).replace({"segment": SEGMENT_LABELS})
+currency = monthly["currency"].dropna().iloc[-1] if monthly["currency"].notna().any() else "USD"
+money = formatting.money_in(currency)
 
 st.title("Customers: omnichannel and cohorts")
 st.caption(f"Calendar months touched by the date range: {months.label()}, compared with the {months.count} "
@@ -75,9 +78,7 @@ st.caption(f"Next-month retention into {months.label()}: of the buyers of {month
                if current["omnichannel_retention_rate"] is None and current["single_channel_retention_rate"] is None
                else "."))
 
-trend = months.trend()
 st.subheader(f"By month, {trend.label()}")
-monthly = queries.segments_monthly(snapshot, trend).replace({"segment": SEGMENT_LABELS})
 if monthly.empty:
     st.info("No buyers in these months.")
 else:
@@ -90,7 +91,7 @@ else:
             if value == "retention_rate":
                 figure.update_yaxes(tickformat=".0%")
             components.chart(figure, key=f"segments_{value}", height=300)
-    components.table(monthly, "customer_segments_monthly")
+    components.table(monthly, "customer_segments_monthly", currency=currency)
 
 st.subheader("Monthly cohorts by acquisition channel")
 channels = tuple(channel for channel in filters.channels if channel in ACQUISITION_CHANNELS)
