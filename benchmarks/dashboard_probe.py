@@ -112,6 +112,12 @@ RENDERED = """(path) => location.pathname.replace(/\\/$/, '') === path
   && performance.now() - window.__bench.last > """ + str(QUIET_MS)
 
 
+def _cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) a process has used so far, from /proc (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _settle(page: Any) -> None:
     page.wait_for_selector(DONE, timeout=120_000)
     page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
@@ -174,7 +180,8 @@ def _browser_render_times(reloads: int, navigations: int) -> dict[str, Any]:
     - `reload_s`: `reloads` further full page loads (new session each time);
     - `navigate_s`: `navigations` in-app navigations to the page from another page through the sidebar
       (what a reader does after the first load): from the click to the last change of the page's
-      DOM, once the script run is over and the page has been quiet for QUIET_MS.
+      DOM, once the script run is over and the page has been quiet for QUIET_MS;
+    - `first_server_cpu_s`, `navigate_server_cpu_s`: CPU seconds the dashboard server spent meanwhile.
     """
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
@@ -188,7 +195,7 @@ def _browser_render_times(reloads: int, navigations: int) -> dict[str, Any]:
     server = subprocess.Popen(streamlit_command(port), env=dict(os.environ), stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)
     names = pages()
-    results: dict[str, Any] = {name: {"navigate_s": []} for name in names}
+    results: dict[str, Any] = {name: {"navigate_s": [], "navigate_server_cpu_s": []} for name in names}
     try:
         _wait_for_server(url, 60)
         with sync_playwright() as playwright:
@@ -198,16 +205,19 @@ def _browser_render_times(reloads: int, navigations: int) -> dict[str, Any]:
                 target = url if name == "overview" else f"{url}/{name}"
                 seconds = []
                 for _ in range(reloads + 1):
-                    started = time.perf_counter()
+                    started, cpu = time.perf_counter(), _cpu_seconds(server.pid)
                     page.goto(target, wait_until="commit")
                     _settle(page)
                     seconds.append(time.perf_counter() - started)
+                    if len(seconds) == 1:
+                        results[name]["first_server_cpu_s"] = _cpu_seconds(server.pid) - cpu
                 results[name].update(first_s=seconds[0], reload_s=seconds[1:],
                                      exceptions_shown=page.locator('[data-testid="stException"]').count())
             for _ in range(navigations):
                 for name in [*names[1:], names[0]]:
                     link = page.locator(f'[data-testid="stSidebarNav"] a[href="{url}/{"" if name == "overview" else name}"]')
                     page.evaluate(ARM_WATCH)
+                    cpu = _cpu_seconds(server.pid)
                     link.click()
                     path = urllib.parse.urlparse(url).path.rstrip("/") + ("" if name == "overview" else f"/{name}")
                     try:
@@ -219,6 +229,10 @@ def _browser_render_times(reloads: int, navigations: int) -> dict[str, Any]:
                         continue
                     elapsed_ms = page.evaluate("() => window.__bench.last - window.__bench.start")
                     results[name]["navigate_s"].append(elapsed_ms / 1000)
+                    # the server's own work for the navigation (script run, queries, figures): unlike wall
+                    # time it does not grow with other work on the machine (includes the 0.5 s quiet wait's
+                    # idle server, which costs no CPU)
+                    results[name]["navigate_server_cpu_s"].append(_cpu_seconds(server.pid) - cpu)
             browser.close()
     finally:
         server.terminate()
