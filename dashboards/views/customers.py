@@ -112,19 +112,14 @@ else:
                              "retention_rate": "buying again that month", "acquisition_channel": "acquired in"})
     figure.update_yaxes(tickformat=".0%")
     components.chart(figure, key="retention_curve", height=320)
+    # the grid as a table, not a heatmap: two annotated heatmaps cost the browser more than the rest of the page
+    st.markdown("**Each cohort**: the share of its customers buying N months after their first purchase")
     cohort_rows = queries.cohorts(snapshot, trend, channels)
-    for column, channel in zip(st.columns(len(channels)), channels, strict=True):
-        own = cohort_rows[cohort_rows["acquisition_channel"] == channel]
-        with column:
-            st.markdown(f"**Acquired in {channel}**: share of the cohort buying N months later")
-            if own.empty:
-                st.info(f"No {channel} cohort in these months.")
-                continue
-            grid = own.pivot(index="cohort_month", columns="months_since_acquisition", values="retention_rate")
-            grid.index = [f"{month:%b %Y} ({size:,})" for month, size in
-                          own.groupby("cohort_month")["cohort_customers"].first().items()]
-            heatmap = px.imshow(grid, text_auto=".0%", color_continuous_scale="Blues", aspect="auto",
-                                labels={"x": "months since first purchase", "y": "cohort (customers)",
-                                        "color": "retention"})
-            components.chart(heatmap, key=f"cohorts_{channel}", height=360)
+    grid = cohort_rows.pivot(index=["acquisition_channel", "cohort_month", "cohort_customers"],
+                             columns="months_since_acquisition", values="retention_rate")
+    grid.columns = [f"month {number}" for number in grid.columns]
+    st.dataframe(grid.reset_index(), hide_index=True, width="stretch", column_config={
+        "acquisition_channel": "acquired in", "cohort_month": st.column_config.DateColumn("cohort", format="MMM YYYY"),
+        "cohort_customers": "customers",
+        **{name: st.column_config.NumberColumn(name, format="percent") for name in grid.columns}})
     components.table(cohort_rows, "cohort_retention")

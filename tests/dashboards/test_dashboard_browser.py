@@ -40,7 +40,7 @@ RUN_FINISHED = ('[data-testid="stApp"][data-test-script-state="notRunning"]'
 # page url path -> (title, minimal count of KPI tiles, of Plotly charts, of tables)
 PAGES = {
     "": ("Overview", 7, 1, 1),
-    "customers": ("Customers: omnichannel and cohorts", 5, 5, 2),
+    "customers": ("Customers: omnichannel and cohorts", 5, 3, 3),
     "handoffs": ("Hand-offs", 5, 4, 2),
     "journeys": ("Journeys and drop-offs", 0, 2, 3),
     "attribution": ("Attribution", 2, 2, 2),
