@@ -5,12 +5,18 @@ Both read the serving snapshot under `$SEAMLINE_DATA_DIR` exactly as the app doe
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import socket
 import subprocess
+import sys
+import tempfile
+import threading
 import time
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -106,19 +112,76 @@ RENDERED = """(path) => location.pathname.replace(/\\/$/, '') === path
   && performance.now() - window.__bench.last > """ + str(QUIET_MS)
 
 
+def _cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) a process has used so far, from /proc (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _settle(page: Any) -> None:
     page.wait_for_selector(DONE, timeout=120_000)
     page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
 
 
-def browser_render_times(reloads: int, navigations: int) -> dict[str, Any]:
+@contextlib.contextmanager
+def pipeline_rebuilding(data_dir: Path) -> Iterator[dict[str, int]]:
+    """While the block runs, the pipeline's transform stage (`dbt build` of every model, the heaviest
+    CPU step of a run) rebuilds `data_dir`'s warehouse over and over in a child process, as a scheduled
+    run would beside people reading the dashboard. The serving snapshot is not touched (publish is a
+    separate step). Yields counts of the builds started and finished."""
+    from benchmarks.pipeline import TRANSFORM_ARGS
+
+    counts = {"builds_started": 0, "builds_finished": 0}
+    stop = threading.Event()
+    current: list[subprocess.Popen] = []
+
+    def loop() -> None:
+        with tempfile.TemporaryDirectory(prefix="seamline-rebuild-") as tmp:
+            kwargs = {"args": TRANSFORM_ARGS, "target_path": str(data_dir / "dbt_target_rebuild")}
+            while not stop.is_set():
+                current[:] = [subprocess.Popen(
+                    [sys.executable, "-m", "benchmarks.child", "benchmarks.stages:dbt", json.dumps(kwargs),
+                     str(Path(tmp) / "result.json")], env=dict(os.environ),
+                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
+                counts["builds_started"] += 1
+                if current[0].wait() == 0:
+                    counts["builds_finished"] += 1
+
+    worker = threading.Thread(target=loop, daemon=True)
+    worker.start()
+    try:
+        while counts["builds_started"] == 0:
+            time.sleep(0.05)
+        yield counts
+    finally:
+        stop.set()
+        for build in current:
+            build.terminate()
+        worker.join(timeout=60)
+
+
+def browser_render_times(reloads: int, navigations: int, while_rebuilding: bool = False) -> dict[str, Any]:
+    """Per page, in Debian's chromium driven by Playwright: seconds to a finished render.
+
+    With `while_rebuilding`, the pipeline's transform stage rebuilds the warehouse the whole time
+    (`pipeline_rebuilding`); the result then carries `_rebuild` with the builds started and finished.
+    """
+    if not while_rebuilding:
+        return _browser_render_times(reloads, navigations)
+    with pipeline_rebuilding(Path(os.environ["SEAMLINE_DATA_DIR"])) as counts:
+        results = _browser_render_times(reloads, navigations)
+    return {**results, "_rebuild": dict(counts)}
+
+
+def _browser_render_times(reloads: int, navigations: int) -> dict[str, Any]:
     """Per page, in Debian's chromium driven by Playwright: seconds to a finished render.
 
     - `first_s`: the first full load of the page (cold: the server's first run of it);
     - `reload_s`: `reloads` further full page loads (new session each time);
     - `navigate_s`: `navigations` in-app navigations to the page from another page through the sidebar
       (what a reader does after the first load): from the click to the last change of the page's
-      DOM, once the script run is over and the page has been quiet for QUIET_MS.
+      DOM, once the script run is over and the page has been quiet for QUIET_MS;
+    - `first_server_cpu_s`, `navigate_server_cpu_s`: CPU seconds the dashboard server spent meanwhile.
     """
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
@@ -132,7 +195,7 @@ def browser_render_times(reloads: int, navigations: int) -> dict[str, Any]:
     server = subprocess.Popen(streamlit_command(port), env=dict(os.environ), stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)
     names = pages()
-    results: dict[str, Any] = {name: {"navigate_s": []} for name in names}
+    results: dict[str, Any] = {name: {"navigate_s": [], "navigate_server_cpu_s": []} for name in names}
     try:
         _wait_for_server(url, 60)
         with sync_playwright() as playwright:
@@ -142,16 +205,19 @@ def browser_render_times(reloads: int, navigations: int) -> dict[str, Any]:
                 target = url if name == "overview" else f"{url}/{name}"
                 seconds = []
                 for _ in range(reloads + 1):
-                    started = time.perf_counter()
+                    started, cpu = time.perf_counter(), _cpu_seconds(server.pid)
                     page.goto(target, wait_until="commit")
                     _settle(page)
                     seconds.append(time.perf_counter() - started)
+                    if len(seconds) == 1:
+                        results[name]["first_server_cpu_s"] = _cpu_seconds(server.pid) - cpu
                 results[name].update(first_s=seconds[0], reload_s=seconds[1:],
                                      exceptions_shown=page.locator('[data-testid="stException"]').count())
             for _ in range(navigations):
                 for name in [*names[1:], names[0]]:
                     link = page.locator(f'[data-testid="stSidebarNav"] a[href="{url}/{"" if name == "overview" else name}"]')
                     page.evaluate(ARM_WATCH)
+                    cpu = _cpu_seconds(server.pid)
                     link.click()
                     path = urllib.parse.urlparse(url).path.rstrip("/") + ("" if name == "overview" else f"/{name}")
                     try:
@@ -163,6 +229,10 @@ def browser_render_times(reloads: int, navigations: int) -> dict[str, Any]:
                         continue
                     elapsed_ms = page.evaluate("() => window.__bench.last - window.__bench.start")
                     results[name]["navigate_s"].append(elapsed_ms / 1000)
+                    # the server's own work for the navigation (script run, queries, figures): unlike wall
+                    # time it does not grow with other work on the machine (includes the 0.5 s quiet wait's
+                    # idle server, which costs no CPU)
+                    results[name]["navigate_server_cpu_s"].append(_cpu_seconds(server.pid) - cpu)
             browser.close()
     finally:
         server.terminate()

@@ -13,9 +13,10 @@ APP = Path(__file__).resolve().parent / "app.py"
 
 
 def streamlit_command(port: int = DEFAULT_PORT, address: str = DEFAULT_ADDRESS) -> list[str]:
-    """The `streamlit run` command line: loopback by default, headless, no usage statistics."""
+    """The `streamlit run` command line: loopback by default, headless, no usage statistics; through
+    `dashboards.server`, which imports the pages' libraries before the first reader arrives."""
     return [
-        sys.executable, "-m", "streamlit", "run", str(APP),
+        sys.executable, "-m", "dashboards.server", "run", str(APP),
         "--server.port", str(port), "--server.address", address,
         "--server.headless", "true", "--browser.gatherUsageStats", "false",
         "--server.fileWatcherType", "none", "--client.toolbarMode", "viewer",

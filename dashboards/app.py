@@ -21,6 +21,7 @@ FAVICON = Path(__file__).resolve().parent / "static" / "favicon.png"
 st.set_page_config(page_title="Seamline", page_icon=str(FAVICON), layout="wide")
 navigation = st.navigation([
     st.Page("views/overview.py", title="Overview", icon=":material/monitoring:", default=True),
+    st.Page("views/customers.py", title="Customers and cohorts", icon=":material/groups:"),
     st.Page("views/handoffs.py", title="Hand-offs", icon=":material/swap_horiz:"),
     st.Page("views/journeys.py", title="Journeys and drop-offs", icon=":material/route:"),
     st.Page("views/attribution.py", title="Attribution", icon=":material/target:"),

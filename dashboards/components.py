@@ -14,7 +14,8 @@ from dashboards import formatting
 
 @dataclass(frozen=True)
 class Tile:
-    """One headline figure: its label, this period's and the previous period's value, how to show it."""
+    """One headline figure: its label, this period's, the previous period's and (when the data covers it)
+    the same period's a year earlier value, how to show it, and why a reader should care when it moves."""
 
     label: str
     current: float | None
@@ -22,26 +23,59 @@ class Tile:
     formatter: Callable[[float | None], str]
     is_share: bool = False
     help: str | None = None
+    year_ago: float | None = None
+    matters: str | None = None
+    basis: float | None = None  # events behind the figure (e.g. the reviews behind a rating), if few
+
+    def events(self) -> float | None:
+        """How many events the figure stands on: `basis`, or for a count the larger of the two periods."""
+        if self.basis is None and self.formatter is formatting.count:
+            return max(self.current or 0, self.previous or 0)
+        return self.basis
 
 
-def kpi_row(tiles: Sequence[Tile]) -> None:
-    """Tiles side by side, each with its change against the previous period."""
+def kpi_row(tiles: Sequence[Tile], against: str, year_earlier_covered: bool) -> None:
+    """Tiles side by side, each with its change against the previous period and, under it, against the
+    same period a year earlier ("no data a year earlier" when the data does not reach back that far)."""
     for column, tile in zip(st.columns(len(tiles)), tiles, strict=True):
         with column:
             delta = formatting.change(tile.current, tile.previous, is_share=tile.is_share)
             st.metric(tile.label, tile.formatter(tile.current), delta=delta,
+                      delta_description=f"vs {against}" if delta else None,
                       help=tile.help or (None if delta else "No value in the previous period to compare with."))
+            st.caption(year_earlier_text(tile, year_earlier_covered))
 
 
-def what_changed_most(tiles: Sequence[Tile], period_days: int) -> None:
-    """One plain sentence: the headline figure that changed most against the previous period."""
-    biggest = max(tiles, key=lambda t: formatting.relative_change(t.current, t.previous, t.is_share))
-    if formatting.relative_change(biggest.current, biggest.previous, biggest.is_share) == 0:
-        st.markdown(f"**No headline figure changed against the previous {period_days} days.**")
+def year_earlier_text(tile: Tile, covered: bool) -> str:
+    """ "A year earlier: +4.0% (from $1,000.00)", or why there is no such change."""
+    if not covered:
+        return "No data a year earlier"
+    change = formatting.change(tile.current, tile.year_ago, is_share=tile.is_share)
+    if change is None:
+        return f"A year earlier: {tile.formatter(tile.year_ago)}, no change to show"
+    return f"A year earlier: {change} (from {tile.formatter(tile.year_ago)})"
+
+
+MIN_EVENTS_FOR_A_CHANGE = 20  # below this a figure jumps by chance (1 of 2 is 50 %, 6 to 0 is -100 %)
+
+
+def what_changed_most(tiles: Sequence[Tile], against: str) -> None:
+    """One plain sentence: the headline figure that changed most against the previous period, and why it
+    matters. Figures standing on fewer than MIN_EVENTS_FOR_A_CHANGE events are left out."""
+    comparable = [tile for tile in tiles if (tile.events() or MIN_EVENTS_FOR_A_CHANGE) >= MIN_EVENTS_FOR_A_CHANGE]
+    biggest = max(comparable, key=lambda t: formatting.relative_change(t.current, t.previous, t.is_share), default=None)
+    if biggest is None or formatting.relative_change(biggest.current, biggest.previous, biggest.is_share) == 0:
+        st.markdown(f"**No headline figure with {MIN_EVENTS_FOR_A_CHANGE} events or more changed against {against}.**")
         return
     phrase = formatting.change_in_words(biggest.label, biggest.current, biggest.previous, biggest.formatter,
                                         biggest.is_share)
-    st.markdown(f"**What changed most: {phrase} against the previous {period_days} days.**")
+    st.markdown(changed_most_sentence(phrase, against, biggest.matters))
+
+
+def changed_most_sentence(phrase: str, against: str, matters: str | None) -> str:
+    """The page's one sentence, in bold: the largest change and, when known, why it matters."""
+    return f"**What changed most: {phrase} against {against}" + (
+        f"; {matters}.**" if matters else ".**")
 
 
 # Charts: legends below the plot, horizontal, so a legend never takes half the chart's width.

@@ -28,11 +28,20 @@ class Filters:
     def period_days(self) -> int:
         return (self.end - self.start).days + 1
 
+    @property
+    def previous_label(self) -> str:
+        """What `previous_period` is, in words: "the previous 30 days"."""
+        return f"the previous {self.period_days} days"
+
     def previous_period(self) -> Filters:
         """The same number of days immediately before, for "change against the previous period"."""
         length = dt.timedelta(days=self.period_days)
         start, end = self.start - length, self.start - dt.timedelta(days=1)
         return Filters(start, end, self.channels, self.location_id)
+
+    def year_earlier(self) -> Filters:
+        """The same calendar dates a year earlier (29 February falls back to the 28th)."""
+        return Filters(_a_year_earlier(self.start), _a_year_earlier(self.end), self.channels, self.location_id)
 
     def params(self) -> tuple[dt.datetime, dt.datetime, list[str], str | None, str | None]:
         """Bound parameters for `queries.TOUCHPOINT_FILTER`: [start, end) timestamps, channels, location."""
@@ -44,6 +53,10 @@ class Filters:
             location,
             location,
         )
+
+
+def _a_year_earlier(day: dt.date) -> dt.date:
+    return day.replace(year=day.year - 1, day=28 if (day.month, day.day) == (2, 29) else day.day)
 
 
 class FilterError(ValueError):

@@ -76,6 +76,14 @@ def change_in_words(label: str, current: float | None, previous: float | None,
     return f"{label} {verb} {delta.lstrip('+-')} ({formatter(previous)} to {formatter(current)})"
 
 
+def value_ratio_clause(value: float | None, other: float | None, subject: str, other_subject: str) -> str | None:
+    """ "an omnichannel customer's lifetime value is 2.1 times a single-channel one's", from the data;
+    None when either value is missing or not positive."""
+    if _missing(value) or _missing(other) or not value or not other or value <= 0 or other <= 0:
+        return None
+    return f"{subject} is {value / other:.1f} times {other_subject}"
+
+
 def relative_change(current: float | None, previous: float | None, is_share: bool = False) -> float:
     """Size of a change for ranking changes: relative, or in points for shares; 0 when not comparable."""
     if _missing(current) or _missing(previous):

@@ -40,6 +40,13 @@ class PageContext:
     snapshot: Snapshot
     filters: Filters
     settings: DashboardSettings
+    first_day: dt.date  # the first day with data
+
+    def year_earlier(self) -> Filters | None:
+        """The filters a year earlier, or None when the data does not cover that whole period (then a
+        page says "no data a year earlier", never a change against zero)."""
+        earlier = self.filters.year_earlier()
+        return earlier if earlier.start >= self.first_day else None
 
 
 def prepare_page() -> PageContext | None:
@@ -51,7 +58,7 @@ def prepare_page() -> PageContext | None:
         st.warning("No serving snapshot has been published yet. Run the pipeline (`seamline demo`) first.")
         return None
     _health_banner(snapshot, settings)
-    context = PageContext(snapshot, _filters_sidebar(snapshot), settings)
+    context = PageContext(snapshot, _filters_sidebar(snapshot), settings, queries.data_range(snapshot)[0])
     st.session_state[CONTEXT_KEY] = context
     return context
 

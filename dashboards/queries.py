@@ -19,6 +19,7 @@ import streamlit as st
 
 from dashboards import pii, weeks
 from dashboards.filters import Filters
+from dashboards.months import Months
 from dashboards.snapshot import Snapshot
 
 # The cross-page filter on `marts.fct_touchpoints`; bound by `Filters.params()`.
@@ -356,6 +357,14 @@ def handoff_patterns_weekly(snapshot: Snapshot, filters: Filters) -> pd.DataFram
                              every={"pattern": NAMED_PATTERNS})
 
 
+def handoff_totals(snapshot: Snapshot, filters: Filters) -> dict[str, float]:
+    """Hand-offs in the period: all of them ("all") and each named pattern (zero when it did not occur)."""
+    by_pattern = fetch(snapshot, HANDOFF_PATTERNS_DAILY, _handoff_params(filters)).groupby("pattern")["handoffs"].sum()
+    flows = handoff_flows(snapshot, filters)
+    return {"all": float(flows["handoffs"].sum()),
+            **{pattern: float(by_pattern.get(pattern, 0)) for pattern in NAMED_PATTERNS}}
+
+
 def handoff_days(snapshot: Snapshot, filters: Filters) -> pd.DataFrame:
     """Days between the two touchpoints of each hand-off in the period."""
     return fetch(snapshot, HANDOFF_DAYS, _handoff_params(filters))
@@ -469,6 +478,14 @@ order by model, channel
 def channel_credit(snapshot: Snapshot, filters: Filters) -> pd.DataFrame:
     """Revenue credited to each channel under each attribution model, for purchases in the period."""
     return fetch(snapshot, CHANNEL_CREDIT, _journey_params(filters))
+
+
+def credit_shares(snapshot: Snapshot, filters: Filters, model: str) -> dict[str, float]:
+    """Each channel's share of the revenue one model credits in the period (empty without purchases)."""
+    credit = channel_credit(snapshot, filters)
+    own = credit[credit["model"] == model]
+    total = own["credit_amount"].sum()
+    return {row.channel: row.credit_amount / total for row in own.itertuples()} if total else {}
 
 
 # --- customer 360 --------------------------------------------------------------------------------
@@ -698,3 +715,79 @@ def fulfilment_totals(snapshot: Snapshot, filters: Filters) -> dict[str, float |
 
 def fulfilment_weekly(snapshot: Snapshot, filters: Filters) -> pd.DataFrame:
     return fetch(snapshot, FULFILMENT_WEEKLY, _location_params(filters))
+
+
+# --- customers: omnichannel vs single-channel, cohorts --------------------------------------------
+# Months are first days of calendar months (`dashboards.months.Months`); both marts are monthly.
+
+SEGMENT_TOTALS = """
+select segment, sum(buyers)::bigint as buyers, sum(revenue)::double as revenue,
+       (sum(revenue) / sum(buyers))::double as revenue_per_buyer,
+       -- only months whose next month the data covers: the others have no retention yet
+       (sum(retained_buyers) / sum(buyers) filter (where retained_buyers is not null))::double as retention_rate,
+       max(currency) as currency
+from marts.kpi_customer_segments_monthly
+where month between ? and ?
+group by segment
+"""
+
+SEGMENT_MONTHLY = """
+select month, segment, buyers, revenue::double as revenue, revenue_per_buyer::double as revenue_per_buyer,
+       retained_buyers, retention_rate, currency
+from marts.kpi_customer_segments_monthly
+where month between ? and ?
+order by month, segment
+"""
+
+COHORTS = """
+select cohort_month, acquisition_channel, months_since_acquisition, cohort_customers, active_customers,
+       retention_rate, includes_earlier_customers
+from marts.kpi_cohort_retention
+where cohort_month between ? and ? and list_contains(?::varchar[], acquisition_channel)
+order by acquisition_channel, cohort_month, months_since_acquisition
+"""
+
+# The curve pools the cohorts month by month (customers active / cohort customers, so a big cohort
+# weighs more), leaving out the first data month's cohort, which also holds earlier customers.
+RETENTION_CURVE = """
+select acquisition_channel, months_since_acquisition,
+       (sum(active_customers) / sum(cohort_customers))::double as retention_rate,
+       count(*) as cohorts, sum(cohort_customers)::bigint as customers
+from marts.kpi_cohort_retention
+where not includes_earlier_customers and cohort_month between ? and ?
+  and list_contains(?::varchar[], acquisition_channel)
+group by all
+order by acquisition_channel, months_since_acquisition
+"""
+
+
+def segment_figures(snapshot: Snapshot, months: Months) -> dict[str, float | None]:
+    """Per segment (omnichannel, single_channel), keyed "<segment>_<figure>": buyers, revenue and revenue
+    per buyer of the months, and the retention into them: of the buyers of each month before (the months
+    shifted back by one), the share who bought again the month after. Plus the omnichannel share of buyers."""
+    spending = fetch(snapshot, SEGMENT_TOTALS, (months.first, months.last))
+    retention = fetch(snapshot, SEGMENT_TOTALS, (months.shifted(-1).first, months.shifted(-1).last))
+    figures: dict[str, float | None] = {}
+    for segment in ("omnichannel", "single_channel"):
+        for frame, columns in ((spending, ("buyers", "revenue", "revenue_per_buyer")), (retention, ("retention_rate",))):
+            row = frame[frame["segment"] == segment]
+            for column in columns:
+                value = None if row.empty else row[column].iloc[0]
+                figures[f"{segment}_{column}"] = None if value is None or pd.isna(value) else float(value)
+    buyers = (figures["omnichannel_buyers"] or 0) + (figures["single_channel_buyers"] or 0)
+    figures["omnichannel_share"] = (figures["omnichannel_buyers"] or 0) / buyers if buyers else None
+    return figures
+
+
+def segments_monthly(snapshot: Snapshot, months: Months) -> pd.DataFrame:
+    return fetch(snapshot, SEGMENT_MONTHLY, (months.first, months.last))
+
+
+def cohorts(snapshot: Snapshot, months: Months, channels: tuple[str, ...]) -> pd.DataFrame:
+    """Cohorts acquired in the months through the channels, every month since acquisition."""
+    return fetch(snapshot, COHORTS, (months.first, months.last, list(channels)))
+
+
+def retention_curve(snapshot: Snapshot, months: Months, channels: tuple[str, ...]) -> pd.DataFrame:
+    """Pooled retention by months since acquisition, per acquisition channel."""
+    return fetch(snapshot, RETENTION_CURVE, (months.first, months.last, list(channels)))

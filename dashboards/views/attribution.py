@@ -4,6 +4,7 @@ import plotly.express as px
 import streamlit as st
 
 from dashboards import components, formatting, queries
+from dashboards.components import Tile
 from dashboards.layout import page_context
 
 DATA_DRIVEN = "markov"
@@ -22,6 +23,18 @@ st.caption("Revenue of purchases in the selected period, split over the channels
 if credit.empty:
     st.info("No attributed purchases for the selected filters.")
     st.stop()
+
+shares = queries.credit_shares(snapshot, filters, DATA_DRIVEN)
+previous = queries.credit_shares(snapshot, filters.previous_period(), DATA_DRIVEN)
+year_earlier = context.year_earlier()
+year_ago = queries.credit_shares(snapshot, year_earlier, DATA_DRIVEN) if year_earlier else {}
+tiles = [Tile(f"Data-driven share, {channel}", share, previous.get(channel), formatting.share, is_share=True,
+              year_ago=year_ago.get(channel),
+              matters=f"budgets follow credit, and this is the part of the revenue the data says {channel} earned")
+         for channel, share in shares.items()]
+if tiles:
+    components.what_changed_most(tiles, filters.previous_label)
+    components.kpi_row(tiles, filters.previous_label, year_earlier is not None)
 
 st.subheader("Channel credit under each model")
 bars = px.bar(credit.replace({"model": MODEL_LABELS}), x="channel", y="credit_amount", color="model",

@@ -5,14 +5,29 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboards import components, formatting, queries
+from dashboards.components import Tile
 from dashboards.layout import page_context
 
 context = page_context()
 snapshot, filters = context.snapshot, context.filters
 flows = queries.handoff_flows(snapshot, filters)
+totals = queries.handoff_totals(snapshot, filters)
+previous = queries.handoff_totals(snapshot, filters.previous_period())
+year_earlier = context.year_earlier()
+year_ago = queries.handoff_totals(snapshot, year_earlier) if year_earlier else {}
+WHY = {"all": "every hand-off is a customer the channels must recognise as the same person",
+       "ROPO": "these store sales were researched on the web, so the web shop earns part of them",
+       "BOPIS": "each pick-up brings a web customer into a store",
+       "Cart recovered in store": "these web carts were not lost: the sale happened in a store",
+       "Purchase then review": "reviews after a purchase are what the next shoppers read"}
 
 st.title("Hand-offs")
-st.caption("Consecutive touchpoints of one customer that change channel, in the selected period.")
+st.caption(f"Consecutive touchpoints of one customer that change channel, in the selected period, compared "
+           f"with {filters.previous_label} and the same dates a year earlier.")
+tiles = [Tile("Hand-offs" if key == "all" else key, totals[key], previous[key], formatting.count,
+              year_ago=year_ago.get(key), matters=WHY[key]) for key in totals]
+components.what_changed_most(tiles, filters.previous_label)
+components.kpi_row(tiles, filters.previous_label, year_earlier is not None)
 if flows.empty:
     st.info("No hand-offs for the selected filters.")
 else:

@@ -23,17 +23,18 @@ def purchase_share(frame, channel: str) -> float | None:
     return None if started.empty else (0.0 if row.empty else float(row["share_of_started"].iloc[0]))
 
 
-MIN_JOURNEYS_FOR_A_CHANGE = 20  # below this a share jumps by chance (1 of 2 journeys is 50 %)
 started = funnel[funnel["stage"] == "aware"].set_index("entry_channel")["journeys_reached"]
 changes = [(channel, purchase_share(funnel, channel), purchase_share(previous, channel))
-           for channel in filters.channels if started.get(channel, 0) >= MIN_JOURNEYS_FOR_A_CHANGE]
+           for channel in filters.channels if started.get(channel, 0) >= components.MIN_EVENTS_FOR_A_CHANGE]
 if changes:
     channel, now, before = max(changes, key=lambda c: formatting.relative_change(c[1], c[2], is_share=True))
-    st.markdown("**What changed most: " + formatting.change_in_words(
+    st.markdown(components.changed_most_sentence(formatting.change_in_words(
         f"the share of {channel}-entry journeys ending in a purchase", now, before, formatting.share,
-        is_share=True) + f" against the previous {filters.period_days} days.**")
+        is_share=True), filters.previous_label,
+        f"on the period's {formatting.count(started[channel])} {channel}-entry journeys that is about "
+        f"{formatting.count(abs(now - before) * started[channel])} {'more' if now > before else 'fewer'} sales"))
 else:
-    st.markdown(f"**What changed most: no entry channel had {MIN_JOURNEYS_FOR_A_CHANGE} journeys or more in the "
+    st.markdown(f"**What changed most: no entry channel had {components.MIN_EVENTS_FOR_A_CHANGE} journeys or more in the "
                 "period, too few to compare its purchase share with the previous period.**")
 
 st.subheader("Stage funnel by entry channel")

@@ -1,4 +1,5 @@
-"""Overview: the headline KPIs with their change against the previous period, revenue by channel."""
+"""Overview: the headline KPIs with their change against the previous period and a year earlier,
+revenue by channel."""
 
 import plotly.express as px
 import streamlit as st
@@ -11,39 +12,50 @@ context = page_context()
 snapshot, filters = context.snapshot, context.filters
 current = queries.headline_kpis(snapshot, filters)
 previous = queries.headline_kpis(snapshot, filters.previous_period())
+year_earlier = context.year_earlier()
+year_ago = queries.headline_kpis(snapshot, year_earlier) if year_earlier else {}
 
 currency = current["currency"]
 money = formatting.money_in(currency)
 
 
-def tile(label: str, key: str, formatter, is_share: bool = False, help: str | None = None) -> Tile:
-    return Tile(label, current[key], previous[key], formatter, is_share, help)
+def tile(label: str, key: str, formatter, is_share: bool = False, help: str | None = None,
+         matters: str | None = None) -> Tile:
+    return Tile(label, current[key], previous[key], formatter, is_share, help, year_ago.get(key), matters)
 
 
 st.title("Overview")
 st.caption(f"{filters.start} to {filters.end} ({filters.period_days} days), compared with the "
-           f"{filters.period_days} days before. Revenue is net merchandise sales in {currency}: goods sold "
+           f"{filters.period_days} days before and with the same dates a year earlier. Revenue is net "
+           f"merchandise sales in {currency}: goods sold "
            "after discounts, before tax, shipping, tips and service charges. Net revenue also takes off "
            "the merchandise returned in the period (by the day of the return).")
 money_tiles = [
-    tile("Revenue (gross)", "revenue", money, help="Net merchandise sales of the period, before returns."),
+    tile("Revenue (gross)", "revenue", money, help="Net merchandise sales of the period, before returns.",
+         matters="it is the top line every other figure is measured against"),
     tile("Net revenue (after returns)", "net_revenue", money,
-         help="Revenue minus the merchandise returned in the period (kpi_channel_daily.net_revenue)."),
-    tile("Orders", "orders", formatting.count),
-    tile("Average order value", "aov", money),
+         help="Revenue minus the merchandise returned in the period (kpi_channel_daily.net_revenue).",
+         matters="it is what the business keeps once returns are taken back"),
+    tile("Orders", "orders", formatting.count, matters="orders are how often customers choose to buy"),
+    tile("Average order value", "aov", money, matters="a larger basket raises revenue without more customers"),
 ]
 customer_tiles = [
     tile("Active customers", "active_customers", formatting.count,
-         help="Resolved customers with any touchpoint in the period."),
+         help="Resolved customers with any touchpoint in the period.",
+         matters="active customers are the pool every future sale comes from"),
     tile("Omnichannel share of active customers", "omnichannel_share", formatting.share, is_share=True,
          help="Of the period's active customers, the share ever seen both in the web shop and in a store "
-              "(dim_customers.is_omnichannel)."),
-    tile("Lifetime value, omnichannel", "ltv_omnichannel", money),
-    tile("Lifetime value, single-channel", "ltv_single_channel", money),
+              "(dim_customers.is_omnichannel).",
+         matters=formatting.value_ratio_clause(current["ltv_omnichannel"], current["ltv_single_channel"],
+                                               "an omnichannel customer's lifetime value", "a single-channel one's")),
+    tile("Lifetime value, omnichannel", "ltv_omnichannel", money,
+         matters="it is what an omnichannel customer has brought in so far"),
+    tile("Lifetime value, single-channel", "ltv_single_channel", money,
+         matters="it is what a single-channel customer has brought in so far"),
 ]
-components.what_changed_most([*money_tiles, *customer_tiles], filters.period_days)
-components.kpi_row(money_tiles)
-components.kpi_row(customer_tiles)
+components.what_changed_most([*money_tiles, *customer_tiles], filters.previous_label)
+components.kpi_row(money_tiles, filters.previous_label, year_earlier is not None)
+components.kpi_row(customer_tiles, filters.previous_label, year_earlier is not None)
 if current["returned_amount"]:
     st.caption(f"Returns in the period: {money(current['returned_amount'])} "
                f"({formatting.share(current['returned_amount'] / current['revenue'] if current['revenue'] else None)}"

@@ -13,6 +13,7 @@ totals = queries.fulfilment_totals(snapshot, filters)
 previous_totals = queries.fulfilment_totals(snapshot, filters.previous_period())
 violations = queries.price_violations(snapshot, filters)
 previous_violations = queries.price_violations(snapshot, filters.previous_period())
+year_earlier = context.year_earlier()
 FULFILMENT_COLOURS = formatting.colour_map(
     ["ship to home", "pick up in store (BOPIS)", "ship from store", "in store"])
 
@@ -28,18 +29,31 @@ def shares(figures: dict) -> dict[str, float | None]:
 
 
 now, before = shares(totals), shares(previous_totals)
+a_year_ago = shares(queries.fulfilment_totals(snapshot, year_earlier)) if year_earlier else {}
+violations_a_year_ago = len(queries.price_violations(snapshot, year_earlier)) if year_earlier else None
 st.title("Prices and fulfilment")
-st.caption(f"{filters.start} to {filters.end}, compared with the {filters.period_days} days before.")
+st.caption(f"{filters.start} to {filters.end}, compared with the {filters.period_days} days before and with the "
+           "same dates a year earlier.")
+
+
+def share_tile(label: str, key: str, of: str, matters: str) -> Tile:
+    """A share of `of` (web_orders or returns), which is also the number of events it stands on."""
+    return Tile(label, now[key], before[key], formatting.share, is_share=True, year_ago=a_year_ago.get(key),
+                matters=matters, basis=min(totals[of] or 0, previous_totals[of] or 0))
+
+
 tiles = [
-    Tile("Price-consistency violations", len(violations), len(previous_violations), formatting.count),
-    Tile("BOPIS share of web orders", now["bopis"], before["bopis"], formatting.share, is_share=True),
-    Tile("Ship-from-store share of web orders", now["ship_from_store"], before["ship_from_store"],
-         formatting.share, is_share=True),
-    Tile("Cross-channel share of returns", now["cross_channel_returns"], before["cross_channel_returns"],
-         formatting.share, is_share=True),
+    Tile("Price-consistency violations", len(violations), len(previous_violations), formatting.count,
+         year_ago=violations_a_year_ago,
+         matters="a shopper who finds another price in the other channel stops trusting both"),
+    share_tile("BOPIS share of web orders", "bopis", "web_orders", "each pick-up brings a web customer into a store"),
+    share_tile("Ship-from-store share of web orders", "ship_from_store", "web_orders",
+               "shipping from a store turns its stock into web sales"),
+    share_tile("Cross-channel share of returns", "cross_channel_returns", "returns",
+               "a web order returned in a store is stock and work that lands at the counter"),
 ]
-components.what_changed_most(tiles, filters.period_days)
-components.kpi_row(tiles)
+components.what_changed_most(tiles, filters.previous_label)
+components.kpi_row(tiles, filters.previous_label, year_earlier is not None)
 
 st.subheader("Orders by fulfilment type, weekly")
 weekly = queries.fulfilment_weekly(snapshot, filters)

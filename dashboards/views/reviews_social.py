@@ -11,22 +11,34 @@ context = page_context()
 snapshot, filters = context.snapshot, context.filters
 totals = queries.reviews_totals(snapshot, filters)
 previous = queries.reviews_totals(snapshot, filters.previous_period())
+year_earlier = context.year_earlier()
+year_ago = queries.reviews_totals(snapshot, year_earlier) if year_earlier else {}
 ONLINE = "Online / no location"
 
 st.title("Reviews and social")
 st.caption(f"Calendar weeks (Monday to Sunday) touching {filters.start} to {filters.end}, compared with the "
-           f"{filters.period_days} days before.")
+           f"{filters.period_days} days before and with the same weeks a year earlier.")
+
+
+def tile(label: str, key: str, formatter, is_share: bool = False, matters: str | None = None,
+         of: str | None = None) -> Tile:
+    """`of`: the count the figure is an average or share of (reviews, mentions), the events it stands on."""
+    return Tile(label, totals[key], previous[key], formatter, is_share, year_ago=year_ago.get(key), matters=matters,
+                basis=min(totals[of] or 0, previous[of] or 0) if of else None)
+
+
 tiles = [
-    Tile("Reviews", totals["reviews"], previous["reviews"], formatting.count),
-    Tile("Average rating", totals["avg_rating"], previous["avg_rating"], formatting.rating),
-    Tile("Review response rate", totals["response_rate"], previous["response_rate"], formatting.share,
-         is_share=True),
-    Tile("Social mentions", totals["social_mentions"], previous["social_mentions"], formatting.count),
-    Tile("Negative share of mentions", totals["negative_mention_share"], previous["negative_mention_share"],
-         formatting.share, is_share=True),
+    tile("Reviews", "reviews", formatting.count, matters="reviews are what shoppers read before choosing a store"),
+    tile("Average rating", "avg_rating", formatting.rating, of="reviews",
+         matters="the stars are the first thing a searcher sees next to a store's name"),
+    tile("Review response rate", "response_rate", formatting.share, is_share=True, of="reviews",
+         matters="an unanswered review is a customer left without a reply in public"),
+    tile("Social mentions", "social_mentions", formatting.count, matters="mentions are how far the brand is talked about"),
+    tile("Negative share of mentions", "negative_mention_share", formatting.share, is_share=True, of="social_mentions",
+         matters="negative posts spread faster than positive ones"),
 ]
-components.what_changed_most(tiles, filters.period_days)
-components.kpi_row(tiles)
+components.what_changed_most(tiles, filters.previous_label)
+components.kpi_row(tiles, filters.previous_label, year_earlier is not None)
 
 weekly = queries.reviews_weekly(snapshot, filters)
 # every location in one fixed order, so a store keeps its colour on both charts and across filters

@@ -17,6 +17,7 @@ import pytest
 
 from dashboards import queries
 from dashboards.filters import CHANNELS, Filters
+from dashboards.months import Months
 from dashboards.snapshot import Snapshot
 from orchestration.analysts.metrics import GovernedMetrics
 
@@ -229,3 +230,38 @@ def test_weekly_review_sentiment_equals_the_chart(governed, snapshot):
         key = (row["week_start"].date() if hasattr(row["week_start"], "date") else row["week_start"],
                names.get(row["location_name"]))
         assert close(metric.get(key), row["avg_sentiment"]), key
+
+
+def test_customer_segment_tiles_and_cohort_curve_equal_the_metrics(governed, snapshot):
+    """The Customers page (kpi_customer_segments_monthly, kpi_cohort_retention) over 120 days (several months)."""
+    filters = filters_of(snapshot)[FILTER_SETS[1]]
+    months = Months.touched_by(filters)
+    figures = queries.segment_figures(snapshot, months)
+
+    def by_segment(metrics: list[str], shown: Months) -> dict[str, dict]:
+        rows = governed.query(metrics, group_by=["customer_segment_month__segment"],
+                              start=dt.datetime.combine(shown.first, dt.time()),
+                              end=dt.datetime.combine(shown.last, dt.time())).records()
+        return {row["customer_segment_month__segment"]: row for row in rows}
+
+    spending = by_segment(["segment_revenue_per_buyer", "segment_buyers"], months)
+    retention = by_segment(["segment_retention_rate"], months.shifted(-1))
+    assert set(spending) == {"omnichannel", "single_channel"}
+    for segment in spending:
+        assert close(spending[segment]["segment_revenue_per_buyer"], figures[f"{segment}_revenue_per_buyer"])
+        assert close(spending[segment]["segment_buyers"], figures[f"{segment}_buyers"])
+        assert close(retention[segment]["segment_retention_rate"], figures[f"{segment}_retention_rate"])
+
+    curve = queries.retention_curve(snapshot, months.trend(), ("web", "store"))
+    answer = governed.query(["cohort_retention_rate"], group_by=["cohort_month_offset__acquisition_channel",
+                                                                 "cohort_month_offset__months_since_acquisition"],
+                            where=["{{ Dimension('cohort_month_offset__includes_earlier_customers') }} = false"],
+                            start=dt.datetime.combine(months.trend().first, dt.time()),
+                            end=dt.datetime.combine(months.trend().last, dt.time())).records()
+    governed_curve = {(row["cohort_month_offset__acquisition_channel"],
+                       int(row["cohort_month_offset__months_since_acquisition"])): row["cohort_retention_rate"]
+                      for row in answer}
+    assert len(curve) > 2
+    assert governed_curve.keys() == {(row.acquisition_channel, row.months_since_acquisition) for row in curve.itertuples()}
+    assert all(close(governed_curve[(row.acquisition_channel, row.months_since_acquisition)], row.retention_rate)
+               for row in curve.itertuples())

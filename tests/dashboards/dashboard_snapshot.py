@@ -11,6 +11,7 @@ import random
 from pathlib import Path
 
 import duckdb
+import jinja2
 import pandas as pd
 
 from orchestration.serving import publish_snapshot
@@ -25,13 +26,15 @@ FOREIGN_LOCATION = "loc_harbor"
 NAMELESS_CUSTOMER = 10
 
 
-def build_small_snapshot(data_dir: Path, run_id: str = "test-run", customers: int = 40) -> Path:
-    """Build a small warehouse under data_dir and publish it with the real publisher; the snapshot path."""
+def build_small_snapshot(data_dir: Path, run_id: str = "test-run", customers: int = 40, days: int = DAYS) -> Path:
+    """Build a small warehouse under data_dir and publish it with the real publisher; the snapshot path.
+
+    `days` of data end on LAST_DAY (over a year lets the pages compare with a year earlier)."""
     data_dir.mkdir(parents=True, exist_ok=True)
     warehouse = data_dir / "warehouse.duckdb"
     warehouse.unlink(missing_ok=True)
     rng = random.Random(7)
-    touchpoints, people = _touchpoints(rng, customers)
+    touchpoints, people = _touchpoints(rng, customers, days)
     with duckdb.connect(str(warehouse)) as con:
         con.execute("create schema marts")
         con.register("tp", touchpoints)
@@ -45,13 +48,26 @@ def build_small_snapshot(data_dir: Path, run_id: str = "test-run", customers: in
                    as google_location_name, null::varchar as shopify_location_id from locations""")
         for statement in DERIVED_MARTS_SQL:
             con.execute(statement)
+        for name in DBT_MARTS:
+            con.execute(f"create table marts.{name} as {dbt_model_sql(name)}")
         con.execute("""create schema restricted; create table restricted.dim_customers_pii as
             select customer_id, email, phone, first_name, last_name from people""")
     return publish_snapshot(warehouse, run_id, _ops_rows(run_id), directory=data_dir / "serving")
 
 
-def _touchpoints(rng: random.Random, customers: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    first_day = LAST_DAY - dt.timedelta(days=DAYS - 1)
+# Marts built here from the project's own model SQL (plain SQL over fct_touchpoints), so the page tests
+# read exactly what dbt builds.
+DBT_MARTS = ("kpi_customer_segments_monthly", "kpi_cohort_retention")
+MODELS = Path(__file__).resolve().parents[2] / "dbt_project" / "models" / "marts" / "kpis"
+
+
+def dbt_model_sql(name: str) -> str:
+    """A mart's dbt model as SQL on this snapshot's `marts` schema (its only Jinja is `ref`)."""
+    return jinja2.Template((MODELS / f"{name}.sql").read_text()).render(ref=lambda model: f"marts.{model}")
+
+
+def _touchpoints(rng: random.Random, customers: int, days: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    first_day = LAST_DAY - dt.timedelta(days=days - 1)
     rows, people = [], []
     for number in range(1, customers + 1):
         customer_id = f"cust_{number:03d}"
@@ -65,7 +81,7 @@ def _touchpoints(rng: random.Random, customers: int) -> tuple[pd.DataFrame, pd.D
         for visit in range(rng.randint(2, 9)):
             channel = rng.choice(channels)
             at = dt.datetime.combine(first_day, dt.time(9)) + dt.timedelta(
-                days=rng.randrange(DAYS), minutes=rng.randrange(600))
+                days=rng.randrange(days), minutes=rng.randrange(600))
             location = home if channel in ("store", "review") else None
             kind = {"web": "product_view", "store": "purchase", "review": "review"}[channel]
             if channel == "web" and rng.random() < 0.5:
@@ -93,7 +109,7 @@ def _touchpoints(rng: random.Random, customers: int) -> tuple[pd.DataFrame, pd.D
                          "value_amount": -round(purchase["value_amount"] * returns_rng.choice([0.5, 1.0]), 2)})
     # anonymous browsing that no customer owns
     for anonymous in range(25):
-        at = dt.datetime.combine(first_day, dt.time(8)) + dt.timedelta(days=rng.randrange(DAYS))
+        at = dt.datetime.combine(first_day, dt.time(8)) + dt.timedelta(days=rng.randrange(days))
         rows.append({"touchpoint_id": f"sim:web:anon-{anonymous}", "customer_id": None, "source": "sim",
                      "channel": "web", "touchpoint_type": "page_view", "occurred_at": at,
                      "location_id": None, "order_id": None, "sku": None, "value_amount": None,

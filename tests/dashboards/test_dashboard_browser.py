@@ -40,9 +40,10 @@ RUN_FINISHED = ('[data-testid="stApp"][data-test-script-state="notRunning"]'
 # page url path -> (title, minimal count of KPI tiles, of Plotly charts, of tables)
 PAGES = {
     "": ("Overview", 7, 1, 1),
-    "handoffs": ("Hand-offs", 0, 4, 2),
+    "customers": ("Customers: omnichannel and cohorts", 5, 3, 3),
+    "handoffs": ("Hand-offs", 5, 4, 2),
     "journeys": ("Journeys and drop-offs", 0, 2, 3),
-    "attribution": ("Attribution", 0, 2, 2),
+    "attribution": ("Attribution", 2, 2, 2),
     "customer_360": ("Customer 360", 0, 0, 0),
     "reviews_social": ("Reviews and social", 4, 2, 2),
     "prices_fulfilment": ("Prices and fulfilment", 4, 1, 2),
@@ -143,6 +144,9 @@ def test_every_page_renders_in_chromium(dashboard_url: str, browser_page) -> Non
         _finished(page)
         seconds[path or "overview"] = round(time.perf_counter() - started, 3)
         _assert_rendered(page, *expected)
+        if path == "customers":  # the new marts' figures, not placeholders
+            values = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
+            assert len(values) == 5 and all(re.search(r"\d", value) for value in values), values
         page.screenshot(path=str(SCREENSHOTS / f"{path or 'overview'}.png"), full_page=True)
     (SCREENSHOTS / "render_seconds.json").write_text(json.dumps(seconds, indent=2))
 
