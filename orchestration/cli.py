@@ -78,9 +78,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _demo(args: argparse.Namespace) -> int:
+    from orchestration.runner import environment, run_job, sandbox_env, summary
     from sandbox.servers import start_sandboxes
     from sandbox.world import generate_world
-    from orchestration.runner import environment, run_job, sandbox_env, summary
 
     world = paths.world_dir()
     if not (world / "manifest.json").exists():
