@@ -64,7 +64,8 @@ class PipelineRun:
 @pytest.fixture(scope="session")
 def tiny_pipeline(tmp_path_factory: pytest.TempPathFactory, tiny_world: Path, tiny_sandboxes: object) -> PipelineRun:
     """ONE full pipeline run on the tiny world through Dagster (about 1-2 minutes on 2 cores)."""
-    from orchestration.runner import environment, run_job, sandbox_env
+    from orchestration.cli import environment
+    from orchestration.runner import run_job, sandbox_env
 
     data_dir = tmp_path_factory.mktemp("pipeline_data")
     env = {

@@ -45,7 +45,8 @@ class Builds:
 def _ingest(world: Path, data_dir: Path) -> None:
     """The connectors, incrementally (the copied dlt state), against sandboxes serving `world`."""
     from ingestion.pipelines import SOURCES, run_source
-    from orchestration.runner import environment, sandbox_env
+    from orchestration.cli import environment
+    from orchestration.runner import sandbox_env
     from sandbox.servers import start_sandboxes
 
     with start_sandboxes(world) as sandboxes:

@@ -27,7 +27,8 @@ TOLERANCE = 0.02
 
 
 def _run_pipeline(world: Path, data_dir: Path):
-    from orchestration.runner import environment, run_job, sandbox_env
+    from orchestration.cli import environment
+    from orchestration.runner import run_job, sandbox_env
     from sandbox.servers import start_sandboxes
 
     with start_sandboxes(world) as sandboxes:
