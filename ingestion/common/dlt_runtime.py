@@ -55,12 +55,18 @@ def _streamlit_secrets_outside_streamlit(original: Any) -> Any:
     return probe
 
 
+def skip_streamlit_probe_outside_streamlit() -> None:
+    """Wrap dlt's probe (idempotent). Done when `ingestion` is imported: dlt probes as soon as anything
+    first reads a setting (a settings check, a sensor), and importing Streamlit also sets MPLBACKEND."""
+    current = getattr(SettingsTomlProvider, "_read_streamlit_secrets", None)
+    if current is not None and not getattr(current, "seamline_wrapped", False):
+        SettingsTomlProvider._read_streamlit_secrets = _streamlit_secrets_outside_streamlit(current)  # type: ignore[method-assign]
+
+
 def apply_dlt_runtime_defaults() -> None:
     """Register the shared dlt defaults once per run context (idempotent; configured values win)."""
+    skip_streamlit_probe_outside_streamlit()
     providers = Container()[PluggableRunContext].providers
     if PROVIDER_NAME not in [provider.name for provider in providers.providers]:
         dlt.config.register_provider(
             CustomLoaderDocProvider(PROVIDER_NAME, lambda: DLT_DEFAULTS, supports_secrets=False))
-    current = getattr(SettingsTomlProvider, "_read_streamlit_secrets", None)
-    if current is not None and not getattr(current, "seamline_wrapped", False):
-        SettingsTomlProvider._read_streamlit_secrets = _streamlit_secrets_outside_streamlit(current)  # type: ignore[method-assign]
