@@ -21,9 +21,8 @@ pytestmark = [pytest.mark.slow, pytest.mark.browser]
 def snapshot_data_dir(tiny_pipeline) -> Path:
     """The shared tiny-world run's data dir (read-only): its published snapshot and warehouse.
 
-    Skips when that run published nothing: the dashboard has nothing to show, and the pipeline's own
-    end-to-end test (tests/orchestration/test_pipeline_e2e.py) reports that failure with its checks.
+    Fails when that run published nothing: the dashboard would have nothing to show (the pipeline's own
+    end-to-end test, tests/orchestration/test_pipeline_e2e.py, names the failing checks).
     """
-    if not tiny_pipeline.outcome.published:
-        pytest.skip(f"the shared tiny-world run published no snapshot (status {tiny_pipeline.outcome.status.status})")
+    assert tiny_pipeline.snapshot.exists()  # fails naming the run's outcome when nothing was published
     return tiny_pipeline.data_dir
