@@ -35,12 +35,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Dispatch to a command; the passthrough commands parse their own options.
 
     The one place that writes the environment (issue 20 item 3): telemetry switches off for every tool
-    this process or its children start, and the data dir becomes absolute, so dbt, Dagster's code
-    server and Streamlit, started from other folders, see the same one.
+    this process or its children start, and a configured data dir becomes absolute, so dbt, Dagster's
+    code server and Streamlit, started from other folders, see the same one.
     """
     argv = list(sys.argv[1:] if argv is None else argv)
     switch_off_telemetry()
-    os.environ["SEAMLINE_DATA_DIR"] = str(paths.data_dir())
+    if "SEAMLINE_DATA_DIR" in os.environ:
+        os.environ["SEAMLINE_DATA_DIR"] = str(paths.data_dir())
     if argv and argv[0] in ("docs", "metrics", "snapshot"):  # analyst access: orchestration/analysts/cli.py
         from orchestration.analysts.cli import main as analysts_main
         return analysts_main(argv)
