@@ -69,6 +69,7 @@ def _add_rule(schema: dict[str, Any], path: str, rule: dict[str, Any]) -> None:
 def json_schema(spec: Any) -> dict[str, Any]:
     """The spec's rules as a JSON Schema (the candidate replacement for validation.py's rule walk)."""
     schema: dict[str, Any] = {"type": "object", "required": [spec.primary_key]}
+    _add_rule(schema, spec.primary_key, {"not": {"enum": [None, ""]}})  # a null or empty id is missing
     for path, expected in spec.types.items():
         rule: dict[str, Any] = {"type": [JSON_TYPES[expected], "null"]}
         if expected == "decimal_string":
