@@ -40,8 +40,9 @@ browser:
 demo: install
 	$(BIN)/seamline demo
 
-# The whole suite, slow end-to-end tests included (about 17 minutes on 2 cores); CI runs exactly this.
+# ruff first (seconds), then the whole suite, slow end-to-end tests included (about 17 minutes on 2 cores); CI runs exactly this.
 test: install browser
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 
 # The fast subset for the edit-test loop (about 4 minutes).

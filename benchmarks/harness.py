@@ -29,6 +29,7 @@ from benchmarks import (
     scaling,
     sentiment,
     transformation,
+    validation,
 )
 from benchmarks.context import SCALE_LADDER, BenchContext, NotMeasured, Section
 from benchmarks.machine import describe
@@ -51,6 +52,7 @@ MEASUREMENTS: tuple[ModuleType, ...] = (
     transformation,
     identity_febrl,
     sentiment,
+    validation,
 )
 
 def parse_args(argv: list[str] | None, prog: str = "python -m benchmarks") -> argparse.Namespace:

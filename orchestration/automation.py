@@ -5,17 +5,20 @@
 - ``seamline_transform_job``: rebuild from the raw tables already loaded (dbt, every check, publish),
   e.g. after fixing a model, or to re-audit without calling the APIs.
 - ``web_events_job``: the web-event load and everything downstream; the file sensor starts it.
-The schedule's cron is ``SEAMLINE_SCHEDULE_CRON`` (hourly by default), read when definitions load.
+The schedule's cron is ``SEAMLINE_SCHEDULE_CRON`` (hourly by default), read when Dagster loads the
+code location (``orchestration.definitions.defs``), not at import: Dagster needs a schedule's cron when it
+loads the definitions (the daemon ticks on it, the UI shows it), so it cannot be a run-time resource.
 """
 
 import json
 import os
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 import dagster as dg
+from dlt.common.configuration.exceptions import ConfigFieldMissingException
 
+from ingestion.web_events import dropped_files
 from orchestration.publish import record_run_outcome
 
 DEFAULT_CRON = "0 * * * *"
@@ -65,23 +68,18 @@ def build_schedule() -> dg.ScheduleDefinition:
     )
 
 
-def web_event_files(folder: Path) -> dict[str, float]:
-    """Event files in the drop folder with their modification times (re-deliveries change mtime)."""
-    if not folder.is_dir():
-        return {}
-    return {path.name: path.stat().st_mtime for path in sorted(folder.glob("events-*.jsonl*"))}
-
-
 @dg.sensor(job_name="web_events_job", minimum_interval_seconds=60,
            description="Starts web_events_job when files arrive or are re-delivered in the event drop folder.")
 def web_events_file_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult:
-    """Compare the folder (``SOURCES__WEB_EVENTS__BUCKET_URL``, a local path) with the cursor."""
-    folder = Path(os.environ.get("SOURCES__WEB_EVENTS__BUCKET_URL", "")).expanduser()
+    """Compare the drop the connector reads (a folder or an fsspec URL, through dlt's config) with the cursor."""
+    try:
+        drop, files = dropped_files()
+    except ConfigFieldMissingException:
+        return dg.SensorResult(skip_reason="no web-event drop configured (SOURCES__WEB_EVENTS__BUCKET_URL)")
     seen = json.loads(context.cursor) if context.cursor else {}
-    files = web_event_files(folder)
-    new = sorted(name for name, mtime in files.items() if seen.get(name) != mtime)
+    new = sorted(name for name, modified in files.items() if seen.get(name) != modified)
     if not new:
-        return dg.SensorResult(skip_reason=f"no new event files in {folder}")
+        return dg.SensorResult(skip_reason=f"no new event files in {drop}")
     run_key = f"web-events-{max(files[name] for name in new)}-{len(files)}"
     return dg.SensorResult(
         run_requests=[dg.RunRequest(run_key=run_key, tags={"seamline/new_files": str(len(new))})],

@@ -11,11 +11,12 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Sequence
-from contextlib import ExitStack
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from orchestration import serving
+from orchestration.offline import switch_off_telemetry
 from seamline_core import paths
 
 DEFAULT_DEMO_SCALE = "small"
@@ -31,8 +32,16 @@ Each command has its own help, e.g. seamline demo --help."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Dispatch to a command; the passthrough commands parse their own options."""
+    """Dispatch to a command; the passthrough commands parse their own options.
+
+    The one place that writes the environment (issue 20 item 3): telemetry switches off for every tool
+    this process or its children start, and a configured data dir becomes absolute, so dbt, Dagster's
+    code server and Streamlit, started from other folders, see the same one.
+    """
     argv = list(sys.argv[1:] if argv is None else argv)
+    switch_off_telemetry()
+    if "SEAMLINE_DATA_DIR" in os.environ:
+        os.environ["SEAMLINE_DATA_DIR"] = str(paths.data_dir())
     if argv and argv[0] in ("docs", "metrics", "snapshot"):  # analyst access: orchestration/analysts/cli.py
         from orchestration.analysts.cli import main as analysts_main
         return analysts_main(argv)
@@ -78,9 +87,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _demo(args: argparse.Namespace) -> int:
+    from orchestration.runner import run_job, sandbox_env, summary
     from sandbox.servers import start_sandboxes
     from sandbox.world import generate_world
-    from orchestration.runner import environment, run_job, sandbox_env, summary
 
     world = paths.world_dir()
     if not (world / "manifest.json").exists():
@@ -119,6 +128,25 @@ def _run(args: argparse.Namespace) -> int:
     return 0 if outcome.published else 1
 
 
+@contextmanager
+def environment(overrides: Mapping[str, str]) -> Iterator[None]:
+    """Set environment variables for the duration of the block, then restore them.
+
+    For the entry points only (this CLI, test fixtures): the connectors read their settings
+    (``SOURCES__*``) from the environment through dlt, as they would for real accounts.
+    """
+    saved = {name: os.environ.get(name) for name in overrides}
+    os.environ.update(overrides)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
 def _rollback(_args: argparse.Namespace) -> int:
     try:
         restored = serving.rollback()
@@ -135,8 +163,7 @@ def _ui(args: argparse.Namespace) -> int:
     from orchestration import services
     from orchestration.runner import CODE_LOCATION, prepare_dagster_home, prepare_dbt_manifest, sandbox_env
 
-    prepare_dagster_home()
-    env = {**os.environ, "SEAMLINE_DATA_DIR": str(paths.data_dir())}
+    env = {**os.environ, "SEAMLINE_DATA_DIR": str(paths.data_dir()), "DAGSTER_HOME": str(prepare_dagster_home())}
     bin_dir = Path(sys.executable).parent
     logs = paths.data_dir() / "logs"
     dashboard = services.Service(

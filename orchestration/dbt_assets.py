@@ -12,16 +12,10 @@ from typing import Any
 
 import dagster as dg
 import duckdb
-from dagster_dbt import (
-    DagsterDbtTranslator,
-    DagsterDbtTranslatorSettings,
-    DbtCliResource,
-    DbtProject,
-    dbt_assets,
-)
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtProject, dbt_assets
 
 from ingestion.common.private_files import restrict_data_dir
-from orchestration.resources import dbt_environment, dbt_project, ensure_dbt_manifest
+from orchestration.resources import SeamlineDbtCliResource, dbt_project, ensure_dbt_manifest
 from seamline_core import paths
 
 DBT_ASSETS_NAME = "dbt_models"
@@ -105,15 +99,15 @@ def build_dbt_assets() -> dg.AssetsDefinition:
         name=DBT_ASSETS_NAME,
         dagster_dbt_translator=SeamlineDbtTranslator(),
     )
-    def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
+    def dbt_models(context: dg.AssetExecutionContext, dbt: SeamlineDbtCliResource) -> Iterator[Any]:
         """``dbt build``: models and their tests; failing data tests become failed checks, not a crash.
 
         A model that errors, or a failing unit test (dbt then skips the model), still fails the step
         after every result is reported, because a missing table is not a quality verdict.
         """
-        dbt_environment()
         target = project.target_path / "runs" / context.run.run_id  # under the data dir, one per run
-        invocation = dbt.cli(["build"], context=context, raise_on_error=False, target_path=target)
+        invocation = dbt.cli(["build", *dbt.settings_args()], context=context, raise_on_error=False,
+                             target_path=target)
         # Held until dbt exits: row counts need the warehouse, which dbt's process holds open until then.
         table_names = {spec.key.to_python_identifier(): spec.metadata.get("dagster/table_name")
                        for spec in context.assets_def.specs}

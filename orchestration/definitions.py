@@ -3,6 +3,10 @@
 Load with ``dagster definitions validate -m orchestration.definitions`` (no network, no pre-built
 manifest needed: the dbt project is parsed here when its manifest is missing). Project-wide rules
 are applied in one place below: freshness policies on the raw sources and the public marts.
+
+Importing this module reads nothing and builds nothing: ``defs`` is a ``@dg.definitions`` function that
+Dagster calls when it loads the code location, so the data dir (where the dbt manifest is) and the
+schedule's cron are read then, never at import.
 """
 
 from __future__ import annotations
@@ -62,4 +66,7 @@ def _all_keys(definitions: dg.Definitions) -> list[dg.AssetKey]:
             for key in assets.keys]
 
 
-defs = build_definitions()
+@dg.definitions
+def defs() -> dg.Definitions:
+    """The code location Dagster loads (``dagster dev -m orchestration.definitions``)."""
+    return build_definitions()

@@ -100,7 +100,7 @@ def progress_logger(out: TextIO = sys.stdout) -> dg.LoggerDefinition:
     """A Dagster logger printing step progress to ``out`` (add it to a job with ``with_logger_defs``)."""
 
     def create(_init_context: dg.InitLoggerContext) -> logging.Logger:
-        logger = logging.Logger("seamline.progress", level=logging.DEBUG)  # noqa: LOG001 (fresh per run)
+        logger = logging.Logger("seamline.progress", level=logging.DEBUG)
         logger.addHandler(StepProgress(out))
         return logger
 

@@ -1,45 +1,49 @@
 """Dagster resources: dbt (offline, from this venv) and dlt.
 
-Settings are read when a function runs: the dbt profile reads ``SEAMLINE_DATA_DIR`` through
-``env_var``, so ``dbt_environment()`` makes sure it is set (absolute) before any dbt call.
+Nothing here writes the environment (issue 20 item 3): the dbt resource hands dbt the data dir as a
+``--vars`` value and the thread count as ``--threads`` on every call, so what dbt reads is what
+``seamline_core.paths`` says when the call runs, whatever the caller's environment holds.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from functools import cached_property
 from importlib.metadata import version as installed_version
 from pathlib import Path
 
+import dagster as dg
 from dagster_dbt import DbtCliResource, DbtProject
 from dagster_dlt import DagsterDltResource
 from packaging import version
+from pydantic import Field
 
-from orchestration.offline import switch_off_telemetry
 from seamline_core import paths
 
+THREADS_VARIABLE = "SEAMLINE_DBT_THREADS"
 
-class OfflineDbtCliResource(DbtCliResource):
-    """``DbtCliResource`` that never asks PyPI for dbt's version.
+
+class SeamlineDbtCliResource(DbtCliResource):
+    """``DbtCliResource`` that passes Seamline's settings explicitly and never asks PyPI for dbt's version.
 
     dagster-dbt runs ``dbt --version`` before every command, and that command queries PyPI for the
-    latest release (1 s timeout per package, no switch to turn it off). The version we need is the
-    installed dbt-core's, which Python already knows.
+    latest release (1 s timeout per package, no switch to turn it off: dbt-labs/dbt-core#6992). The
+    version we need is the installed dbt-core's, which Python already knows. ``_cli_version`` is
+    private: tests/orchestration/test_resources.py fails loudly when dagster-dbt renames it or stops
+    calling it.
     """
+
+    threads: int = Field(default=1, description="dbt threads (profiles.yml's own default is 1)")
+
+    def settings_args(self) -> list[str]:
+        """The data dir (profiles.yml: ``var('seamline_data_dir')``) and the thread count, for any dbt command."""
+        return ["--vars", json.dumps({"seamline_data_dir": str(paths.data_dir())}), "--threads", str(self.threads)]
 
     @cached_property
     def _cli_version(self) -> version.Version:
         return version.parse(installed_version("dbt-core"))
-
-
-def dbt_environment() -> None:
-    """Set what the dbt profile and every tool expect: an absolute data dir and telemetry off."""
-    os.environ["SEAMLINE_DATA_DIR"] = str(paths.data_dir())
-    # dbt runs independent models side by side, one per core (profiles.yml reads it; default 1).
-    # Safe with DuckDB: the threads share dbt-duckdb's one connection inside one writing process.
-    os.environ.setdefault("SEAMLINE_DBT_THREADS", str(os.cpu_count() or 1))
-    switch_off_telemetry()
 
 
 def dbt_project() -> DbtProject:
@@ -55,11 +59,16 @@ def dbt_project() -> DbtProject:
     )
 
 
-def dbt_cli() -> OfflineDbtCliResource:
-    """dbt from this venv (next to the running Python), so no activated venv or PATH is needed."""
-    return OfflineDbtCliResource(
-        project_dir=dbt_project(), dbt_executable=str(Path(sys.executable).parent / "dbt")
-    )
+def dbt_cli() -> SeamlineDbtCliResource:
+    """dbt from this venv (next to the running Python), so no activated venv or PATH is needed.
+
+    dbt runs independent models side by side, one per core, unless ``SEAMLINE_DBT_THREADS`` says
+    otherwise (Dagster resolves the ``EnvVar`` when a run starts). Safe with DuckDB: the threads share
+    dbt-duckdb's one connection inside one writing process.
+    """
+    threads = dg.EnvVar.int(THREADS_VARIABLE) if THREADS_VARIABLE in os.environ else os.cpu_count() or 1
+    return SeamlineDbtCliResource(project_dir=dbt_project(), threads=threads,
+                                  dbt_executable=str(Path(sys.executable).parent / "dbt"))
 
 
 def ensure_dbt_manifest(project: DbtProject, force: bool = False) -> Path:
@@ -69,8 +78,8 @@ def ensure_dbt_manifest(project: DbtProject, force: bool = False) -> Path:
     pipeline runs. Its output goes to ``<data dir>/dbt_target``.
     """
     if force or not project.manifest_path.exists():
-        dbt_environment()
-        dbt_cli().cli(["parse", "--quiet"], target_path=project.target_path).wait()
+        dbt = dbt_cli()
+        dbt.cli(["parse", "--quiet", *dbt.settings_args()], target_path=project.target_path).wait()
     return project.manifest_path
 
 

@@ -6,16 +6,14 @@ and ``seamline sandbox serve`` point the connectors at the sandboxes the same wa
 
 from __future__ import annotations
 
-import os
 import sys
 import time
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager, redirect_stdout
+from collections.abc import Mapping, Sequence
+from contextlib import redirect_stdout
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from orchestration.offline import switch_off_telemetry
 from seamline_core import paths, snapshots
 
 # Telemetry off; one run at a time, because every run writes raw.duckdb or warehouse.duckdb and
@@ -50,14 +48,16 @@ def sandbox_env(base_urls: Mapping[str, str], token: str, world_dir: Path) -> di
 
 
 def prepare_dagster_home() -> Path:
-    """``$DAGSTER_HOME`` with telemetry disabled (created when missing); sets the env var."""
+    """``$DAGSTER_HOME`` (or ``<data dir>/dagster_home``) with telemetry disabled, created when missing.
+
+    The in-process run opens the instance from this folder; a process started on it (``dagster dev``)
+    is given it as ``DAGSTER_HOME`` by its caller. Nothing here writes the environment.
+    """
     home = paths.dagster_home()
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
     if not config.exists():
         config.write_text(DAGSTER_YAML)
-    os.environ["DAGSTER_HOME"] = str(home)
-    switch_off_telemetry()
     return home
 
 
@@ -88,21 +88,6 @@ def missing_settings(sources: Sequence[str]) -> dict[str, list[str]]:
         except ConfigFieldMissingException as error:
             missing[name] = [f"SOURCES__{name.upper()}__{field.upper()}" for field in error.fields]
     return missing
-
-
-@contextmanager
-def environment(overrides: Mapping[str, str]) -> Iterator[None]:
-    """Set environment variables for the duration of the block, then restore them."""
-    saved = {name: os.environ.get(name) for name in overrides}
-    os.environ.update(overrides)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 # The terminal shows one line per step (orchestration/progress.py) and warnings; every engine event
@@ -154,7 +139,7 @@ def run_job(job_name: str = "seamline_job", reparse_dbt: bool = True) -> Pipelin
     from orchestration.source_loads import stale_sources
 
     started = time.perf_counter()
-    prepare_dagster_home()
+    home = prepare_dagster_home()
     quiet_library_noise()
     if reparse_dbt:
         stage = time.perf_counter()
@@ -166,7 +151,7 @@ def run_job(job_name: str = "seamline_job", reparse_dbt: bool = True) -> Pipelin
     job = job.with_logger_defs({**job.loggers, "progress": progress_logger(sys.stdout)})
     output_log = pipeline_log()
     output_log.parent.mkdir(parents=True, exist_ok=True)
-    with dg.DagsterInstance.get() as instance:
+    with dg.DagsterInstance.from_config(str(home)) as instance:
         for run_id in heal_dead_runs(instance):  # a killed earlier run would hold the one run slot forever
             print(f"  run {run_id} had died (its process is gone): marked failed", flush=True)
         # dagster-dbt echoes every dbt line to stdout (for the UI's compute logs): here it goes to a file.

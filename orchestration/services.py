@@ -57,7 +57,7 @@ def start(service: Service, env: Mapping[str, str]) -> None:
         # preexec_fn only resets three signal dispositions (async-signal-safe calls), so the usual risk
         # of running Python between fork and exec while other threads hold locks does not apply here
         service.process = subprocess.Popen(service.command, env=dict(env), stdout=log, stderr=subprocess.STDOUT,
-                                           start_new_session=True, preexec_fn=_default_stop_signals)  # noqa: PLW1509
+                                           start_new_session=True, preexec_fn=_default_stop_signals)
     service.started_at = time.monotonic()
 
 

@@ -8,6 +8,7 @@ treat its data dir as read-only; to change something, copy it (``copy_data_dir``
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -50,6 +51,7 @@ class PipelineRun:
     world_dir: Path
     env: dict[str, str]
     outcome: object  # orchestration.runner.PipelineOutcome
+    environ_written: dict[str, tuple[str | None, str | None]]  # what the run changed in os.environ: none
 
     @property
     def snapshot(self) -> Path:
@@ -64,7 +66,8 @@ class PipelineRun:
 @pytest.fixture(scope="session")
 def tiny_pipeline(tmp_path_factory: pytest.TempPathFactory, tiny_world: Path, tiny_sandboxes: object) -> PipelineRun:
     """ONE full pipeline run on the tiny world through Dagster (about 1-2 minutes on 2 cores)."""
-    from orchestration.runner import environment, run_job, sandbox_env
+    from orchestration.cli import environment
+    from orchestration.runner import run_job, sandbox_env
 
     data_dir = tmp_path_factory.mktemp("pipeline_data")
     env = {
@@ -73,8 +76,12 @@ def tiny_pipeline(tmp_path_factory: pytest.TempPathFactory, tiny_world: Path, ti
         "DAGSTER_HOME": str(data_dir / "dagster_home"),
     }
     with environment(env):
+        before = dict(os.environ)
         outcome = run_job("seamline_job")
-    return PipelineRun(data_dir=data_dir, world_dir=tiny_world, env=env, outcome=outcome)
+        environ_written = {name: (before.get(name), os.environ.get(name))
+                           for name in before.keys() | os.environ.keys() if before.get(name) != os.environ.get(name)}
+    return PipelineRun(data_dir=data_dir, world_dir=tiny_world, env=env, outcome=outcome,
+                       environ_written=environ_written)
 
 
 @pytest.fixture

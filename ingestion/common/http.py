@@ -4,14 +4,15 @@ dlt's own retrying session honours `Retry-After` but not Bluesky's `RateLimit-Re
 seconds), has no bound on the total time spent retrying, and its errors name neither the source nor
 a fix. This session adds those three things, plus one hook for sources whose credentials expire
 mid-run (a Bluesky session): `renew` may turn a refusal into new headers and one more try.
-Pagination and auth stay dlt's.
+The retry loop itself is tenacity's (the library dlt's own session uses): jittered exponential
+back-off unless the server says how long to wait, stopped by attempts or by the time budget before
+a wait would overrun it. Pagination and auth stay dlt's.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import random
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 import requests
+import tenacity
 from dlt.sources.helpers.rest_client import RESTClient
 from dlt.sources.helpers.rest_client.paginators import BasePaginator
 from requests.auth import AuthBase
@@ -91,6 +93,8 @@ def make_body_utf8_safe(response: requests.Response) -> None:
         document = json.loads(content.decode("utf-8", errors="surrogateescape"))
     except ValueError:
         return
+    # requests has no public setter for a body; its maintainers name `_content` as the place to set it
+    # (psf/requests#3394). tests/ingestion/test_private_overrides.py fails loudly if that stops working.
     response._content = json.dumps(document).encode("ascii")
     response.encoding = "utf-8"
 
@@ -125,57 +129,86 @@ class RetryingSession(requests.Session):
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:  # type: ignore[override]
         endpoint = f"{request.method} {urlparse(request.url or '').path}"
         kwargs.setdefault("timeout", self.policy.timeout_seconds)
-        started = time.monotonic()
-        attempt = 0
-        renewed = False
-        while True:
-            attempt += 1
-            response: requests.Response | None = None
-            try:
-                response = super().send(request, **kwargs)
-            except requests.HTTPError as error:  # raised by a response hook (dlt's raise_for_status)
-                response = error.response
-            except (requests.ConnectionError, requests.Timeout) as error:
-                last_problem = f"network error ({type(error).__name__})"
-            if response is not None:
-                if self.renew is not None and not renewed and response.status_code in (400, 401):
-                    fresh = self.renew(response)
-                    if fresh is not None:  # expired credentials: once more with the renewed ones
-                        renewed = True
-                        request.headers.update(fresh)
-                        continue
-                if response.status_code in AUTH_STATUSES:
-                    raise SourceAuthError(
-                        self.source,
-                        endpoint,
-                        f"HTTP {response.status_code}: the credentials were refused. {self.credential_hint}",
-                    )
-                if response.status_code not in RETRYABLE_STATUSES:
-                    if response.status_code >= 400:
-                        body = redact(response.text[:300], self.secrets)
-                        error = SourceNotFoundError if response.status_code == 404 else SourceError
-                        raise error(self.source, endpoint, f"HTTP {response.status_code}: {body}")
-                    make_body_utf8_safe(response)
-                    return response
-                last_problem = f"HTTP {response.status_code}"
-            wait = server_requested_wait(response)
-            if wait is None:
-                ceiling = min(self.policy.backoff_max_seconds, self.policy.backoff_base_seconds * 2**attempt)
-                wait = random.uniform(ceiling / 2, ceiling)
-            elapsed = time.monotonic() - started
-            if attempt >= self.policy.max_attempts or elapsed + wait > self.policy.max_total_seconds:
-                raise SourceUnavailableError(
-                    self.source,
-                    endpoint,
-                    f"gave up after {attempt} attempts in {elapsed:.1f}s (last: {last_problem}, next wait "
-                    f"{wait:.1f}s). The service is rate limiting or failing: run again later (the load "
-                    f"resumes from the last committed cursor) or raise the retry budget "
-                    f"SOURCES__{self.source.upper()}__MAX_RETRY_SECONDS.",
-                )
-            logger.warning(
-                "%s: %s: %s, retry %d in %.2fs", self.source, endpoint, last_problem, attempt, wait
+        renewable = [self.renew] if self.renew is not None else []  # at most one renewal per request
+
+        def attempt() -> requests.Response:
+            """One request; a refusal that renewed credentials can fix is sent again at once."""
+            response = self._send_once(request, **kwargs)
+            if renewable and response.status_code in (400, 401):
+                fresh = renewable.pop()(response)
+                if fresh is not None:  # expired credentials: once more with the renewed ones
+                    request.headers.update(fresh)
+                    response = self._send_once(request, **kwargs)
+            self._raise_if_refused(response, endpoint)
+            return response
+
+        backoff = tenacity.wait_random_exponential(multiplier=2 * self.policy.backoff_base_seconds,
+                                                   max=self.policy.backoff_max_seconds)
+
+        def wait(state: tenacity.RetryCallState) -> float:
+            requested = server_requested_wait(_response_of(state))
+            return backoff(state) if requested is None else requested
+
+        def give_up(state: tenacity.RetryCallState) -> requests.Response:
+            raise SourceUnavailableError(
+                self.source,
+                endpoint,
+                f"gave up after {state.attempt_number} attempts in {state.seconds_since_start:.1f}s (last: "
+                f"{_problem_of(state)}, next wait {state.upcoming_sleep:.1f}s). The service is rate limiting or "
+                f"failing: run again later (the load resumes from the last committed cursor) or raise the "
+                f"retry budget SOURCES__{self.source.upper()}__MAX_RETRY_SECONDS.",
             )
-            time.sleep(wait)
+
+        def log_retry(state: tenacity.RetryCallState) -> None:
+            logger.warning("%s: %s: %s, retry %d in %.2fs", self.source, endpoint, _problem_of(state),
+                           state.attempt_number, state.upcoming_sleep)
+
+        retrying = tenacity.Retrying(
+            retry=tenacity.retry_if_exception_type((requests.ConnectionError, requests.Timeout))
+            | tenacity.retry_if_result(lambda response: response.status_code in RETRYABLE_STATUSES),
+            wait=wait,
+            stop=tenacity.stop_after_attempt(self.policy.max_attempts)
+            | tenacity.stop_before_delay(self.policy.max_total_seconds),
+            before_sleep=log_retry,
+            retry_error_callback=give_up,
+        )
+        response = retrying(attempt)
+        make_body_utf8_safe(response)
+        return response
+
+    def _send_once(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+        try:
+            return super().send(request, **kwargs)
+        except requests.HTTPError as error:  # raised by a response hook (dlt's raise_for_status)
+            if error.response is None:
+                raise
+            return error.response
+
+    def _raise_if_refused(self, response: requests.Response, endpoint: str) -> None:
+        """Refused credentials and other non-retryable 4xx/5xx fail at once, naming source and endpoint."""
+        if response.status_code in AUTH_STATUSES:
+            raise SourceAuthError(
+                self.source, endpoint,
+                f"HTTP {response.status_code}: the credentials were refused. {self.credential_hint}",
+            )
+        if response.status_code >= 400 and response.status_code not in RETRYABLE_STATUSES:
+            body = redact(response.text[:300], self.secrets)
+            error = SourceNotFoundError if response.status_code == 404 else SourceError
+            raise error(self.source, endpoint, f"HTTP {response.status_code}: {body}")
+
+
+def _response_of(state: tenacity.RetryCallState) -> requests.Response | None:
+    """The last attempt's response (None after a network error)."""
+    return None if state.outcome is None or state.outcome.failed else state.outcome.result()
+
+
+def _problem_of(state: tenacity.RetryCallState) -> str:
+    """What went wrong in the last attempt, for the retry log line and the final error."""
+    response = _response_of(state)
+    if response is not None:
+        return f"HTTP {response.status_code}"
+    error = state.outcome.exception() if state.outcome is not None else None
+    return f"network error ({type(error).__name__})"
 
 
 def make_client(

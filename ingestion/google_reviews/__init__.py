@@ -114,7 +114,7 @@ def _resources(v1: RESTClient, v4: RESTClient, account_id: str, location_ids: Se
                 for location in page if isinstance(location, dict) and location.get("name")]
 
     @dlt.resource(name="reviews", primary_key="reviewId", write_disposition="merge", columns=latest_copy_hints(REVIEWS, REVIEW_COLUMNS))
-    def reviews(update_time: dlt.sources.incremental = timestamp_cursor("updateTime", start_date)) -> Iterator[Any]:  # noqa: B008
+    def reviews(update_time: dlt.sources.incremental = timestamp_cursor("updateTime", start_date)) -> Iterator[Any]:
         validate = EdgeValidator(SOURCE, "reviews", REVIEWS)
         known = parse_timestamp(update_time.start_value)
         for location_name in review_parents():

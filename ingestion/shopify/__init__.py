@@ -65,7 +65,7 @@ def _resource(
     endpoint, spec, passes = ENDPOINTS[name]
 
     @dlt.resource(name=name, primary_key="id", write_disposition="merge", columns=specs.COLUMNS[name])
-    def fetch(updated_at: dlt.sources.incremental = timestamp_cursor("updated_at", start_date)) -> Iterator[Any]:  # noqa: B008
+    def fetch(updated_at: dlt.sources.incremental = timestamp_cursor("updated_at", start_date)) -> Iterator[Any]:
         validate = EdgeValidator(SOURCE, name, spec)
         for extra in passes:
             params = {"limit": min(page_size, MAX_PAGE_SIZE), "updated_at_min": updated_at.start_value, **extra}

@@ -80,7 +80,7 @@ def _resources(client: RESTClient, start_date: str, location_ids: Sequence[str] 
             yield from validate(changed_only(page, "id"))
 
     @_merged_on_id("customers")
-    def customers(updated_at: dlt.sources.incremental = timestamp_cursor("updated_at", start_date)) -> Iterator[Any]:  # noqa: B008
+    def customers(updated_at: dlt.sources.incremental = timestamp_cursor("updated_at", start_date)) -> Iterator[Any]:
         validate = EdgeValidator(SOURCE, "customers", specs.CUSTOMERS)
         if updated_at.start_value == updated_at.initial_value:
             pages = client.paginate("/v2/customers", params={"limit": LIST_LIMIT}, paginator=_query_cursor(),
@@ -94,7 +94,7 @@ def _resources(client: RESTClient, start_date: str, location_ids: Sequence[str] 
             yield from validate(page)
 
     @_merged_on_id("orders")
-    def orders(updated_at: dlt.sources.incremental = timestamp_cursor("updated_at", start_date)) -> Iterator[Any]:  # noqa: B008
+    def orders(updated_at: dlt.sources.incremental = timestamp_cursor("updated_at", start_date)) -> Iterator[Any]:
         validate = EdgeValidator(SOURCE, "orders", specs.ORDERS)
         ids = locations_to_read()
         for first in range(0, len(ids), MAX_LOCATIONS_PER_ORDER_SEARCH):
@@ -116,7 +116,7 @@ def _resources(client: RESTClient, start_date: str, location_ids: Sequence[str] 
                 "sort_field": "UPDATED_AT", "sort_order": "ASC", "limit": LIST_LIMIT}
 
     @_merged_on_id("payments")
-    def payments(updated_at: dlt.sources.incremental = timestamp_cursor("updated_at", start_date)) -> Iterator[Any]:  # noqa: B008
+    def payments(updated_at: dlt.sources.incremental = timestamp_cursor("updated_at", start_date)) -> Iterator[Any]:
         validate = EdgeValidator(SOURCE, "payments", specs.PAYMENTS)
         for location_id in locations_to_read():
             params = {**updated_since_params(updated_at), "location_id": location_id}
@@ -125,7 +125,7 @@ def _resources(client: RESTClient, start_date: str, location_ids: Sequence[str] 
                 yield from validate(page, note=location_id)
 
     @_merged_on_id("refunds")
-    def refunds(updated_at: dlt.sources.incremental = timestamp_cursor("updated_at", start_date)) -> Iterator[Any]:  # noqa: B008
+    def refunds(updated_at: dlt.sources.incremental = timestamp_cursor("updated_at", start_date)) -> Iterator[Any]:
         validate = EdgeValidator(SOURCE, "refunds", specs.REFUNDS)
         for page in client.paginate("/v2/refunds", params=updated_since_params(updated_at),
                                     paginator=_query_cursor(), data_selector="refunds"):
@@ -139,7 +139,7 @@ def _resources(client: RESTClient, start_date: str, location_ids: Sequence[str] 
             yield from validate(changed_only(page, "id"))
 
     @_merged_on_id("catalog_objects")
-    def catalog_objects(updated_at: dlt.sources.incremental = timestamp_cursor("updated_at", start_date)) -> Iterator[Any]:  # noqa: B008
+    def catalog_objects(updated_at: dlt.sources.incremental = timestamp_cursor("updated_at", start_date)) -> Iterator[Any]:
         validate = EdgeValidator(SOURCE, "catalog_objects", specs.CATALOG_OBJECTS)
         body: dict[str, Any] = {"object_types": ["ITEM"], "include_deleted_objects": True, "limit": CATALOG_LIMIT}
         if updated_at.start_value != updated_at.initial_value:

@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import dlt
+from dlt.common.configuration import known_sections
+from dlt.common.configuration.inject import with_config
 from dlt.sources import DltResource
 
 from ingestion.common.quarantine import EdgeValidator
@@ -88,3 +90,19 @@ def _events(bucket_url: str, file_glob: str) -> DltResource:
 def web_events_source(bucket_url: str = dlt.config.value, file_glob: str = DEFAULT_FILE_GLOB) -> DltResource:
     """Events from the file drop at `bucket_url` (folder or fsspec URL), merged on `messageId`."""
     return _events(bucket_url, file_glob)
+
+
+@with_config(sections=(known_sections.SOURCES, SOURCE, SOURCE))  # the sections dlt gives web_events_source
+def dropped_files(bucket_url: str = dlt.config.value, file_glob: str = DEFAULT_FILE_GLOB) -> tuple[str, dict[str, str]]:
+    """The drop's location and its event files with their modification times (re-deliveries change them).
+
+    Read exactly as `web_events_source` reads them (the same dlt settings, the same fsspec listing), so
+    the Dagster sensor watches the folder or bucket the connector loads from. A drop that does not
+    exist yet has no files.
+    """
+    url = normalise_bucket_url(bucket_url)
+    try:
+        _, files = list_files(url, file_glob)
+    except FileNotFoundError:
+        return url, {}
+    return url, {item["relative_path"]: item["modification_date"].isoformat() for item in files}

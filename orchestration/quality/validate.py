@@ -41,9 +41,15 @@ class RuleOutcome:
 def _gx_context(docs_dir: str) -> Any:
     """One ephemeral GX context per process and docs directory (GX takes ~5 s to import: import late)."""
     import great_expectations as gx
-    from great_expectations.data_context.types.base import ProgressBarsConfig
+    from great_expectations.data_context.types.base import (
+        DataContextConfig,
+        InMemoryStoreBackendDefaults,
+        ProgressBarsConfig,
+    )
 
-    context = gx.get_context(mode="ephemeral")
+    # analytics off in the context's own config: no GX_ANALYTICS_ENABLED needed in the environment
+    config = DataContextConfig(analytics_enabled=False, store_backend_defaults=InMemoryStoreBackendDefaults())
+    context = gx.get_context(mode="ephemeral", project_config=config)
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     context.add_data_docs_site(
         "seamline",

@@ -317,7 +317,10 @@ async def list_customers(request: Request, context: SandboxContext) -> Response:
     sort_name, sort_key, descending = _customer_sort(
         params.get("sort_field"), params.get("sort_order"), "sort"
     )
-    keep: Callable[[Record], bool] = lambda record: True
+
+    def keep(record: Record) -> bool:
+        return True
+
     listing = Listing("customers", sort_name, sort_key, descending, limit, params.get("cursor"), keep)
     return _serve(context, listing, _count_extra(context, keep, params.get("count")))
 

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_metrics_match_dashboard import *
+from test_metrics_match_dashboard import *  # noqa: F403 (collected again here, on the tiny world)
 
 from orchestration.analysts.metrics import GovernedMetrics
 
@@ -20,9 +20,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def small_snapshot(tiny_pipeline) -> Path:
-    if not tiny_pipeline.outcome.published:
-        pytest.skip(f"the shared tiny-world run published no snapshot ({tiny_pipeline.outcome.status.status})")
-    return tiny_pipeline.snapshot
+    return tiny_pipeline.snapshot  # fails naming the run's outcome when nothing was published
 
 
 @pytest.fixture(scope="module")

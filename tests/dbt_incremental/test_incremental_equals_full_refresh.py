@@ -45,8 +45,9 @@ class Builds:
 def _ingest(world: Path, data_dir: Path) -> None:
     """The connectors, incrementally (the copied dlt state), against sandboxes serving `world`."""
     from ingestion.pipelines import SOURCES, run_source
+    from orchestration.cli import environment
+    from orchestration.runner import sandbox_env
     from sandbox.servers import start_sandboxes
-    from orchestration.runner import environment, sandbox_env
 
     with start_sandboxes(world) as sandboxes:
         env = {**sandbox_env(sandboxes.base_urls, sandboxes.token, world), "SEAMLINE_DATA_DIR": str(data_dir)}

@@ -17,10 +17,10 @@ import duckdb
 import pytest
 from planted_price_gaps import assert_violations_are_the_planted_gaps
 
-from sandbox.direct_load import load_world, run_dbt
-from sandbox.world.generate import generate_world
 from orchestration.quality import facts, suites
 from orchestration.quality.validate import validate_suite
+from sandbox.direct_load import load_world, run_dbt
+from sandbox.world.generate import generate_world
 
 pytestmark = pytest.mark.slow
 

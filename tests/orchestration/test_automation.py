@@ -37,6 +37,30 @@ def test_sensor_requests_a_run_for_new_and_redelivered_files_only(tmp_path: Path
     assert set(json.loads(second.cursor)) == {"events-20261101-10.jsonl", "events-20261101-11.jsonl.gz"}
 
 
+def test_sensor_reads_the_drop_the_connector_reads_an_fsspec_url_too(monkeypatch) -> None:
+    """One reader for both (issue 20 item 3): dlt's config and fsspec listing, nested folders included."""
+    import fsspec
+
+    memory = fsspec.filesystem("memory")
+    memory.pipe("/seamline-drop/2026/11/events-20261101-10.jsonl", b"{}\n")
+    try:
+        with dg.instance_for_test() as instance:
+            monkeypatch.setenv("SOURCES__WEB_EVENTS__BUCKET_URL", "memory://seamline-drop")
+            result = web_events_file_sensor(dg.build_sensor_context(instance=instance))
+        assert set(json.loads(result.cursor)) == {"2026/11/events-20261101-10.jsonl"}
+        assert result.run_requests[0].tags["seamline/new_files"] == "1"
+    finally:
+        memory.rm("/seamline-drop", recursive=True)
+
+
+def test_sensor_without_a_configured_drop_says_what_to_set(monkeypatch) -> None:
+    monkeypatch.delenv("SOURCES__WEB_EVENTS__BUCKET_URL", raising=False)
+    with dg.instance_for_test() as instance:
+        result = web_events_file_sensor(dg.build_sensor_context(instance=instance))
+    assert not result.run_requests
+    assert "SOURCES__WEB_EVENTS__BUCKET_URL" in result.skip_reason.skip_message
+
+
 def test_sandbox_env_points_every_connector_at_the_world(tmp_path: Path) -> None:
     manifest = {"google_account_id": "104", "brand": {"search_query": "larkspur", "bluesky_handle": "l.bsky.social"}}
     (tmp_path / "manifest.json").write_text(json.dumps(manifest))

@@ -27,8 +27,9 @@ TOLERANCE = 0.02
 
 
 def _run_pipeline(world: Path, data_dir: Path):
+    from orchestration.cli import environment
+    from orchestration.runner import run_job, sandbox_env
     from sandbox.servers import start_sandboxes
-    from orchestration.runner import environment, run_job, sandbox_env
 
     with start_sandboxes(world) as sandboxes:
         env = {**sandbox_env(sandboxes.base_urls, sandboxes.token, world),

@@ -58,7 +58,8 @@ def _inject_bad_batch(raw_path: Path) -> None:
 
 
 def test_bad_batch_blocks_publish_and_keeps_the_last_good_snapshot(tiny_pipeline, copy_data_dir) -> None:
-    from orchestration.runner import environment, run_job
+    from orchestration.cli import environment
+    from orchestration.runner import run_job
 
     data_dir = copy_data_dir(tiny_pipeline.data_dir)
     good = snapshots.current_snapshot(data_dir / "serving")

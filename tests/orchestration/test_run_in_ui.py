@@ -13,8 +13,9 @@ import os
 import dagster as dg
 import pytest
 
+from orchestration.cli import environment
 from orchestration.progress import StepProgress
-from orchestration.runner import REPOSITORY_LABEL, REPOSITORY_LABEL_TAG, environment
+from orchestration.runner import REPOSITORY_LABEL, REPOSITORY_LABEL_TAG
 
 pytestmark = pytest.mark.slow
 

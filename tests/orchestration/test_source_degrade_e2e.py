@@ -26,8 +26,8 @@ def _ops(snapshot, table: str) -> dict[str, dict]:
 
 
 def _loaded_check(data_dir, run_id: str) -> dict:
+    from orchestration.cli import environment
     from orchestration.publish import audit_run
-    from orchestration.runner import environment
 
     with environment({"DAGSTER_HOME": str(data_dir / "dagster_home")}), dg.DagsterInstance.get() as instance:
         evaluations = audit_run(instance, run_id).evaluations
@@ -36,7 +36,8 @@ def _loaded_check(data_dir, run_id: str) -> dict:
 
 
 def test_a_source_with_a_wrong_token_is_published_stale_then_recovers(tiny_pipeline, copy_data_dir) -> None:
-    from orchestration.runner import environment, run_job, summary
+    from orchestration.cli import environment
+    from orchestration.runner import run_job, summary
 
     data_dir = copy_data_dir(tiny_pipeline.data_dir)
     serving_dir = data_dir / "serving"
@@ -99,7 +100,8 @@ def test_a_source_with_a_wrong_token_is_published_stale_then_recovers(tiny_pipel
 
 def test_a_source_failing_on_its_first_run_blocks_with_a_clear_outcome(tiny_world, tiny_sandboxes, tmp_path) -> None:
     """No last good data at all: its raw tables do not exist, so its blocking raw checks block the publish."""
-    from orchestration.runner import environment, run_job, sandbox_env, summary
+    from orchestration.cli import environment
+    from orchestration.runner import run_job, sandbox_env, summary
 
     data_dir = tmp_path / "data"
     env = {**sandbox_env(tiny_sandboxes.base_urls, tiny_sandboxes.token, tiny_world),

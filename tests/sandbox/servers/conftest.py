@@ -1,5 +1,5 @@
 """Fixtures for the sandbox server tests: a small world in the vendors' exact shapes, and the same tests
-on a world from the simulator (`generate_world`) when it is available.
+on a world from the simulator (`generate_world`).
 
 Tests derive every expectation from the world's files, never from constants, so both worlds run the
 same assertions.
@@ -16,24 +16,21 @@ import pytest
 from fixture_world import write_fixture_world
 
 from sandbox.servers import Sandboxes, start_sandboxes
+from sandbox.world import generate_world
 
 
-def _generated_world(target: Path) -> Path:
-    try:
-        from sandbox.world import generate_world
-    except ImportError:
-        pytest.skip("sandbox.world.generate_world is not available yet")
-    generate_world("tiny", 3, target)
-    return target
+@pytest.fixture(scope="session")
+def generated_world_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny world from the simulator (seed 3). Read-only."""
+    return generate_world("tiny", 3, tmp_path_factory.mktemp("world-generated"))
 
 
 @pytest.fixture(scope="session", params=["fixture", "generated"])
 def world_dir(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The world the tests serve: the fixture world, then a simulator world."""
-    target = tmp_path_factory.mktemp(f"world-{request.param}")
     if request.param == "fixture":
-        return write_fixture_world(target)
-    return _generated_world(target)
+        return write_fixture_world(tmp_path_factory.mktemp("world-fixture"))
+    return request.getfixturevalue("generated_world_dir")
 
 
 @pytest.fixture(scope="session")

@@ -38,10 +38,10 @@ def http(sandboxes: Sandboxes) -> VendorHttp:
     return VendorHttp(sandboxes)
 
 
-def _skip_without(world_records, relative: str) -> list[dict[str, Any]]:
+def _records_of(world_records, relative: str) -> list[dict[str, Any]]:
+    """The world's records of `relative`; every world must have some (a missing file is a broken world)."""
     records = world_records(relative)
-    if not records:
-        pytest.skip(f"this world has no {relative} yet")
+    assert records, f"this world has no {relative}"
     return records
 
 
@@ -49,7 +49,7 @@ def _skip_without(world_records, relative: str) -> list[dict[str, Any]]:
 
 
 def test_shopify_locations_page_by_link_header_and_count(http: VendorHttp, world_records) -> None:
-    locations = _skip_without(world_records, "shopify/locations.jsonl")
+    locations = _records_of(world_records, "shopify/locations.jsonl")
     pages = http.walk_shopify("locations", limit=2)
     served = [location for page in pages for location in page.json()["locations"]]
     assert [location["id"] for location in served] == sorted(location["id"] for location in locations)
@@ -72,7 +72,7 @@ def _variations(catalog: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def test_square_list_catalog_nests_variations_and_lists_them_when_asked(http: VendorHttp, world_records) -> None:
-    catalog = _skip_without(world_records, "square/catalog.jsonl")
+    catalog = _records_of(world_records, "square/catalog.jsonl")
     live_items = [item for item in catalog if not item.get("is_deleted")]
     only_items = http.walk_square("GET", "/v2/catalog/list", types="ITEM")
     assert [problem for page in only_items for problem in square_problems(page, "ListCatalogResponse")][:10] == []
@@ -95,7 +95,7 @@ def test_square_list_catalog_nests_variations_and_lists_them_when_asked(http: Ve
 
 
 def test_square_batch_retrieve_catalog(http: VendorHttp, world_records) -> None:
-    catalog = _skip_without(world_records, "square/catalog.jsonl")
+    catalog = _records_of(world_records, "square/catalog.jsonl")
     item = next(item for item in catalog if not item.get("is_deleted"))
     variation = next(item for item in reversed(catalog) if not item.get("is_deleted"))["item_data"]["variations"][0]
     deleted = next((item for item in catalog if item.get("is_deleted")), None)
@@ -114,7 +114,7 @@ def test_square_batch_retrieve_catalog(http: VendorHttp, world_records) -> None:
 
 
 def test_square_search_catalog_pages_in_update_order_from_begin_time(http: VendorHttp, world_records) -> None:
-    catalog = _skip_without(world_records, "square/catalog.jsonl")
+    catalog = _records_of(world_records, "square/catalog.jsonl")
     body = {"object_types": ["ITEM"], "include_deleted_objects": True, "limit": 7}
     pages = http.walk_square("POST", "/v2/catalog/search", body=body)
     assert [problem for page in pages for problem in square_problems(page, "SearchCatalogObjectsResponse")][:10] == []

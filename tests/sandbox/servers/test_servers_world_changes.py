@@ -15,6 +15,7 @@ import pytest
 from servers_http import VendorHttp, items, parse_link_header
 
 from sandbox.servers import Sandboxes, start_sandboxes
+from sandbox.world import advance_world
 
 
 @pytest.fixture
@@ -110,14 +111,9 @@ def test_a_square_incremental_walk_sees_a_record_updated_mid_walk_again_at_the_e
     assert [o.get("version") for o in served if o["id"] == moved] == [original_version, 99]
 
 
-def test_advance_world_shows_up_in_incremental_reads(world_dir: Path, tmp_path: Path) -> None:
-    try:
-        from sandbox.world import advance_world
-    except ImportError:
-        pytest.skip("sandbox.world.advance_world is not available yet")
-    if json.loads((world_dir / "manifest.json").read_text())["scale"] == "fixture":
-        pytest.skip("only a simulator world can be advanced")
-    world = Path(shutil.copytree(world_dir, tmp_path / "advancing"))
+def test_advance_world_shows_up_in_incremental_reads(generated_world_dir: Path, tmp_path: Path) -> None:
+    """On the simulator's world only: the hand-written fixture world cannot be advanced."""
+    world = Path(shutil.copytree(generated_world_dir, tmp_path / "advancing"))
     with start_sandboxes(world) as sandboxes:
         http = VendorHttp(sandboxes)
         locations = [loc["id"] for loc in http.square("GET", "/v2/locations").json()["locations"]]

@@ -332,7 +332,7 @@ def test_a_store_abroad_sells_in_its_own_currency_on_its_own_clock(world, name: 
         currencies = {v["currency"] for k, v in order.items() if k.endswith("_money")}
         assert currencies == {"CAD" if order["location_id"] == toronto else "USD"}
     local_hours = {int(o["created_at"][11:13]) for o in orders if o["location_id"] == toronto and "returns" not in o}
-    assert local_hours and all(14 <= h or h < 1 for h in local_hours)  # 10:00-20:00 in Toronto is 14-01 UTC
+    assert local_hours and all(h >= 14 or h < 1 for h in local_hours)  # 10:00-20:00 in Toronto is 14-01 UTC
     web = read_jsonl(world_dir / "shopify" / "orders.jsonl")
     assert {o["currency"] for o in web} == {"USD"}
     toronto_shopify = abroad[0]["shopify_location_id"]
