@@ -8,7 +8,9 @@
 2. Incremental: from the warehouse an end-to-end run built, advance the world by one day, ingest
    again (incremental connectors), then time the dbt run (incremental models pick up the new rows)
    against `--full-refresh`, each started from a copy of the same warehouse. Target: incremental
-   under 20 % of the full rebuild on the medium world.
+   under 20 % of the full rebuild on the medium world. Measured on every world of the run (small
+   and medium); the identity step (the models under models/intermediate/identity/) is timed on its
+   own from dbt's per-model times of the same runs.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from benchmarks.stages import table_counts
 KEY = "transformation"
 TITLE = "Transformation (dbt overhead; incremental vs full rebuild)"
 INCREMENTAL_TARGET = 0.20
+IDENTITY_MODELS = "models/intermediate/identity/"
 
 
 def _prepared(ctx: BenchContext, scale: str, scratch: Path) -> tuple[Path, Path]:
@@ -86,6 +89,12 @@ def measure_overhead(ctx: BenchContext, data_dir: Path) -> dict:
     }
 
 
+def _identity_seconds(run) -> float:
+    """Model time of the identity step in one dbt run (sum of its models' execution times)."""
+    return sum(node["seconds"] for node in run.result["nodes"]
+               if node["resource_type"] == "model" and node["path"].startswith(IDENTITY_MODELS))
+
+
 def measure_incremental(ctx: BenchContext, data_dir: Path, world: Path) -> dict:
     env = child_env(data_dir)
     target = str(data_dir / "dbt_target")
@@ -106,6 +115,8 @@ def measure_incremental(ctx: BenchContext, data_dir: Path, world: Path) -> dict:
         full_runs.append(run_child("benchmarks.stages:dbt", {"args": [*TRANSFORM_ARGS, "--full-refresh"],
                                                              "target_path": target}, env=env))
     incremental, full = Timing([r.seconds for r in incremental_runs]), Timing([r.seconds for r in full_runs])
+    identity_incremental = Timing([_identity_seconds(r) for r in incremental_runs])
+    identity_full = Timing([_identity_seconds(r) for r in full_runs])
     manifest_models = [n for n in incremental_runs[-1].result["nodes"] if "model." in n["unique_id"]]
     manifest = json.loads((Path(target) / "manifest.json").read_text())
     incremental_models = sorted(node["name"] for node in manifest["nodes"].values()
@@ -117,6 +128,9 @@ def measure_incremental(ctx: BenchContext, data_dir: Path, world: Path) -> dict:
         "full_refresh": full.to_dict(),
         "ratio": round(incremental.median / full.median, 3),
         "meets_target": incremental.median / full.median < INCREMENTAL_TARGET,
+        "identity_incremental": identity_incremental.to_dict(),
+        "identity_full_refresh": identity_full.to_dict(),
+        "identity_ratio": round(identity_incremental.median / identity_full.median, 3),
         "models": len(manifest_models),
         "incremental_models": incremental_models,
     }
@@ -147,25 +161,46 @@ def measure(ctx: BenchContext) -> Section:
                             f"NO ({overhead['marts_row_counts']})"))
     try:
         require("sandbox.world", "advance_world")
-        incremental = measure_incremental(ctx, data_dir, world)
+        incremental_by_scale = {}
+        for world_scale in ctx.scales:
+            if world_scale == scale:
+                incremental_by_scale[world_scale] = measure_incremental(ctx, data_dir, world)
+            else:
+                other_data, other_world = _prepared(ctx, world_scale, ctx.scratch(f"transformation-{world_scale}"))
+                incremental_by_scale[world_scale] = measure_incremental(ctx, other_data, other_world)
     except NotMeasured as missing:
         section.status, section.reason = "partial", f"incremental not measured: {missing}"
     else:
+        incremental = incremental_by_scale[scale]
         section.figures["incremental"] = incremental
-        section.tables.append(Table(
-            f"Incremental after `world advance --days 1` vs full rebuild, {scale} world (seeds and models, "
-            f"{ctx.pipeline_repeats} runs each)",
-            ["what", "median s", "min s", "max s"],
-            [["dbt run (incremental)", incremental["incremental"]["median_s"], incremental["incremental"]["min_s"],
-              incremental["incremental"]["max_s"]],
-             ["dbt run --full-refresh", incremental["full_refresh"]["median_s"],
-              incremental["full_refresh"]["min_s"], incremental["full_refresh"]["max_s"]],
-             [f"ratio (target < {INCREMENTAL_TARGET})", incremental["ratio"], None, None]]))
+        section.figures["incremental_by_scale"] = incremental_by_scale
+        for world_scale, measured in incremental_by_scale.items():
+            section.tables.append(Table(
+                f"Incremental after `world advance --days 1` vs full rebuild, {world_scale} world (seeds and "
+                f"models, {ctx.pipeline_repeats} runs each)",
+                ["what", "median s", "min s", "max s"],
+                [["dbt run (incremental)", measured["incremental"]["median_s"], measured["incremental"]["min_s"],
+                  measured["incremental"]["max_s"]],
+                 ["dbt run --full-refresh", measured["full_refresh"]["median_s"],
+                  measured["full_refresh"]["min_s"], measured["full_refresh"]["max_s"]],
+                 [f"ratio (target < {INCREMENTAL_TARGET})", measured["ratio"], None, None],
+                 ["identity step, incremental run (model time)", measured["identity_incremental"]["median_s"],
+                  measured["identity_incremental"]["min_s"], measured["identity_incremental"]["max_s"]],
+                 ["identity step, --full-refresh (model time)", measured["identity_full_refresh"]["median_s"],
+                  measured["identity_full_refresh"]["min_s"], measured["identity_full_refresh"]["max_s"]],
+                 ["identity ratio incremental / full", measured["identity_ratio"], None, None]]))
         headline.append(f"incremental/full {incremental['ratio']:.2f} "
                         f"({'meets' if incremental['meets_target'] else 'MISSES'} < {INCREMENTAL_TARGET})")
+        headline.append(f"identity step {incremental['identity_incremental']['median_s']:.1f} s incremental vs "
+                        f"{incremental['identity_full_refresh']['median_s']:.1f} s full ({scale})")
         section.notes.append(f"Rows loaded by the day-one re-ingest: {incremental['rows_loaded_by_day_one']}; "
                              f"{len(incremental['incremental_models'])} of {incremental['models']} models are "
                              f"incremental: {', '.join(incremental['incremental_models']) or 'none'}.")
+        section.notes.append(
+            "Identity step = the models under dbt_project/models/intermediate/identity/ (dbt's execution time "
+            "per model, summed; models run one after another on this chain). Ids come from the persisted id "
+            "map (int_customer_id_assignments, kept by --full-refresh) and the Splink parameters are frozen "
+            "between full refreshes (int_identity_link_parameters); clustering and scoring still cover all records.")
     section.figures["headline"] = headline
     section.notes += [
         ("Both sides run alternately in fresh processes on the same raw.duckdb, so changes in machine load "

@@ -168,12 +168,14 @@ def _plain(value):
     return value.item() if hasattr(value, "item") else value
 
 
-def _link(records, kind: str, comparisons: list, blocking_rules: list, settings: dict):
+def _link(records, kind: str, comparisons: list, blocking_rules: list, settings: dict, frozen):
     persons = records.filter("record_kind = 'person'")
     candidates = records.filter(f"record_kind = '{kind}'")
-    person_count = persons.count("*").fetchall()[0][0]
-    if person_count == 0 or candidates.count("*").fetchall()[0][0] == 0:
+    if persons.count("*").fetchall()[0][0] == 0 or candidates.count("*").fetchall()[0][0] == 0:
         return pd.DataFrame(columns=OUTPUT_COLUMNS)
+    frozen = frozen.filter(f"record_kind = '{kind}'")
+    frozen_count = frozen.filter("parameter = 'person_count'").select("value").fetchall()
+    person_count = frozen_count[0][0] if frozen_count and frozen_count[0][0] else persons.count("*").fetchall()[0][0]
     # Splink gets its own in-memory DuckDB: dbt-duckdb's session is a wrapper Splink does not accept,
     # and the scoring tables are scratch work that must not land in the warehouse.
     db_api = DuckDBAPI(connection=":memory:")
@@ -193,6 +195,11 @@ def _link(records, kind: str, comparisons: list, blocking_rules: list, settings:
         ),
         log_level="WARNING",
     )
+    for column in ("first_name_key", "last_name_key"):  # frozen term frequencies (int_identity_link_parameters)
+        lookup = frozen.filter(f"parameter = '{column}'").select(f"term as {column}, value as tf_{column}")
+        if lookup.count("*").fetchall()[0][0]:
+            linker.table_management.register_term_frequency_lookup(
+                db_api.register(lookup.to_arrow_table(), table_name=f"__identity_{kind}_tf_{column}"), column)
     predictions = linker.inference.predict(threshold_match_probability=0.01).as_pandas_dataframe()
     return _best_matches(predictions, kind, settings["min_probability"], settings["min_margin"])
 
@@ -205,6 +212,7 @@ def model(dbt, session):
         "expected_match_share": 0.9,
     }
     records = dbt.ref("int_identity_link_records")
+    frozen = dbt.ref("int_identity_link_parameters")
     # first-name typos ("Dainel") are caught by the last-initial rule, kept tight by the store reviewed
     by_name = [
         block_on("first_name_key"),
@@ -213,11 +221,11 @@ def model(dbt, session):
     ]
     reviews = _link(
         records, "review",
-        [*_name_comparisons(), _visit_comparison()], by_name, settings,
+        [*_name_comparisons(), _visit_comparison()], by_name, settings, frozen,
     )
     authors = _link(
         records, "author", [*_name_comparisons(), _handle_comparison(), _purchase_comparison()],
         [*by_name, "list_contains(l.email_local_keys, r.handle_key) or list_contains(r.email_local_keys, l.handle_key)"],
-        settings,
+        settings, frozen,
     )
     return pd.concat([reviews, authors], ignore_index=True)
