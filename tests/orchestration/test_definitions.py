@@ -59,7 +59,7 @@ def test_graph_reads_as_one_lineage_from_connectors_to_publish(repository: dg.Re
 def test_checks_jobs_schedules_and_sensors_snapshot(repository: dg.RepositoryDefinition) -> None:
     checks = {f"{key.asset_key.to_user_string()}:{key.name}" for key in repository.asset_graph.asset_check_keys}
     assert {
-        "shopify/orders:orders__id_unique", "shopify/orders:orders__total_price_in_range",
+        "shopify/orders:source_unique_shopify_orders_id", "shopify/orders:orders__total_price_in_range",
         "shopify/orders:orders__freshness", "shopify/orders:orders__row_count_vs_previous_run",
         "google_reviews/reviews:reviews__star_rating_accepted_values",
         "marts/fct_touchpoints:fct_touchpoints__customer_id_references_dim_customers",
@@ -74,8 +74,11 @@ def test_checks_jobs_schedules_and_sensors_snapshot(repository: dg.RepositoryDef
     assert [(s.name, s.cron_schedule) for s in repository.schedule_defs] == [("seamline_schedule", "0 * * * *")]
     assert {s.name for s in repository.sensor_defs} == {
         "web_events_file_sensor", "record_unpublished_success", "record_failed_run", "heal_dead_runs_sensor"}
+    # GX: ERROR rules on the marts make the publish step wait; on the raw tables they leave dbt free to report
+    # its own row-level source tests (the publish audits every ERROR check either way); WARN never waits.
     blocking = {spec.name: spec.blocking for checks_def in build_quality_checks() for spec in checks_def.check_specs}
-    assert blocking["orders__id_unique"] is True
+    assert blocking["fct_touchpoints__row_count_vs_previous_run"] is True
+    assert blocking["orders__freshness"] is False
     assert blocking["fct_touchpoints__customer_id_mostly_not_null"] is False
 
 
