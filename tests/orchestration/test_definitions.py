@@ -62,7 +62,7 @@ def test_checks_jobs_schedules_and_sensors_snapshot(repository: dg.RepositoryDef
         "shopify/orders:source_unique_shopify_orders_id", "shopify/orders:orders__total_price_in_range",
         "shopify/orders:orders__freshness", "shopify/orders:orders__row_count_vs_previous_run",
         "google_reviews/reviews:reviews__star_rating_accepted_values",
-        "marts/fct_touchpoints:fct_touchpoints__customer_id_references_dim_customers",
+        "marts/fct_touchpoints:relationships_fct_touchpoints_customer_id__customer_id__ref_dim_customers_",
         "marts/fct_touchpoints:fct_touchpoints__customer_id_mostly_not_null",
         "marts/dim_customers:dim_customers__avg_rating_in_range",
         # WARN on supersized identity clusters (issue #16, cluster QA)
