@@ -173,6 +173,11 @@ def load(tables: dict[str, list], database: Path, schema: str) -> dict[str, int]
     return counts
 
 
+def fetch_and_load_all(base_urls: dict[str, str], token: str, world_dir: str, database: str) -> dict[str, Any]:
+    """Child-process body: every source through the baseline into one database; records per source and table."""
+    return {source: fetch_and_load(source, base_url, token, world_dir, database) for source, base_url in base_urls.items()}
+
+
 def fetch_and_load(source: str, base_url: str, token: str, world_dir: str, database: str) -> dict[str, Any]:
     """Child-process body: one source through the baseline; returns records per table."""
     world = Path(world_dir)

@@ -97,8 +97,9 @@ def measure(ctx: BenchContext) -> Section:
     section.notes += [
         ("Stage times are the stage function's own time inside a fresh process (imports of the layer "
         "included, interpreter start-up excluded; the JSON has the process wall times too)."),
-        ("transform = `dbt build` without tests (seeds + models); checks = `dbt test` (data and unit "
-        "tests) and the Great Expectations suites where available; publish = the serving snapshot copy."),
+        ("transform = `dbt build` without tests (seeds + models); checks = `dbt test` of the data tests (unit "
+        "tests judge the code and run in CI since issue 24) and the Great Expectations suites; dbt with threads = "
+        "cores as the pipeline runs it; publish = the serving snapshot copy."),
         ("The sandboxes serving the world run in the harness process; their side of the HTTP exchange "
         "is not in the ingest figure."),
     ]

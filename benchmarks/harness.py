@@ -17,6 +17,7 @@ from pathlib import Path
 from types import ModuleType
 
 from benchmarks import (
+    bare_path,
     brand_mentions,
     dashboard,
     dialects,
@@ -41,6 +42,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 # Order matters: end_to_end leaves worlds and warehouses behind that later measurements read.
 MEASUREMENTS: tuple[ModuleType, ...] = (
     end_to_end,
+    bare_path,
     scaling,
     identity,
     lifetime_value,

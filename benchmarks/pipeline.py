@@ -46,6 +46,7 @@ class PipelineRun:
 def child_env(data_dir: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
     """The environment of a measured step: the harness's, pointed at a scratch data directory."""
     env = dict(os.environ)
+    env.setdefault("SEAMLINE_DBT_THREADS", str(os.cpu_count() or 1))  # as the pipeline runs dbt (resources.py)
     env["SEAMLINE_DATA_DIR"] = str(data_dir)
     env["DAGSTER_HOME"] = str(data_dir / "dagster_home")
     env.update(extra or {})

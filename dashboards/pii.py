@@ -3,18 +3,21 @@
 The public marts hold `email_hash` (salted SHA-256 of the normalised email), `phone_masked` and
 `name_masked`. To find a customer by email, phone or name, the dashboard normalises and hashes or
 masks the user's input with the very same dbt macros (rendered from `dbt_project/macros/`), so the
-two sides cannot drift apart. The input is always the bound parameter `$search`; the salt is `$salt`.
+two sides cannot drift apart. The input is always the bound parameter `$search`; the salt is `$salt`,
+whose default is dbt's (``configured_salt``).
 
 The `service` role also searches the restricted PII file by raw values, normalised by the same macros.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from functools import cache
 from pathlib import Path
 
 import jinja2
+import yaml
 
 MACROS_DIR = Path(__file__).resolve().parents[1] / "dbt_project" / "macros"
 MAX_SEARCH_LENGTH = 254  # the longest valid email address
@@ -41,8 +44,18 @@ def normalised_phone_sql() -> str:
 
 
 def email_hash_sql() -> str:
-    """SQL for the `email_hash` the marts would hold for the searched email."""
-    return f"sha256($salt || ({normalised_email_sql()}))"
+    """SQL for the `email_hash` the marts would hold for the searched email (dbt's `hash_pii`, salt `$salt`)."""
+    return str(_macros("pii.sql").hash_pii(f"({normalised_email_sql()})", "$salt"))
+
+
+def configured_salt() -> str:
+    """The salt dbt hashes with: its project var `pii_salt` (env `SEAMLINE_PII_SALT`, else the project's default).
+
+    Rendered from dbt_project.yml, so the default is typed once, in dbt.
+    """
+    project = yaml.safe_load((MACROS_DIR.parent / "dbt_project.yml").read_text(encoding="utf-8"))
+    template = jinja2.Environment(autoescape=False).from_string(project["vars"]["pii_salt"])
+    return template.render(env_var=lambda name, default="": os.environ.get(name, default))
 
 
 def phone_masked_sql() -> str:

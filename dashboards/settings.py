@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from dashboards.pii import configured_salt
+
 DEFAULT_ADDRESS = "127.0.0.1"
 DEFAULT_PORT = 8501
 ROLES_WITH_RAW_PII = frozenset({"service"})
@@ -34,7 +36,8 @@ def load_settings() -> DashboardSettings:
     SEAMLINE_DASHBOARD_ROLE: `viewer` (default, masked PII) or `service` (raw PII when published).
     SEAMLINE_STALE_AFTER_HOURS: a snapshot older than this shows the stale-data banner (default 26:
     a daily schedule plus slack).
-    SEAMLINE_PII_SALT: the salt dbt hashes emails with, so a searched email hashes to the same value.
+    SEAMLINE_PII_SALT: the salt dbt hashes emails with, so a searched email hashes to the same value
+    (its default is dbt's, dashboards/pii.py ``configured_salt``).
     """
     raw_hours = os.environ.get("SEAMLINE_STALE_AFTER_HOURS", "26")
     try:
@@ -46,7 +49,7 @@ def load_settings() -> DashboardSettings:
     return DashboardSettings(
         role=os.environ.get("SEAMLINE_DASHBOARD_ROLE", "viewer").strip().lower(),
         stale_after_hours=stale_after_hours,
-        pii_salt=os.environ.get("SEAMLINE_PII_SALT", "seamline-dev-salt"),
+        pii_salt=configured_salt(),
     )
 
 

@@ -26,14 +26,27 @@ from orchestration.automation import (
 from orchestration.dbt_assets import build_dbt_assets, build_exposure_specs
 from orchestration.ingestion_assets import build_ingestion_assets
 from orchestration.publish import SNAPSHOT_KEY, build_publish_asset
+from orchestration.quality.freshness import declared_freshness
+from orchestration.quality.suites import FRESHNESS_COLUMNS
 from orchestration.quality_checks import build_quality_checks
 from orchestration.resources import dbt_cli, dlt_resource
 from orchestration.run_healing import heal_dead_runs_sensor
 
-# Materialization age before the UI warns / fails: the pipeline runs hourly, a day without a load
-# means the schedule or a source is broken.
-SOURCE_FRESHNESS = dg.FreshnessPolicy.time_window(fail_window=timedelta(hours=26), warn_window=timedelta(hours=2))
+# Materialization age of the public marts before the UI warns / fails: the pipeline runs hourly, a day
+# without a rebuild means the schedule is broken. The sources' windows are their dbt freshness
+# declarations (source_freshness_policy), the same thresholds the GX freshness checks judge.
 MART_FRESHNESS = dg.FreshnessPolicy.time_window(fail_window=timedelta(hours=26), warn_window=timedelta(hours=3))
+
+
+def source_freshness_policy(source: str) -> dg.FreshnessPolicy:
+    """Dagster's window for a source's assets, from the one declaration (orchestration/quality/freshness.py).
+
+    Dagster's policy has no warn-only form: a source that only warns (``warn_after``) fails the UI's
+    freshness after that long; only the GX check decides whether the publish waits.
+    """
+    declared = declared_freshness(*FRESHNESS_COLUMNS[source][0].split("."))
+    warn = declared.warn_after if declared.error_after and declared.warn_after else None
+    return dg.FreshnessPolicy.time_window(fail_window=declared.max_lag, warn_window=warn)
 
 
 def build_definitions() -> dg.Definitions:
@@ -51,10 +64,12 @@ def build_definitions() -> dg.Definitions:
         resources={"dbt": dbt_cli(), "dlt": dlt_resource()},
         executor=dg.in_process_executor,
     )
-    definitions = definitions.map_resolved_asset_specs(
-        func=lambda spec: spec.replace_attributes(freshness_policy=SOURCE_FRESHNESS),
-        selection=[key for key in _all_keys(definitions) if key.path[0] in SOURCES],
-    )
+    for source in SOURCES:
+        policy = source_freshness_policy(source)
+        definitions = definitions.map_resolved_asset_specs(
+            func=lambda spec, policy=policy: spec.replace_attributes(freshness_policy=policy),
+            selection=[key for key in _all_keys(definitions) if key.path[0] == source],
+        )
     return definitions.map_resolved_asset_specs(
         func=lambda spec: spec.replace_attributes(freshness_policy=MART_FRESHNESS),
         selection=public_marts,

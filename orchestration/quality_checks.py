@@ -1,8 +1,9 @@
 """The GX suites as Dagster asset checks: one check per rule, one step per layer (raw, marts).
 
-A rule's severity becomes the check's: blocking rules are ``blocking=True`` ERROR checks (the
-assets downstream wait for them), warnings are WARN checks. Each result carries the table, column,
-unexpected count and observed value in its metadata, plus the link to the run's GX data docs.
+A rule's severity becomes the check's: blocking rules are ERROR checks (the publish audits them;
+on the marts they are also ``blocking=True``, so the publish step waits), warnings are WARN checks.
+Each result carries the table, column, unexpected count and observed value in its metadata, plus the
+link to the run's GX data docs.
 """
 
 import contextlib
@@ -25,12 +26,18 @@ def check_key(suite: TableSuite, rule: Rule) -> dg.AssetCheckKey:
 
 
 def _spec(suite: TableSuite, rule: Rule) -> dg.AssetCheckSpec:
+    """An ERROR rule blocks the publish (the publish step audits every ERROR check of its run).
+
+    On the raw tables it does not also stop Dagster from running dbt: dbt's own row-level tests of
+    the same tables (dbt source tests) must still report their failing rows, and dbt itself skips
+    every model downstream of a failing source test, so no bad row reaches an incremental model.
+    """
     severity = "ERROR, blocks publish" if rule.blocking else "WARN"
     target = f"{suite.relation}.{rule.column}" if rule.column else suite.relation
     return dg.AssetCheckSpec(
         name=suite.check_name(rule),
         asset=dg.AssetKey(list(suite.asset)),
-        blocking=rule.blocking,
+        blocking=rule.blocking and suite.database != "raw",
         description=f"[{severity}] {target}: {rule.why}",
     )
 

@@ -1,8 +1,11 @@
 {#- PII leaves the restricted schema only hashed or masked. The salt comes from configuration
     (var pii_salt <- env SEAMLINE_PII_SALT) so hashes cannot be reversed by a dictionary of emails. -#}
 
-{% macro hash_pii(column) -%}
-    case when {{ column }} is not null then sha256('{{ var("pii_salt") }}' || cast({{ column }} as varchar)) end
+{#- The one hash formula: the marts call it with the configured salt, the dashboard (dashboards/pii.py)
+    renders it with `salt_sql` = its bound salt parameter to hash a searched email the same way. -#}
+{% macro hash_pii(column, salt_sql=none) -%}
+    case when {{ column }} is not null
+        then sha256({{ salt_sql if salt_sql else "'" ~ var("pii_salt") ~ "'" }} || cast({{ column }} as varchar)) end
 {%- endmacro %}
 
 {#- "+1*******4567": country code and the last four digits, enough to recognise a number on a call. -#}

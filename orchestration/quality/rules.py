@@ -1,10 +1,10 @@
 """The vocabulary the suites are written in: a table suite is a SQL projection plus rules.
 
-Why a projection: the raw landing tables hold vendor strings (Shopify money is a decimal string,
-Google ratings are enum words), and referential integrity needs a join. DuckDB computes those
-columns (and selects only the columns a suite needs), Great Expectations judges the result. That
-keeps GX on its well-trodden pandas route (its SQL route over duckdb-engine is broken, see
-STACK_NOTES.md) and keeps the data pulled into Python small.
+Why a projection: the raw landing tables hold vendor strings (timestamps as text), and only a few
+columns matter to the whole-table rules GX owns (volume, freshness, distributions). DuckDB computes
+those columns (and selects only them), Great Expectations judges the result. That keeps GX on its
+well-trodden pandas route (its SQL route over duckdb-engine is broken, see STACK_NOTES.md) and keeps
+the data pulled into Python small. Row-level rules live in dbt (suites.py says why).
 
 Severity is chosen per rule: ``blocking=True`` rules are Dagster ERROR checks and stop the publish
 (write-audit-publish), ``blocking=False`` rules are WARN checks that show in the UI and the serving
@@ -15,8 +15,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING, Literal
+
+from orchestration.quality.freshness import declared_freshness
 
 if TYPE_CHECKING:  # GX costs seconds to import: only validation imports it, never loading the definitions
     import great_expectations.expectations as gxe
@@ -119,12 +121,6 @@ def between(column: str, low: float | None, high: float | None, why: str, blocki
                 _static("ExpectColumnValuesToBeBetween", column=column, min_value=low, max_value=high))
 
 
-def in_set(column: str, values: Sequence[object], why: str, blocking: bool = True, name: str | None = None) -> Rule:
-    """Every value is one of ``values`` (nulls are ignored)."""
-    return Rule(name or f"{column}_accepted_values", column, blocking, why,
-                _static("ExpectColumnValuesToBeInSet", column=column, value_set=list(values)))
-
-
 def mean_between(column: str, low: float, high: float, why: str) -> Rule:
     """A distribution check: the column's mean stays in a plausible band (warning)."""
     return Rule(f"{column}_mean_in_band", column, False, why,
@@ -149,16 +145,20 @@ def volume(min_ratio: float = 0.5, max_ratio: float = 10.0) -> Rule:
     return Rule("row_count_vs_previous_run", None, True, why, expectation)
 
 
-def fresh(column: str, max_lag: timedelta, blocking: bool) -> Rule:
-    """The newest record is at most ``max_lag`` behind the newest record of any source.
+def fresh(column: str, source: str, table: str) -> Rule:
+    """The newest record is at most the declared lag behind the newest record of any source.
 
-    Skipped (no expectation) when no source has a record yet.
+    The lag and the severity are the dbt source's ``freshness:`` declaration (``error_after`` blocks,
+    ``warn_after`` alone warns; ``freshness.py``). Skipped (no expectation) when no source has a record yet.
     """
+    declared = declared_freshness(source, table)
 
     def expectation(facts: RunFacts, _relation: str) -> gxe.Expectation | None:
         if facts.reference_time is None:
             return None
-        return _expectation("ExpectColumnMaxToBeBetween", column=column, min_value=facts.reference_time - max_lag)
+        return _expectation("ExpectColumnMaxToBeBetween", column=column,
+                            min_value=facts.reference_time - declared.max_lag)
 
-    why = f"a source whose newest record lags the others by more than {max_lag} has stopped delivering"
-    return Rule("freshness", column, blocking, why, expectation)
+    why = (f"a source whose newest record lags the others by more than {declared.max_lag} has stopped "
+           f"delivering (threshold: the dbt source's freshness {'error_after' if declared.blocking else 'warn_after'})")
+    return Rule("freshness", column, declared.blocking, why, expectation)

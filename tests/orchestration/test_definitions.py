@@ -95,8 +95,11 @@ def test_the_snapshot_sees_an_added_and_a_removed_check(repository: dg.Repositor
 
 def test_check_severity_and_the_default_schedule(repository: dg.RepositoryDefinition) -> None:
     assert [(s.name, s.cron_schedule) for s in repository.schedule_defs] == [("seamline_schedule", "0 * * * *")]
+    # GX: ERROR rules on the marts make the publish step wait; on the raw tables they leave dbt free to report
+    # its own row-level source tests (the publish audits every ERROR check either way); WARN never waits.
     blocking = {spec.name: spec.blocking for checks_def in build_quality_checks() for spec in checks_def.check_specs}
-    assert blocking["orders__id_unique"] is True
+    assert blocking["fct_touchpoints__row_count_vs_previous_run"] is True
+    assert blocking["orders__freshness"] is False
     assert blocking["fct_touchpoints__customer_id_mostly_not_null"] is False
 
 

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from orchestration.quality import facts, suites
-from orchestration.quality.rules import RunFacts, TableSuite, unique
+from orchestration.quality.freshness import Freshness, declared_freshness
+from orchestration.quality.rules import RunFacts, TableSuite, volume
 from orchestration.quality.validate import build_data_docs, validate_suite
 
 
@@ -42,7 +43,7 @@ def _suite(relation: str) -> TableSuite:
     return next(suite for suite in suites.RAW_SUITES if suite.relation == relation)
 
 
-def test_bad_batch_kinds_fail_their_rules_with_table_column_and_count(raw, tmp_path: Path) -> None:
+def test_freshness_and_volume_judge_the_whole_table_with_their_declared_severity(raw, tmp_path: Path) -> None:
     run_facts = facts.run_facts(raw)
     assert run_facts.reference_time == datetime(2026, 10, 31, 20, 0, tzinfo=UTC)
     orders = {o.check_name: o for o in validate_suite(raw, _suite("shopify.orders"), _suite("shopify.orders").rules,
@@ -50,17 +51,23 @@ def test_bad_batch_kinds_fail_their_rules_with_table_column_and_count(raw, tmp_p
     reviews = {o.check_name: o for o in validate_suite(raw, _suite("google_reviews.reviews"),
                                                         _suite("google_reviews.reviews").rules,
                                                         run_facts, tmp_path / "docs")}
-    assert orders["orders__id_unique"].description == (
-        "shopify.orders.id: 2 of 4 rows unexpected (expect_column_values_to_be_unique)")
-    assert orders["orders__id_unique"].metadata["unexpected_count"] == 2
-    assert orders["orders__total_price_in_range"].metadata["sample_unexpected"] == ["-25.0"]
+    assert set(orders) == {"orders__freshness", "orders__row_count_vs_previous_run"}  # row-level rules: dbt's
     assert not orders["orders__freshness"].passed  # newest order 2026-10-22 vs events 2026-10-31: 9+ days
-    assert orders["orders__freshness"].rule.blocking
-    assert orders["orders__id_not_null"].passed and orders["orders__row_count_vs_previous_run"].passed
-    assert reviews["reviews__star_rating_accepted_values"].description == (
-        "google_reviews.reviews.star_rating: 1 of 2 rows unexpected (expect_column_values_to_be_in_set)")
+    assert orders["orders__freshness"].rule.blocking  # the dbt source declares error_after: 3 days
+    assert orders["orders__freshness"].description.startswith("shopify.orders.record_at: observed 2026-10-22")
+    assert orders["orders__row_count_vs_previous_run"].passed
+    assert orders["orders__row_count_vs_previous_run"].metadata["observed_value"] == "4"  # counted, no column read
     assert reviews["reviews__freshness"].passed  # a day behind, within the 21-day window for reviews
+    assert not reviews["reviews__freshness"].rule.blocking  # warn_after only
     assert build_data_docs(tmp_path / "docs").exists()
+
+
+def test_freshness_thresholds_are_read_from_the_dbt_sources() -> None:
+    """One declaration (dbt sources' freshness config) for the GX check, dbt and Dagster's policy."""
+    assert declared_freshness("shopify", "orders") == Freshness(warn_after=None, error_after=timedelta(days=3))
+    assert declared_freshness("bluesky", "posts") == Freshness(warn_after=timedelta(days=21), error_after=None)
+    with pytest.raises(LookupError, match="no freshness for source shopify.orders__line_items"):
+        declared_freshness("shopify", "orders__line_items")  # `freshness: null` switches it off
 
 
 def test_a_missing_table_fails_every_rule_by_name(raw, tmp_path: Path) -> None:
@@ -84,5 +91,6 @@ def test_source_freshness_and_quarantine_counts(raw) -> None:
 
 
 def test_rule_names_must_be_unique_within_a_suite() -> None:
-    with pytest.raises(ValueError, match=r"shopify.orders: rule names must be unique, repeated: \['id_unique'\]"):
-        TableSuite(("shopify", "orders"), "raw", "shopify.orders", {"id": "id"}, (unique("id"), unique("id")))
+    with pytest.raises(ValueError,
+                       match=r"shopify.orders: rule names must be unique, repeated: \['row_count_vs_previous_run'\]"):
+        TableSuite(("shopify", "orders"), "raw", "shopify.orders", {}, (volume(), volume()))
