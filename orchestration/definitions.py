@@ -2,7 +2,12 @@
 
 Load with ``dagster definitions validate -m orchestration.definitions`` (no network, no pre-built
 manifest needed: the dbt project is parsed here when its manifest is missing). Project-wide rules
-are applied in one place below: freshness policies on the raw sources and the public marts.
+are applied in one place below: freshness on the raw sources and the public marts.
+
+The raw sources' freshness is a check, not a policy: a source whose load failed still materializes
+(so dbt builds on its last good data) and a policy judges the materialization's time, so it looked fresh.
+The check (``build_last_update_freshness_checks``) reads ``dagster/last_updated_timestamp``, which a
+failed load sets to its last good load (orchestration/ingestion_assets.py): a failed source goes stale.
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ from orchestration.resources import dbt_cli, dlt_resource
 from orchestration.run_healing import heal_dead_runs_sensor
 
 # Materialization age before the UI warns / fails: the pipeline runs hourly, a day without a load
-# means the schedule or a source is broken.
+# means the schedule or a source is broken. The sources' warn window is their freshness check's bound.
 SOURCE_FRESHNESS = dg.FreshnessPolicy.time_window(fail_window=timedelta(hours=26), warn_window=timedelta(hours=2))
 MART_FRESHNESS = dg.FreshnessPolicy.time_window(fail_window=timedelta(hours=26), warn_window=timedelta(hours=3))
 
@@ -40,16 +45,12 @@ def build_definitions() -> dg.Definitions:
     definitions = dg.Definitions(
         assets=[*ingestion, dbt_models, build_publish_asset(public_marts),
                 *build_exposure_specs(also_reads=[SNAPSHOT_KEY])],
-        asset_checks=build_quality_checks(),
+        asset_checks=[*build_quality_checks(), *source_freshness_checks(ingestion)],
         jobs=build_jobs(list(SOURCES), [key for assets in ingestion for key in assets.check_keys]),
         schedules=[build_schedule()],
         sensors=[web_events_file_sensor, record_unpublished_success, record_failed_run, heal_dead_runs_sensor],
         resources={"dbt": dbt_cli(), "dlt": dlt_resource()},
         executor=dg.in_process_executor,
-    )
-    definitions = definitions.map_resolved_asset_specs(
-        func=lambda spec: spec.replace_attributes(freshness_policy=SOURCE_FRESHNESS),
-        selection=[key for key in _all_keys(definitions) if key.path[0] in SOURCES],
     )
     return definitions.map_resolved_asset_specs(
         func=lambda spec: spec.replace_attributes(freshness_policy=MART_FRESHNESS),
@@ -57,9 +58,13 @@ def build_definitions() -> dg.Definitions:
     )
 
 
-def _all_keys(definitions: dg.Definitions) -> list[dg.AssetKey]:
-    return [key for assets in definitions.assets or [] if isinstance(assets, dg.AssetsDefinition)
-            for key in assets.keys]
+def source_freshness_checks(ingestion: list[dg.AssetsDefinition]) -> list[dg.AssetChecksDefinition]:
+    """WARN when a raw table's data (its last good load) is older than SOURCE_FRESHNESS's warn window."""
+    return list(dg.build_last_update_freshness_checks(
+        assets=[key for assets in ingestion for key in assets.keys],
+        lower_bound_delta=SOURCE_FRESHNESS.warn_window.to_timedelta(),
+        severity=dg.AssetCheckSeverity.WARN,
+    ))
 
 
 defs = build_definitions()
