@@ -20,7 +20,7 @@ from orchestration.quality.facts import run_facts
 from orchestration.quality.rules import Rule, TableSuite
 from orchestration.quality.suites import MART_SUITES, RAW_SUITES
 from orchestration.quality.validate import build_data_docs, validate_suite
-from orchestration.source_loads import last_successful_load
+from orchestration.source_loads import never_loaded
 from seamline_core import paths
 
 
@@ -60,8 +60,7 @@ def build_layer_checks(layer: str, suites: Sequence[TableSuite]) -> dg.AssetChec
         docs_dir = paths.quality_docs_dir()
         with _connect(paths.raw_db()) as raw:
             facts = run_facts(raw)
-        never_loaded = {source for source in {s.relation.split(".")[0] for s in suites if s.database == "raw"}
-                        if last_successful_load(paths.raw_db(), source) is None}
+        missing_sources = never_loaded(paths.raw_db(), {s.relation.split(".")[0] for s in suites if s.database == "raw"})
         for suite in suites:
             selected = [r for r in suite.rules if check_key(suite, r) in context.selected_asset_check_keys]
             if not selected:
@@ -69,7 +68,7 @@ def build_layer_checks(layer: str, suites: Sequence[TableSuite]) -> dg.AssetChec
             database = paths.raw_db() if suite.database == "raw" else paths.warehouse_db()
             with _connect(database) as con:
                 outcomes = validate_suite(con, suite, selected, facts, docs_dir)
-            missing = suite.database == "raw" and suite.relation.split(".")[0] in never_loaded
+            missing = suite.database == "raw" and suite.relation.split(".")[0] in missing_sources
             for outcome in outcomes:
                 blocks = outcome.rule.blocking and not missing
                 yield dg.AssetCheckResult(
