@@ -595,8 +595,9 @@ def case_failed_gate(ctx: Context, clean: Clean) -> Case:
     identical = file_digest(snapshots.current_snapshot(serving_dir)) == digest and \
         (serving_dir / "current").read_bytes() == pointer
     status = snapshots.read_run_status(serving_dir)
-    env = {"SEAMLINE_DATA_DIR": str(data_dir)}
-    with _environment(env):
+    from orchestration.runner import environment
+
+    with environment({"SEAMLINE_DATA_DIR": str(data_dir)}):
         restored = serving.rollback(serving_dir) if previous is not None else None
     case.figures |= {"published": _published(result),
                      "last_run.json status": status.status if status else None,
@@ -609,17 +610,6 @@ def case_failed_gate(ctx: Context, clean: Clean) -> Case:
     if not case.passed:
         case.notes.append(result.stdout[:800])
     return case
-
-
-@contextmanager
-def _environment(overrides: Mapping[str, str]):
-    saved = {name: os.environ.get(name) for name in overrides}
-    os.environ.update(overrides)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            os.environ.pop(name, None) if value is None else os.environ.__setitem__(name, value)
 
 
 def case_source_down(ctx: Context, clean: Clean) -> Case:
@@ -750,7 +740,10 @@ def main(argv: list[str] | None = None, prog: str = "seamline reliability") -> i
         began = time.time()
         for leftover in (args.workdir / d for d in CASE_DIRS.get(name, ())):
             shutil.rmtree(leftover, ignore_errors=True)
-        case = CASES[name](ctx, clean)
+        try:
+            case = CASES[name](ctx, clean)
+        except Exception as error:  # noqa: BLE001 (a case that breaks is a FAIL with its error, the rest still run)
+            case = Case(name, "(the case itself broke)", notes=[f"{type(error).__name__}: {error}"[:1000]])
         case.figures |= {"seconds": round(time.time() - began), "commit": commit,
                          "finished": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")}
         print(f"{case.name}: {'PASS' if case.passed else 'FAIL'} ({case.figures['seconds']} s)", flush=True)

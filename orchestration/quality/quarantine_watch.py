@@ -15,6 +15,7 @@ Both name the source, resource, field and sample records with their payloads.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import statistics
 from dataclasses import dataclass, field
@@ -104,16 +105,16 @@ def _field_path(field_name: str) -> str:
 def quarantine_check_result(raw: duckdb.DuckDBPyConnection, source: str, **thresholds: Any) -> dg.AssetCheckResult:
     """The Dagster check result for `source`: WARN when the latest load's quarantine jumped, with
     one line per jump (source, resource, field, reason, counts, sample ids) and the samples."""
-    jumps = quarantine_jumps(raw, source, **thresholds)
+    return _check_result(quarantine_jumps(raw, source, **thresholds), dg.AssetCheckSeverity.WARN, "jumps",
+                         f"{source}: quarantine volume within its baseline")
+
+
+def _check_result(findings: list[Any], severity: dg.AssetCheckSeverity, key: str, all_clear: str
+                  ) -> dg.AssetCheckResult:
     return dg.AssetCheckResult(
-        passed=not jumps,
-        severity=dg.AssetCheckSeverity.WARN,
-        description="\n".join(jump.message for jump in jumps) or f"{source}: quarantine volume within its baseline",
-        metadata={
-            "jumps": dg.MetadataValue.json([
-                {"source": j.source, "resource": j.resource, "field": j.field, "reason": j.reason,
-                 "records": j.records, "baseline": j.baseline, "samples": j.samples} for j in jumps]),
-        },
+        passed=not findings, severity=severity,
+        description="\n".join(finding.message for finding in findings) or all_clear,
+        metadata={key: dg.MetadataValue.json([dataclasses.asdict(finding) for finding in findings])},
     )
 
 
@@ -172,14 +173,5 @@ def volume_collapses(
 
 def volume_check_result(collapses: list[VolumeCollapse], source: str) -> dg.AssetCheckResult:
     """The Dagster check result for ``source``: ERROR (blocking) when loaded volume collapsed."""
-    return dg.AssetCheckResult(
-        passed=not collapses,
-        severity=dg.AssetCheckSeverity.ERROR,
-        description="\n".join(c.message for c in collapses) or f"{source}: loaded share within its baseline",
-        metadata={
-            "collapses": dg.MetadataValue.json([
-                {"source": c.source, "resource": c.resource, "loaded": c.loaded, "quarantined": c.quarantined,
-                 "baseline_share": c.baseline_share, "fields": c.fields, "samples": c.samples}
-                for c in collapses]),
-        },
-    )
+    return _check_result(collapses, dg.AssetCheckSeverity.ERROR, "collapses",
+                         f"{source}: loaded share within its baseline")
