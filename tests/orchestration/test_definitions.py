@@ -13,6 +13,7 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
+from orchestration.ingestion_assets import build_ingestion_assets
 from orchestration.publish import SNAPSHOT_KEY
 from orchestration.quality_checks import build_quality_checks
 
@@ -69,6 +70,14 @@ def test_checks_jobs_schedules_and_sensors_snapshot(repository: dg.RepositoryDef
         "marts/identity_clusters:in_range_identity_clusters_distinct_identifiers___var_identity_max_cluster_identifiers_",
     } <= checks
     assert any(name.startswith("shopify/orders:source_unique_shopify_orders") for name in checks)  # dbt source test
+    # issue 18: the quarantine watch (a jump warns, a collapse of the loaded share blocks) and raw freshness
+    watched = {name.split(":")[0] for name in checks if name.endswith(":loaded_volume_within_baseline")}
+    assert len(watched) == 5 and watched == {name.split(":")[0] for name in checks
+                                             if name.endswith(":quarantine_within_baseline")}, watched
+    assert {f"{key}:freshness_check" for key in RAW_KEYS} <= checks
+    volume_specs = [spec for assets in build_ingestion_assets() for spec in assets.check_specs
+                    if spec.name == "loaded_volume_within_baseline"]
+    assert len(volume_specs) == 5 and all(spec.blocking for spec in volume_specs)
     assert {job.name for job in repository.get_all_jobs()} >= {
         "seamline_job", "seamline_transform_job", "web_events_job"}
     assert [(s.name, s.cron_schedule) for s in repository.schedule_defs] == [("seamline_schedule", "0 * * * *")]
