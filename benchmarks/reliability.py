@@ -509,7 +509,7 @@ def case_drift(ctx: Context, clean: Clean) -> Case:
                                "where reason like 'wrong type%' or reason like 'type changed%' group by all "
                                "order by all").fetchall() if _has(con, source, "_quarantine") else []
             held |= {f"{source}.{resource}.{name}": n for resource, name, n in rows}
-            load_ids = [i for (i,) in con.execute(f"select load_id from {source}._dlt_loads")] \
+            load_ids = [i for (i,) in con.execute(f"select load_id from {source}._dlt_loads").fetchall()] \
                 if _has(con, source, "_dlt_loads") else []
             loaded = {t: con.execute(f'select count(*) from {source}."{t}"').fetchone()[0]
                       for _, t in _tables(con, [source]) if "__" not in t}
