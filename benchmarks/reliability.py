@@ -776,15 +776,19 @@ def write_report(args: argparse.Namespace, argv: list[str] | None, prog: str, st
     hardware = machine["machine"]
     conditions = {
         "Date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC"),
-        "Command": f"`{' '.join([prog, *(argv if argv is not None else sys.argv[1:])])}`",
+        "Command": f"`{' '.join([prog, *(argv if argv is not None else sys.argv[1:])])}`" + (
+            f" (the cases were run by `{prog} --scale {args.scale} --seed {args.seed} --workdir {args.workdir}` and "
+            "`... --resume --only <cases>`; each case's commit and finish time are listed with it)"
+            if args.report_only else ""),
         "Commit": machine["git_commit"],
         "World": f"{args.scale}, seed {args.seed}",
         "Machine": f"{hardware['cpus']} CPUs ({hardware['cpu_model']}), {hardware['memory_gib']} GiB RAM, "
                    f"{hardware['os']}; "
                    f"load average at start {[round(x, 1) for x in load_before]}, at end "
                    f"{[round(x, 1) for x in os.getloadavg()]}",
-        "Wall time": f"{time.time() - started:.0f} s",
     }
+    if not args.report_only:
+        conditions["Wall time"] = f"{time.time() - started:.0f} s"
     not_run = [name for name in CASES if not (results / f"{name}.json").exists()]
     if not_run:
         conditions["Cases not run"] = ", ".join(not_run)
