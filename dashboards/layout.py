@@ -74,10 +74,6 @@ def _health_banner(snapshot: Snapshot, settings: DashboardSettings) -> None:
                  f"{': ' + failing if failing else ''}. The figures below are from the last good snapshot.",
                  icon=":material/error:")
     for stale in queries.stale_sources(snapshot).itertuples():
-        if pd.isna(stale.last_successful_load_at):
-            st.warning(f"Missing source: {stale.source} has never loaded ({stale.error}). There are no figures from "
-                       "it yet; the other sources are current.", icon=":material/sync_problem:")
-            continue
         st.warning(f"Stale source: {stale.source} did not load ({stale.error}). Its figures are from its last good "
                    f"load, {_when(stale.last_successful_load_at)}; the other sources are current.",
                    icon=":material/sync_problem:")

@@ -21,9 +21,7 @@ from dagster_dbt import (
 )
 
 from ingestion.common.private_files import restrict_data_dir
-from ingestion.pipelines import SOURCES
 from orchestration.resources import dbt_environment, dbt_project, ensure_dbt_manifest
-from orchestration.source_loads import never_loaded
 from seamline_core import paths
 
 DBT_ASSETS_NAME = "dbt_models"
@@ -115,18 +113,13 @@ def build_dbt_assets() -> dg.AssetsDefinition:
         """
         dbt_environment()
         target = project.target_path / "runs" / context.run.run_id  # under the data dir, one per run
-        # A source that has never loaded has no raw tables: its source tests would error and dbt build
-        # would skip everything downstream of them. They are left out and reported as WARN below.
-        missing = sorted(never_loaded(paths.raw_db(), SOURCES))
-        exclude = ["--exclude", *(f"source:{source}" for source in missing)] if missing else []
-        invocation = dbt.cli(["build", *exclude], context=context, raise_on_error=False, target_path=target)
+        invocation = dbt.cli(["build"], context=context, raise_on_error=False, target_path=target)
         # Held until dbt exits: row counts need the warehouse, which dbt's process holds open until then.
         table_names = {spec.key.to_python_identifier(): spec.metadata.get("dagster/table_name")
                        for spec in context.assets_def.specs}
         events = list(invocation.stream())
         restrict_data_dir()  # the warehouse (its restricted schema holds raw PII) is owner-only
         yield from with_row_counts(events, table_names)
-        yield from _missing_source_checks(context, events, set(missing))
         broken = [
             result["unique_id"]
             for result in invocation.get_artifact("run_results.json").get("results", [])
@@ -140,19 +133,6 @@ def build_dbt_assets() -> dg.AssetsDefinition:
             )
 
     return dbt_models
-
-
-def _missing_source_checks(context: dg.AssetExecutionContext, events: list[Any], missing: set[str]
-                           ) -> Iterator[dg.AssetCheckResult]:
-    """WARN results for the dbt tests on raw tables of sources that have never loaded (left out of the
-    build): they block nothing, since there is nothing of such a source to corrupt."""
-    reported = {(event.asset_key, event.check_name) for event in events if isinstance(event, dg.AssetCheckResult)}
-    for key in sorted(context.selected_asset_check_keys, key=str):
-        if key.asset_key.path[0] in missing and (key.asset_key, key.name) not in reported:
-            yield dg.AssetCheckResult(
-                asset_key=key.asset_key, check_name=key.name, passed=False, severity=dg.AssetCheckSeverity.WARN,
-                description=f"{key.asset_key.path[0]} has never loaded: its raw table does not exist yet, so this "
-                            "dbt test did not run (not blocking; the other sources are published)")
 
 
 def with_row_counts(events: list[Any], table_names: Mapping[str, Any]) -> list[Any]:

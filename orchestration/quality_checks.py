@@ -3,10 +3,6 @@
 A rule's severity becomes the check's: blocking rules are ``blocking=True`` ERROR checks (the
 assets downstream wait for them), warnings are WARN checks. Each result carries the table, column,
 unexpected count and observed value in its metadata, plus the link to the run's GX data docs.
-
-One exception: the raw rules of a source that has never loaded (no successful dlt load at all) fail as
-WARN, not ERROR. There is nothing of it to corrupt, so its absence must not block the first publish of
-the others; the source is published as missing (``ops.source_loads``, Data health) until it loads once.
 """
 
 import contextlib
@@ -20,7 +16,6 @@ from orchestration.quality.facts import run_facts
 from orchestration.quality.rules import Rule, TableSuite
 from orchestration.quality.suites import MART_SUITES, RAW_SUITES
 from orchestration.quality.validate import build_data_docs, validate_suite
-from orchestration.source_loads import never_loaded
 from seamline_core import paths
 
 
@@ -60,7 +55,6 @@ def build_layer_checks(layer: str, suites: Sequence[TableSuite]) -> dg.AssetChec
         docs_dir = paths.quality_docs_dir()
         with _connect(paths.raw_db()) as raw:
             facts = run_facts(raw)
-        missing_sources = never_loaded(paths.raw_db(), {s.relation.split(".")[0] for s in suites if s.database == "raw"})
         for suite in suites:
             selected = [r for r in suite.rules if check_key(suite, r) in context.selected_asset_check_keys]
             if not selected:
@@ -68,17 +62,13 @@ def build_layer_checks(layer: str, suites: Sequence[TableSuite]) -> dg.AssetChec
             database = paths.raw_db() if suite.database == "raw" else paths.warehouse_db()
             with _connect(database) as con:
                 outcomes = validate_suite(con, suite, selected, facts, docs_dir)
-            missing = suite.database == "raw" and suite.relation.split(".")[0] in missing_sources
             for outcome in outcomes:
-                blocks = outcome.rule.blocking and not missing
                 yield dg.AssetCheckResult(
                     asset_key=dg.AssetKey(list(suite.asset)),
                     check_name=outcome.check_name,
                     passed=outcome.passed,
-                    severity=dg.AssetCheckSeverity.ERROR if blocks else dg.AssetCheckSeverity.WARN,
-                    description=outcome.description + (
-                        f" ({suite.relation.split('.')[0]} has never loaded: not blocking, the other sources "
-                        "are published and this one shows as missing in Data health)" if missing else ""),
+                    severity=dg.AssetCheckSeverity.ERROR if outcome.rule.blocking else dg.AssetCheckSeverity.WARN,
+                    description=outcome.description,
                     metadata={**outcome.metadata, "data_docs": dg.MetadataValue.path(str(docs_dir / "index.html"))},
                 )
         index = build_data_docs(docs_dir)

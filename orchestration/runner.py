@@ -235,8 +235,8 @@ def summary(outcome: PipelineOutcome) -> str:
             fate = (f"its last good data, loaded {failure['last_successful_load_at']}, is "
                     f"{'published' if outcome.published else 'kept'}, marked stale")
         else:
-            fate = ("it has never loaded: there is no last good data of it, so the other sources are "
-                    f"{'published' if outcome.published else 'checked'} without it, marked missing")
+            fate = ("it has never loaded: there is no last good data to publish it from, so its raw checks "
+                    "block the publish until it loads once")
         if failure.get("run_id") not in (None, outcome.run_id):  # not loaded by this run; an earlier load failed
             fate += f"; the failed load was run {failure['run_id']}, this run did not load it"
         lines.append(f"  SOURCE FAILED {failure['source']}: {failure['error']} ({fate})")

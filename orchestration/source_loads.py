@@ -95,12 +95,6 @@ def last_successful_load(raw_db: Path, source: str) -> datetime | None:
     return value
 
 
-def never_loaded(raw_db: Path, sources: Iterable[str]) -> set[str]:
-    """The sources with no successful load at all: missing, not stale. Their absence blocks nothing
-    (there is nothing of them to corrupt); the others publish and Data health marks them missing."""
-    return {source for source in sources if last_successful_load(raw_db, source) is None}
-
-
 def source_loads_in_run(instance: Any, run_id: str, sources: Iterable[str]) -> dict[str, dict[str, Any]]:
     """Per source that loaded in ``run_id``: status and error, read from its materializations' metadata.
 

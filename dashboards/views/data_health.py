@@ -79,18 +79,13 @@ st.subheader("Sources")
 loads = queries.source_loads(snapshot)
 freshness = queries.source_freshness(snapshot)
 for stale in loads[loads["status"] == "failed"].itertuples():
-    if pd.isna(stale.last_successful_load_at):
-        st.error(f"MISSING {stale.source}: it has never loaded: {stale.error}. The other sources are published "
-                 "without it.", icon=":material/sync_problem:")
-        continue
     st.error(f"STALE {stale.source}: its last load failed: {stale.error}. Published from its last good load "
-             f"({stale.last_successful_load_at}).", icon=":material/sync_problem:")
+             f"({stale.last_successful_load_at if pd.notna(stale.last_successful_load_at) else 'never'}).",
+             icon=":material/sync_problem:")
 if not loads.empty:
-    never_loaded = loads["last_successful_load_at"].isna()
     freshness = freshness.merge(
         loads[["source", "status", "error", "last_successful_load_at"]].assign(
-            status=lambda frame: frame["status"].map({"failed": "STALE (load failed)"}).fillna(frame["status"])
-            .mask((frame["status"] == "failed") & never_loaded, "MISSING (never loaded)")),
+            status=lambda frame: frame["status"].map({"failed": "STALE (load failed)"}).fillna(frame["status"])),
         on="source", how="outer").sort_values("source", ignore_index=True)
 components.table(freshness, "source_freshness")
 st.subheader("Quality check results")

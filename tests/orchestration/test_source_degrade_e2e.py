@@ -97,9 +97,8 @@ def test_a_source_with_a_wrong_token_is_published_stale_then_recovers(tiny_pipel
     assert _loaded_check(data_dir, recovered.run_id)["status"] == "passed"
 
 
-def test_a_source_failing_on_its_first_run_does_not_block_the_others(tiny_world, tiny_sandboxes, tmp_path) -> None:
-    """No last good data at all: its raw checks fail as WARN (nothing of it to corrupt), the other four are
-    published, and the source shows as missing (never loaded) in ops.source_loads and last_run.json."""
+def test_a_source_failing_on_its_first_run_blocks_with_a_clear_outcome(tiny_world, tiny_sandboxes, tmp_path) -> None:
+    """No last good data at all: its raw tables do not exist, so its blocking raw checks block the publish."""
     from orchestration.runner import environment, run_job, sandbox_env, summary
 
     data_dir = tmp_path / "data"
@@ -110,22 +109,14 @@ def test_a_source_failing_on_its_first_run_does_not_block_the_others(tiny_world,
         outcome = run_job("seamline_job")
         text = summary(outcome)
 
-    assert outcome.published and outcome.checks["failed_blocking"] == 0, text
-    snapshot = snapshots.current_snapshot(data_dir / "serving")
+    assert not outcome.published and snapshots.current_snapshot(data_dir / "serving") is None
     status = snapshots.read_run_status(data_dir / "serving")
-    assert status.status == "published" and status.run_id == outcome.run_id
+    assert status.status == "blocked"
     assert [(row["source"], row["last_successful_load_at"]) for row in status.stale_sources] == [("bluesky", None)]
     assert "SOURCES__BLUESKY__APP_PASSWORD" in status.stale_sources[0]["error"]
-    loads = _ops(snapshot, "source_loads")
-    assert loads["bluesky"]["status"] == "failed" and loads["bluesky"]["last_successful_load_at"] is None
-    assert all(loads[source]["status"] == "loaded" for source in OTHER_SOURCES)
-    raw_checks = [row for row in snapshots.read_ops_table(snapshot, "quality_results")
-                  if row["asset"].startswith("bluesky/") and row["check_name"] != "loaded_this_run"]
-    assert raw_checks and all(row["severity"] == "WARN" and "bluesky has never loaded" in row["description"]
-                              for row in raw_checks if row["status"] == "failed")
-    with duckdb.connect(str(snapshot), read_only=True) as con:
-        channels = dict(con.execute("select channel, count(*) from marts.fct_touchpoints group by 1").fetchall())
-    assert {"web", "store", "review"} <= set(channels) and "social" not in channels
+    blocking = {row["check_name"]: row["description"] for row in status.failing_checks if row["status"] == "failed"}
+    assert blocking and all(row_asset.startswith("bluesky/") for row_asset in
+                            {row["asset"] for row in status.failing_checks if row["status"] == "failed"})
+    assert all("bluesky.posts does not exist" in description for description in blocking.values())
     assert "SOURCE FAILED bluesky: SourceAuthError" in text and "it has never loaded" in text
-    assert "published without it, marked missing" in text
     assert WRONG_PASSWORD not in (data_dir / "serving" / "last_run.json").read_text()
