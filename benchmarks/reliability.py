@@ -351,9 +351,13 @@ def _stage_reached(stage: str, data_dir: Path, output: str) -> bool:
 
 
 def killed_run(ctx: Context, data_dir: Path, stage: str, timeout: float = 1800) -> str:
-    """Start `seamline_job`, SIGKILL it as soon as it is inside ``stage``; what it printed."""
+    """Start `seamline_job`, SIGKILL it and its children as soon as it is inside ``stage``; what it printed.
+
+    The whole process group, as a container stop or the OOM killer would: killing only the run's process
+    leaves its dbt child running on, holding warehouse.duckdb's write lock (seen in the first runs).
+    """
     child = subprocess.Popen([sys.executable, "-c", CHILD_RUN], env=ctx.env(data_dir), cwd=REPO_ROOT,
-                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
     assert child.stdout is not None
     os.set_blocking(child.stdout.fileno(), False)
     output, started = "", time.monotonic()
@@ -363,7 +367,7 @@ def killed_run(ctx: Context, data_dir: Path, stage: str, timeout: float = 1800) 
         except (BlockingIOError, TypeError):
             pass
         if _stage_reached(stage, data_dir, output):
-            child.send_signal(signal.SIGKILL)
+            os.killpg(child.pid, signal.SIGKILL)
             break
         time.sleep(0.02)
     child.wait(timeout=60)
