@@ -138,7 +138,10 @@ def find_secrets(root: Path, secrets: Iterable[str]) -> list[str]:
     needles = [s for s in secrets if s]
     found = []
     for path in sorted(p for p in root.rglob("*") if p.is_file()):
-        data = path.read_bytes()
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:  # a transient file (a SQLite -shm) removed since the listing
+            continue
         found += [f"{path}: bytes" for needle in needles if needle.encode() in data]
         if data[8:12] == b"DUCK":
             try:
