@@ -15,7 +15,7 @@ export DAGSTER_DISABLE_TELEMETRY := true
 export SEAMLINE_DATA_DIR ?= $(CURDIR)/data
 export DAGSTER_HOME ?= $(CURDIR)/data/dagster_home
 
-.PHONY: install demo test test-fast ui docs lint lock bench bench-quick clean browser screenshots
+.PHONY: install demo test test-fast ui docs lint lock bench bench-quick reliability clean browser screenshots
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -66,6 +66,10 @@ bench: install
 
 bench-quick: install
 	$(BIN)/seamline bench --quick $(ARGS)
+
+# The fault suite on the small world (every fault kind, about 30-60 min on 2 cores): writes RELIABILITY.md.
+reliability: install
+	$(BIN)/seamline reliability $(ARGS)
 
 clean:
 	rm -rf data dbt_project/target dbt_project/logs

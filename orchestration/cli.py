@@ -45,7 +45,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv and argv[0] in ("docs", "metrics", "snapshot"):  # analyst access: orchestration/analysts/cli.py
         from orchestration.analysts.cli import main as analysts_main
         return analysts_main(argv)
-    passthrough = {"world": _world, "sandbox": _sandbox, "bench": _bench}
+    passthrough = {"world": _world, "sandbox": _sandbox, "bench": _bench, "reliability": _reliability}
     if argv and argv[0] in passthrough:
         return passthrough[argv[0]](argv[1:])
     parser = build_parser()
@@ -83,6 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("world", help="generate or advance the simulated demo world (seamline world --help)")
     commands.add_parser("sandbox", help="serve a demo world through local vendor APIs (seamline sandbox serve --help)")
     commands.add_parser("bench", help="measure speed and accuracy (seamline bench --help)")
+    commands.add_parser("reliability", help="the fault suite, written to RELIABILITY.md (seamline reliability --help)")
     return parser
 
 
@@ -223,6 +224,12 @@ def _bench(argv: list[str]) -> int:
     from benchmarks import main as bench_main
 
     return bench_main(argv, prog="seamline bench")
+
+
+def _reliability(argv: list[str]) -> int:
+    from benchmarks.reliability import main as reliability_main
+
+    return reliability_main(argv, prog="seamline reliability")
 
 
 if __name__ == "__main__":

@@ -25,12 +25,18 @@ from ingestion.common.settings import check_settings
 from ingestion.pipelines import SOURCES, make_pipeline
 from orchestration.progress import quiet_library_noise
 from orchestration.quality.facts import quarantine_counts
-from orchestration.quality.quarantine_watch import quarantine_check_result
+from orchestration.quality.quarantine_watch import (
+    RECENT_LOADS,
+    quarantine_check_result,
+    volume_check_result,
+    volume_collapses,
+)
 from orchestration.source_loads import FAILED, LOADED, LOADED_CHECK, describe_failure, last_successful_load
 from seamline_core import paths
 
 PLACEHOLDER = "configured-at-run-time"
 QUARANTINE_CHECK = "quarantine_within_baseline"
+VOLUME_CHECK = "loaded_volume_within_baseline"
 
 
 class SeamlineDltTranslator(DagsterDltTranslator):
@@ -82,8 +88,16 @@ def build_source_assets(name: str) -> dg.AssetsDefinition:
                     f"baseline (median of the 5 loads before); a jump names the resource, field and sample records.",
     )
 
-    @dg.multi_asset(specs=specs, check_specs=[check_spec, quarantine_spec], name=f"dlt_{name}", can_subset=True,
-                    op_tags={"seamline/writer": "raw"})
+    volume_key = dg.AssetCheckKey(specs[0].key, VOLUME_CHECK)
+    volume_spec = dg.AssetCheckSpec(
+        VOLUME_CHECK, asset=specs[0].key, blocking=True,
+        description=f"[ERROR, blocks publish] {name}: the share of this load's records that reached raw (not "
+                    f"quarantine) stays above half its recent median, per resource; a collapse names the "
+                    f"resource, field and sample records.",
+    )
+
+    @dg.multi_asset(specs=specs, check_specs=[check_spec, quarantine_spec, volume_spec], name=f"dlt_{name}",
+                    can_subset=True, op_tags={"seamline/writer": "raw"})
     def load(context: dg.AssetExecutionContext, dlt: DagsterDltResource) -> Iterator[Any]:
         quiet_library_noise()
         pipeline = make_pipeline(name)
@@ -98,24 +112,29 @@ def build_source_assets(name: str) -> dg.AssetsDefinition:
             ))
         except Exception as error:  # noqa: BLE001 (reported in the check, metadata, ops table and summary)
             yield from _failed_load(context, name, error, check_key)
-            if quarantine_key in context.selected_asset_check_keys:
-                yield dg.AssetCheckResult(asset_key=quarantine_key.asset_key, check_name=QUARANTINE_CHECK,
-                                          passed=True, severity=dg.AssetCheckSeverity.WARN,
-                                          description=f"{name}: nothing loaded this run, nothing quarantined")
+            for key, severity in ((quarantine_key, dg.AssetCheckSeverity.WARN),
+                                  (volume_key, dg.AssetCheckSeverity.ERROR)):
+                if key in context.selected_asset_check_keys:
+                    yield dg.AssetCheckResult(asset_key=key.asset_key, check_name=key.name, passed=True,
+                                              severity=severity,
+                                              description=f"{name}: nothing loaded this run, nothing quarantined")
             return
         finally:
             restrict_data_dir()  # raw PII at rest: raw.duckdb and dlt's folders owner-only
         load_ids = list(pipeline.last_trace.last_load_info.loads_ids) if pipeline.last_trace else []
+        rows_loaded = {result.asset_key.path[-1]: _rows_loaded(result.metadata) for result in results}
+        history = _load_history(context.instance, [spec.key for spec in specs])  # before this run's events
         with duckdb.connect(str(paths.raw_db()), read_only=True) as con:
             quarantined = quarantine_counts(con, schemas=[name], load_ids=load_ids)
             watch = quarantine_check_result(con, name) if quarantine_key in context.selected_asset_check_keys else None
+            volume = (volume_check_result(volume_collapses(con, name, load_ids, rows_loaded, history), name)
+                      if volume_key in context.selected_asset_check_keys else None)
         total = 0
         for result in results:
             metadata = dict(result.metadata or {})
             table = result.asset_key.path[-1]
             per_reason = {row["reason"]: row["records"] for row in quarantined if row["table"] == table}
-            loaded = metadata.get("rows_loaded")  # dagster-dlt omits it when zero
-            rows = int(getattr(loaded, "value", loaded) or 0)
+            rows = rows_loaded[table]
             total += rows
             metadata["load_status"] = LOADED
             metadata["rows_loaded"] = dg.MetadataValue.int(rows)
@@ -127,12 +146,33 @@ def build_source_assets(name: str) -> dg.AssetsDefinition:
                                       severity=dg.AssetCheckSeverity.WARN,
                                       description=f"{name}: loaded {total} rows this run",
                                       metadata={"rows_loaded": total, "load_status": LOADED})
-        if watch is not None:
-            yield dg.AssetCheckResult(asset_key=quarantine_key.asset_key, check_name=QUARANTINE_CHECK,
-                                      passed=watch.passed, severity=watch.severity,
-                                      description=watch.description, metadata=watch.metadata)
+        for key, outcome in ((quarantine_key, watch), (volume_key, volume)):
+            if outcome is not None:
+                yield dg.AssetCheckResult(asset_key=key.asset_key, check_name=key.name, passed=outcome.passed,
+                                          severity=outcome.severity, description=outcome.description,
+                                          metadata=outcome.metadata)
 
     return load
+
+
+def _rows_loaded(metadata: Any) -> int:
+    loaded = (metadata or {}).get("rows_loaded")  # dagster-dlt omits it when zero
+    return int(getattr(loaded, "value", loaded) or 0)
+
+
+def _load_history(instance: dg.DagsterInstance, keys: list[dg.AssetKey]) -> dict[str, list[tuple[int, int]]]:
+    """(rows loaded, rows quarantined) per table of its recent successful loads, from the assets' own
+    materializations (raw tables cannot say: a merge load re-stamps the rows it updates)."""
+    history: dict[str, list[tuple[int, int]]] = {}
+    for key in keys:
+        records = instance.fetch_materializations(dg.AssetRecordsFilter(asset_key=key), limit=RECENT_LOADS).records
+        for record in records:
+            metadata = record.asset_materialization.metadata if record.asset_materialization else {}
+            status = metadata.get("load_status")
+            if getattr(status, "value", status) == LOADED and "rows_quarantined" in metadata:
+                history.setdefault(key.path[-1], []).append(
+                    (_rows_loaded(metadata), int(metadata["rows_quarantined"].value)))
+    return history
 
 
 def _failed_load(context: dg.AssetExecutionContext, name: str, error: Exception,

@@ -84,9 +84,9 @@ LOYALTY_ACCOUNTS = RecordSpec(
     timestamps=("created_at", "updated_at", "enrolled_at"),
     types={"id": "string", "customer_id": "string", "mapping": "object", "mapping.phone_number": "string",
            "balance": "integer", "lifetime_points": "integer"},
-    # Square allows a negative point balance after a clawback; the sandbox marks it malformed and
-    # so do we, so such an account waits in quarantine for a person to look at it.
-    non_negative=("lifetime_points", "balance"),
+    # `balance` may be negative: Square's LoyaltyAccount reference says apps must handle a negative
+    # point balance (a seller's manual adjustment, a refund or an exchange). `lifetime_points` never is.
+    non_negative=("lifetime_points",),
 )
 
 def _money(*names: str) -> dict[str, str]:

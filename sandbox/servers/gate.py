@@ -110,6 +110,7 @@ class Gate:
         self.session_calls: Counter[str] = Counter()
         self._counter = itertools.count(1)
         self._counter_lock = threading.Lock()
+        self.requests_received = 0  # authenticated requests so far (the numbers request faults are keyed by)
 
     def auth_problem(self, request: Request, *, optional: bool = False) -> AuthProblem | None:
         token = self.profile.presented_token(request)
@@ -133,7 +134,7 @@ class Gate:
             if problem is not None:
                 return self.profile.auth_error(problem)
             with self._counter_lock:
-                request_number = next(self._counter)
+                request_number = self.requests_received = next(self._counter)
             state = self.bucket.take()
             faults = self.faults
             if not state.allowed or (faults and faults.rate_limited(request_number)):

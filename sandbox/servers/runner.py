@@ -99,6 +99,11 @@ class Sandboxes:
         """How often Bluesky's createSession / refreshSession handed out a session since the start."""
         return dict(self._gates["bluesky"].session_calls)
 
+    @property
+    def requests_received(self) -> dict[str, int]:
+        """Authenticated requests per vendor since the start (request faults are decided by these numbers)."""
+        return {vendor: gate.requests_received for vendor, gate in self._gates.items()}
+
     def settings(self) -> dict[str, str]:
         """The connector settings that point at these sandboxes (see `connector_settings`)."""
         return connector_settings(self.base_urls, self.token, self.store.world_dir)

@@ -32,6 +32,9 @@ SQUARE_ORDER = {
 SQUARE_CATALOG_ITEM = {"id": "I1", "type": "ITEM", "version": 1_761_950_000_001, "updated_at": "2024-03-01T10:00:00Z",
                        "item_data": {"name": "Mug", "variations": [
                            {"id": "V1", "item_variation_data": {"item_id": "I1", "price_money": _money(500)}}]}}
+SQUARE_LOYALTY_ACCOUNT = {"id": "LA1", "customer_id": "C1", "mapping": {"phone_number": "+15550100"},
+                          "balance": 40, "lifetime_points": 240, "created_at": "2024-03-01T10:00:00Z",
+                          "updated_at": "2024-03-02T10:00:00Z", "enrolled_at": "2024-03-01T10:00:00Z"}
 SHOPIFY_CUSTOMER = {"id": 1, "email": "a@example.com", "orders_count": 1, "total_spent": "10.00",
                     "created_at": "2024-01-01T09:00:00-05:00", "updated_at": "2024-01-02T09:00:00-05:00"}
 SHOPIFY_ORDER = {
@@ -70,6 +73,7 @@ CASES = [
     (square.ORDERS, SQUARE_ORDER, "total_tip_money.amount", -5),
     (square.ORDERS, SQUARE_ORDER, "total_service_charge_money.amount", -5),
     (square.CATALOG_OBJECTS, SQUARE_CATALOG_ITEM, "version", -1),
+    (square.LOYALTY_ACCOUNTS, SQUARE_LOYALTY_ACCOUNT, "lifetime_points", -240),
     (shopify.CUSTOMERS, SHOPIFY_CUSTOMER, "total_spent", "-10.00"),
     (shopify.ORDERS, SHOPIFY_ORDER, "subtotal_price", "-20.00"),
     (shopify.ORDERS, SHOPIFY_ORDER, "total_discounts", "-1.00"),
@@ -97,3 +101,9 @@ def test_a_negative_count_version_or_amount_is_quarantined_naming_the_field(
 def test_a_square_version_that_is_not_an_integer_is_quarantined() -> None:
     problem = find_problem(with_value(SQUARE_ORDER, "version", "4"), square.ORDERS)
     assert problem == Problem("version", "wrong type: expected integer, got string '4'")
+
+
+def test_a_negative_square_loyalty_balance_loads() -> None:
+    """Square's LoyaltyAccount reference: apps must handle a negative point balance (a seller's manual
+    adjustment, a refund or an exchange), so it is data, not a malformed record."""
+    assert find_problem(with_value(SQUARE_LOYALTY_ACCOUNT, "balance", -35), square.LOYALTY_ACCOUNTS) is None

@@ -1,5 +1,6 @@
 """Quarantine is watched (issue 18 item 7): a jump in records quarantined for one reason, against the
-loads before, warns naming the source, field and sample records; the usual trickle does not."""
+loads before, warns naming the source, field and sample records; the usual trickle does not. A collapse
+of the loaded share (most of a load held in quarantine) blocks the publish, naming the same."""
 
 from __future__ import annotations
 
@@ -11,7 +12,13 @@ import duckdb
 import pytest
 
 from ingestion.pipelines import run_source
-from orchestration.quality.quarantine_watch import quarantine_check_result, quarantine_jumps, reason_kind
+from orchestration.quality.quarantine_watch import (
+    quarantine_check_result,
+    quarantine_jumps,
+    reason_kind,
+    volume_check_result,
+    volume_collapses,
+)
 from seamline_core.paths import raw_db
 
 
@@ -78,3 +85,34 @@ def test_the_usual_trickle_and_a_load_without_quarantine_pass(drop: Path) -> Non
 ])
 def test_reasons_group_by_kind_not_by_offending_value(reason: str, kind: str) -> None:
     assert reason_kind(reason) == kind
+
+
+def collapses_of_latest_load(history: dict[str, list[tuple[int, int]]]) -> list:
+    with duckdb.connect(str(raw_db()), read_only=True) as raw:
+        (load_id,) = raw.execute("select load_id from web_events._dlt_loads order by inserted_at desc limit 1").fetchone()
+        (loaded,) = raw.execute("select count(*) from web_events.events where _dlt_load_id = ?", [load_id]).fetchone()
+        return volume_collapses(raw, "web_events", [load_id], {"events": loaded}, history)
+
+
+def test_a_collapse_of_the_loaded_share_blocks_naming_resource_field_and_samples(drop: Path) -> None:
+    load_hours(drop, [1])
+    assert collapses_of_latest_load({}) == []  # a first load: 20 of 21 reached raw, against 100 %
+    drop_hour(drop, 2, good=2, negative_quantity=30)
+    run_source("web_events", bucket_url=str(drop))
+
+    [collapse] = collapses_of_latest_load({"events": [(20, 1)]})
+    assert (collapse.source, collapse.resource, collapse.loaded, collapse.quarantined) == ("web_events", "events", 2, 30)
+    assert collapse.fields == ["properties.quantity"]
+    assert [sample["record_id"] for sample in collapse.samples] == ["h2-bad-0", "h2-bad-1", "h2-bad-10"]
+    assert "only 2 of 32 records that arrived reached raw (6%, recent loads 95%)" in collapse.message
+    result = volume_check_result([collapse], "web_events")
+    assert not result.passed and result.severity == dg.AssetCheckSeverity.ERROR and "h2-bad-0" in result.description
+
+
+def test_a_usual_share_and_a_load_the_history_makes_normal_pass(drop: Path) -> None:
+    drop_hour(drop, 1, good=20, negative_quantity=3)
+    run_source("web_events", bucket_url=str(drop))
+    assert collapses_of_latest_load({"events": [(20, 2), (18, 3)]}) == []
+    drop_hour(drop, 2, good=4, negative_quantity=16)  # a resource that always loses most records to quarantine
+    run_source("web_events", bucket_url=str(drop))
+    assert collapses_of_latest_load({"events": [(5, 15), (3, 17), (20, 3)]}) == []

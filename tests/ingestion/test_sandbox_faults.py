@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
@@ -22,21 +21,11 @@ from connector_harness import (
 
 from ingestion.pipelines import run_source
 from sandbox.servers import Faults, start_sandboxes
-from sandbox.servers.bluesky import POST_SHAPE
-from sandbox.servers.faults import malformed_kind_of
-from sandbox.servers.google_reviews import REVIEW_SHAPE
-from sandbox.servers.shopify import RESOURCES as SHOPIFY_RESOURCES
-from sandbox.servers.square import SHAPES as SQUARE_SHAPES
+from sandbox.servers.malformed import MALFORMABLE, malformed_records
 from sandbox.world.generate import generate_world
 from seamline_core.paths import raw_db
 
 API_SOURCES = ("shopify", "square", "google_reviews", "bluesky")
-SHAPES = {
-    **{f"shopify/{name}": ("shopify", name, r.shape) for name, r in SHOPIFY_RESOURCES.items()},
-    **{f"square/{name}": ("square", name, shape) for name, shape in SQUARE_SHAPES.items()},
-    "google/reviews": ("google_reviews", "reviews", REVIEW_SHAPE),
-    "bluesky/posts": ("bluesky", "posts", POST_SHAPE),
-}
 CONNECTOR_RESOURCE = {"catalog": "catalog_objects"}  # the sandbox's fault name -> the connector's resource
 
 pytestmark = pytest.mark.slow
@@ -45,17 +34,6 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def tiny_world(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return generate_world("tiny", 7, tmp_path_factory.mktemp("world") / "world")
-
-
-def really_broken(faults: Faults, vendor: str, resource: str, shape: object, record: dict) -> bool:
-    """The sandbox's truth, minus one no-op: "negative" of a zero amount is still 0, a valid record."""
-    kind = malformed_kind_of(faults, vendor, resource, shape, record)
-    if kind != "negative_quantity":
-        return kind is not None
-    value: object = record
-    for step in shape.amount.split("."):
-        value = value[int(step)] if step.isdigit() else value[step]
-    return float(value) != 0
 
 
 def use_data_dir(monkeypatch: pytest.MonkeyPatch, path: Path) -> None:
@@ -89,11 +67,12 @@ def test_malformed_records_are_quarantined_with_reasons_and_the_rest_loads(tiny_
     with start_sandboxes(tiny_world, faults=faults) as sandboxes:
         results = run_all(source_config(sandboxes, tiny_world), API_SOURCES)
     counts = row_counts()
-    for name, (vendor, resource, shape) in SHAPES.items():
+    malformed = malformed_records(tiny_world, faults)  # the sandbox's own list
+    for name, (_vendor, resource, _shape) in MALFORMABLE.items():
         if not (tiny_world / f"{name}.jsonl").exists():
             continue  # a file this world does not write (yet)
-        records = [json.loads(line) for line in (tiny_world / f"{name}.jsonl").read_text().splitlines()]
-        broken = [r for r in records if really_broken(faults, vendor, resource, shape, r)]
+        records = (tiny_world / f"{name}.jsonl").read_text().splitlines()
+        broken = [m for m in malformed if m.world_file == name]
         dataset = WORLD_TABLES[name].split(".")[0]
         loaded_as = CONNECTOR_RESOURCE.get(resource, resource)
         quarantined = query(f"select count(*) from {dataset}._quarantine where resource = '{loaded_as}'")[0][0]

@@ -15,6 +15,7 @@ import dagster as dg
 import pytest
 from asset_graph_snapshot import SNAPSHOT_FILE, describe
 
+from orchestration.ingestion_assets import build_ingestion_assets
 from orchestration.publish import SNAPSHOT_KEY
 from orchestration.quality_checks import build_quality_checks
 
@@ -94,6 +95,15 @@ def test_the_snapshot_sees_an_added_and_a_removed_check(repository: dg.Repositor
 
 
 def test_check_severity_and_the_default_schedule(repository: dg.RepositoryDefinition) -> None:
+    checks = {f"{key.asset_key.to_user_string()}:{key.name}" for key in repository.asset_graph.asset_check_keys}
+    # issue 18: the quarantine watch (a jump warns, a collapse of the loaded share blocks) and raw freshness
+    watched = {name.split(":")[0] for name in checks if name.endswith(":loaded_volume_within_baseline")}
+    assert len(watched) == 5 and watched == {name.split(":")[0] for name in checks
+                                             if name.endswith(":quarantine_within_baseline")}, watched
+    assert {f"{key}:freshness_check" for key in RAW_KEYS} <= checks
+    volume_specs = [spec for assets in build_ingestion_assets() for spec in assets.check_specs
+                    if spec.name == "loaded_volume_within_baseline"]
+    assert len(volume_specs) == 5 and all(spec.blocking for spec in volume_specs)
     assert [(s.name, s.cron_schedule) for s in repository.schedule_defs] == [("seamline_schedule", "0 * * * *")]
     # GX: ERROR rules on the marts make the publish step wait; on the raw tables they leave dbt free to report
     # its own row-level source tests (the publish audits every ERROR check either way); WARN never waits.
