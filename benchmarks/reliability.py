@@ -22,6 +22,7 @@ The fast cases also run in `make test` on the tiny world (tests/reliability/).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import os
@@ -248,7 +249,7 @@ def score_quarantine(raw: Path, malformed: list[Any]) -> QuarantineScore:
         present = {f"{s}.{t}" for s, t in con.execute(
             "select table_schema, table_name from information_schema.tables").fetchall()}
         in_raw = 0
-        for world_file, (vendor, resource, shape) in MALFORMABLE.items():
+        for world_file, (vendor, resource, _shape) in MALFORMABLE.items():
             table = f"{vendor}.{resource_as_loaded.get(resource, resource)}"
             ids = [m.record_id for m in malformed if m.world_file == world_file and m.kind != "missing_id"]
             key = {"google_reviews.reviews": "review_id", "bluesky.posts": "uri"}.get(table, "id")
@@ -365,10 +366,8 @@ def killed_run(ctx: Context, data_dir: Path, stage: str, timeout: float = 1800) 
     os.set_blocking(child.stdout.fileno(), False)
     output, started = "", time.monotonic()
     while child.poll() is None and time.monotonic() - started < timeout:
-        try:
+        with contextlib.suppress(BlockingIOError, TypeError):  # nothing to read yet
             output += child.stdout.read() or ""
-        except (BlockingIOError, TypeError):
-            pass
         if _stage_reached(stage, data_dir, output):
             os.killpg(child.pid, signal.SIGKILL)
             break
