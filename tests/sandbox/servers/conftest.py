@@ -1,5 +1,5 @@
 """Fixtures for the sandbox server tests: a small world in the vendors' exact shapes, and the same tests
-on a world from the simulator (`generate_world`) when it is available.
+on a world from the simulator (`generate_world`).
 
 Tests derive every expectation from the world's files, never from constants, so both worlds run the
 same assertions.
@@ -19,10 +19,8 @@ from sandbox.servers import Sandboxes, start_sandboxes
 
 
 def _generated_world(target: Path) -> Path:
-    try:
-        from sandbox.world import generate_world
-    except ImportError:
-        pytest.skip("sandbox.world.generate_world is not available yet")
+    from sandbox.world import generate_world
+
     generate_world("tiny", 3, target)
     return target
 

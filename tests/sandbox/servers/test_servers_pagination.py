@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -14,7 +15,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from servers_http import VendorHttp, items, parse_link_header, review_parents
 
-from sandbox.servers import Sandboxes
+from sandbox.servers import Sandboxes, start_sandboxes
 
 
 def instant(text: str) -> float:
@@ -309,12 +310,23 @@ def test_google_page_size_and_rating_order(http: VendorHttp, world_records, worl
     assert ratings == sorted(ratings, reverse=True) and len(ratings) == expected
 
 
-def test_google_empty_location_follows_proto3_omission(http: VendorHttp, world_records, world_dir: Path) -> None:
-    reviewed = {r["name"].rsplit("/reviews/", 1)[0] for r in world_records("google/reviews.jsonl")}
-    quiet = [parent for parent in review_parents(world_dir) if parent not in reviewed]
-    if not quiet:
-        pytest.skip("every location of this world has reviews")
-    assert http.google(f"/v4/{quiet[0]}/reviews").json() == {}
+def _world_with_a_new_location(world_dir: Path, target: Path) -> tuple[Path, str]:
+    """A copy of the world plus one Google location opened today, so without any review; its v4 parent."""
+    world = Path(shutil.copytree(world_dir, target / "world"))
+    locations = world / "google" / "locations.jsonl"
+    first = json.loads(locations.read_text(encoding="utf-8").splitlines()[0])
+    opened = {**first, "name": first["name"].rsplit("/", 1)[0] + "/90000001", "title": "New store"}
+    with locations.open("a", encoding="utf-8") as file:
+        file.write(json.dumps(opened) + "\n")
+    (parent,) = set(review_parents(world)) - set(review_parents(world_dir))
+    return world, parent
+
+
+def test_google_empty_location_follows_proto3_omission(world_records, world_dir: Path, tmp_path: Path) -> None:
+    world, quiet = _world_with_a_new_location(world_dir, tmp_path)
+    assert not any(r["name"].startswith(quiet + "/") for r in world_records("google/reviews.jsonl"))
+    with start_sandboxes(world) as sandboxes:
+        assert VendorHttp(sandboxes).google(f"/v4/{quiet}/reviews").json() == {}
 
 
 def test_google_retired_v4_locations_list(http: VendorHttp, world_dir: Path) -> None:
