@@ -14,6 +14,4 @@ pytestmark = pytest.mark.slow
 
 @pytest.mark.parametrize("name", sorted(CHECKS))
 def test_recipe_answers_on_the_tiny_world_snapshot(name, tiny_pipeline, analyst_env):
-    if not tiny_pipeline.outcome.published:
-        pytest.skip("the shared tiny-world run published no snapshot")
-    check(name, tiny_pipeline.snapshot)
+    check(name, tiny_pipeline.snapshot)  # fails, naming the outcome, when the shared run published nothing

@@ -20,9 +20,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def small_snapshot(tiny_pipeline) -> Path:
-    if not tiny_pipeline.outcome.published:
-        pytest.skip(f"the shared tiny-world run published no snapshot ({tiny_pipeline.outcome.status.status})")
-    return tiny_pipeline.snapshot
+    return tiny_pipeline.snapshot  # fails, naming the outcome, when the shared run published nothing
 
 
 @pytest.fixture(scope="module")
