@@ -15,6 +15,7 @@ from evaluation.identity import score_identity
 
 @pytest.mark.slow
 def test_connector_loads_resolve_and_match_the_true_touchpoints(tiny_pipeline):
+    assert tiny_pipeline.snapshot.exists()  # the run went through (its outcome is named when it did not)
     warehouse, truth_dir = tiny_pipeline.data_dir / "warehouse.duckdb", tiny_pipeline.world_dir / "truth"
 
     scores = score_identity(warehouse, truth_dir)
