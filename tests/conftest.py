@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,15 +63,13 @@ class PipelineRun:
         return snapshot
 
 
-@pytest.fixture(scope="session")
-def tiny_pipeline(tmp_path_factory: pytest.TempPathFactory, tiny_world: Path, tiny_sandboxes: object) -> PipelineRun:
-    """ONE full pipeline run on the tiny world through Dagster (about 1-2 minutes on 2 cores)."""
+def _pipeline_run(world: Path, sandboxes, data_dir: Path) -> PipelineRun:
+    """The whole job (ingest -> dbt -> checks -> publish) into data_dir, from the sandboxes serving world."""
     from orchestration.cli import environment
     from orchestration.runner import run_job, sandbox_env
 
-    data_dir = tmp_path_factory.mktemp("pipeline_data")
     env = {
-        **sandbox_env(tiny_sandboxes.base_urls, tiny_sandboxes.token, tiny_world),
+        **sandbox_env(sandboxes.base_urls, sandboxes.token, world),
         "SEAMLINE_DATA_DIR": str(data_dir),
         "DAGSTER_HOME": str(data_dir / "dagster_home"),
     }
@@ -80,8 +78,35 @@ def tiny_pipeline(tmp_path_factory: pytest.TempPathFactory, tiny_world: Path, ti
         outcome = run_job("seamline_job")
         environ_written = {name: (before.get(name), os.environ.get(name))
                            for name in before.keys() | os.environ.keys() if before.get(name) != os.environ.get(name)}
-    return PipelineRun(data_dir=data_dir, world_dir=tiny_world, env=env, outcome=outcome,
+    return PipelineRun(data_dir=data_dir, world_dir=world, env=env, outcome=outcome,
                        environ_written=environ_written)
+
+
+@pytest.fixture(scope="session")
+def tiny_pipeline(tmp_path_factory: pytest.TempPathFactory, tiny_world: Path, tiny_sandboxes: object) -> PipelineRun:
+    """ONE full pipeline run on the tiny world through Dagster (about 1-2 minutes on 2 cores)."""
+    return _pipeline_run(tiny_world, tiny_sandboxes, tmp_path_factory.mktemp("pipeline_data"))
+
+
+@pytest.fixture(scope="session")
+def tiny_pipeline_of_seed(tmp_path_factory: pytest.TempPathFactory) -> Callable[[int], PipelineRun]:
+    """``tiny_pipeline_of_seed(23)``: the full pipeline run on the tiny world of another seed (its own
+    merchant dialect), made at most once per session whichever modules ask. Read-only, like ``tiny_pipeline``
+    (the run of seed 7, which this refuses to repeat)."""
+    from sandbox.servers import start_sandboxes
+    from sandbox.world import generate_world
+
+    runs: dict[int, PipelineRun] = {}
+
+    def run_of(seed: int) -> PipelineRun:
+        assert seed != TINY_SEED, "seed 7 is the session's tiny_pipeline: use that fixture"
+        if seed not in runs:
+            world = generate_world(TINY_SCALE, seed, tmp_path_factory.mktemp(f"tiny_world_seed{seed}"))
+            with start_sandboxes(world) as sandboxes:
+                runs[seed] = _pipeline_run(world, sandboxes, tmp_path_factory.mktemp(f"pipeline_data_seed{seed}"))
+        return runs[seed]
+
+    return run_of
 
 
 @pytest.fixture

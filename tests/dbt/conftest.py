@@ -1,4 +1,4 @@
-"""Fixtures for the dbt tests: a tiny world, loaded raw, built by dbt once per session.
+"""Fixtures for the dbt tests: the session's tiny world (tests/conftest.py), loaded raw and built by dbt once.
 
 The world gets a few planted records on top (see `guardrail_records`): a family sharing an email and
 a phone, placeholder values typed by many people, and a store kiosk email. They belong to nobody in
@@ -12,9 +12,6 @@ import pytest
 from planted_identity_records import guardrail_records
 
 from sandbox.direct_load import load_world, run_dbt
-from sandbox.world.generate import generate_world
-
-WORLD_SCALE, WORLD_SEED = "tiny", 7
 
 
 @pytest.fixture(scope="session")
@@ -29,11 +26,6 @@ def dbt_env():
             os.environ.pop(key, None)
         else:
             os.environ[key] = value
-
-
-@pytest.fixture(scope="session")
-def tiny_world(tmp_path_factory) -> Path:
-    return generate_world(WORLD_SCALE, WORLD_SEED, tmp_path_factory.mktemp("world"))
 
 
 @pytest.fixture(scope="session")

@@ -7,14 +7,13 @@ and the cross-channel KPIs must match the truth (evaluation.retailer_kpis counts
 own records): within 2 % for pickup in store, ship-from-store, online orders returned in a store and
 price-gap SKU-days; revenue per channel and currency to the cent.
 
-Seed 7 is the session's shared run (tests/conftest.py); the other two are built here (slow: a
-pipeline each).
+Seed 7 is the session's shared run (tests/conftest.py); the other two are built once per session by
+``tiny_pipeline_of_seed`` (slow: a pipeline each), which tests/dbt/test_fulfilment_types_on_truth.py reuses.
 """
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -27,29 +26,11 @@ OTHER_DIALECT_SEEDS = (11, 23)
 TOLERANCE = 0.02
 
 
-def _run_pipeline(world: Path, data_dir: Path):
-    from orchestration.cli import environment
-    from orchestration.runner import run_job, sandbox_env
-    from sandbox.servers import start_sandboxes
-
-    with start_sandboxes(world) as sandboxes:
-        env = {**sandbox_env(sandboxes.base_urls, sandboxes.token, world),
-               "SEAMLINE_DATA_DIR": str(data_dir), "DAGSTER_HOME": str(data_dir / "dagster_home")}
-        with environment(env):
-            return run_job("seamline_job")
-
-
 @pytest.fixture(scope="module", params=(7, *OTHER_DIALECT_SEEDS), ids=lambda seed: f"seed{seed}")
-def dialect_run(request, tmp_path_factory):
-    """(world dir, data dir, outcome) of a full job on the tiny world of one seed."""
-    if request.param == 7:
-        shared = request.getfixturevalue("tiny_pipeline")
-        return shared.world_dir, shared.data_dir, shared.outcome
-    from sandbox.world import generate_world
-
-    world = generate_world("tiny", request.param, tmp_path_factory.mktemp(f"world_seed{request.param}"))
-    data_dir = tmp_path_factory.mktemp(f"data_seed{request.param}")
-    return world, data_dir, _run_pipeline(world, data_dir)
+def dialect_run(request, tiny_pipeline_of_seed):
+    """(world dir, data dir, outcome) of a full job on the tiny world of one seed (shared by the session)."""
+    run = request.getfixturevalue("tiny_pipeline") if request.param == 7 else tiny_pipeline_of_seed(request.param)
+    return run.world_dir, run.data_dir, run.outcome
 
 
 def test_the_job_publishes_on_every_dialect(dialect_run):
