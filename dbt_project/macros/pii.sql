@@ -2,7 +2,7 @@
     (var pii_salt <- env SEAMLINE_PII_SALT) so hashes cannot be reversed by a dictionary of emails. -#}
 
 {% macro hash_pii(column) -%}
-    case when {{ column }} is not null then sha256('{{ var("pii_salt") }}' || cast({{ column }} as varchar)) end
+    case when {{ column }} is not null then sha256('{{ var("pii_salt") }}' || cast({{ column }} as string)) end
 {%- endmacro %}
 
 {#- "+1*******4567": country code and the last four digits, enough to recognise a number on a call. -#}

@@ -206,7 +206,7 @@ square as (
         orders.total_amount                                                   as order_total,
         cast(coalesce(square_items.item_count, 0) as bigint)                  as item_count,
         coalesce(orders.state = 'CANCELED', false)                            as is_cancelled,
-        cast(null as varchar)                                                 as campaign,
+        cast(null as string)                                                 as campaign,
         orders.currency
     from {{ ref('stg_square__orders') }} as orders
     left join square_items using (square_order_id)

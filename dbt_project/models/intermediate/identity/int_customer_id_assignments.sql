@@ -17,7 +17,7 @@ previous_assignment as (
 ),
 {% else %}
 previous_assignment as (
-    select cast(null as varchar) as node_id, cast(null as varchar) as customer_id
+    select cast(null as string) as node_id, cast(null as string) as customer_id
     where false
 ),
 {% endif %}

@@ -10,7 +10,7 @@ with emails as (
     select distinct identifier_value as email,
         {# digits dropped: "kmensah84" -> "kmensah"; separators kept to tell the name parts apart #}
         list_filter(
-            string_split_regex(regexp_replace(split_part(identifier_value, '@', 1), '[^a-z._+-]', '', 'g'), '[._+-]'),
+            string_split_regex(regexp_replace(split_part(identifier_value, '@', 1), '[^a-z._+-]', ''{{ all_matches() }}), '[._+-]'),
             lambda part: part <> ''
         )                                                                     as parts
     from {{ ref('int_identity_identifiers') }}

@@ -22,8 +22,8 @@ with places as (
 ),
 
 crosswalk as (
-    select cast(system as varchar) as system, cast(system_location_id as varchar) as system_location_id,
-           cast(location_id as varchar) as location_id
+    select cast(system as string) as system, cast(system_location_id as string) as system_location_id,
+           cast(location_id as string) as location_id
     from {{ ref('location_crosswalk') }}
 ),
 

@@ -33,7 +33,7 @@ deterministic as (
             else rule
         end                                                                   as evidence_fields,
         cast(1.0 as double)                                                   as score,
-        cast(null as varchar)                                                 as evidence,
+        cast(null as string)                                                 as evidence,
         true                                                                  as is_accepted
     from {{ ref('int_identity_edges_deterministic') }}
 ),
@@ -72,7 +72,7 @@ household as (
         'household'                                                           as method,
         household_values.identifier_type || ' typed by several people'        as evidence_fields,
         cast(null as double)                                                  as score,
-        cast(null as varchar)                                                 as evidence,
+        cast(null as string)                                                 as evidence,
         true                                                                  as is_accepted
     from household_values
     inner join resolved as first_node on household_values.first_node_id = first_node.node_id

@@ -54,7 +54,7 @@ web_observations as (
 
     {# a checkout (abandoned or not) priced its lines the day it was created #}
     select cast(timezone(shop.timezone, cast(checkouts.created_at as timestamptz)) as date) as day,
-           lines.sku, lines.unit_price, cast(null as varchar)
+           lines.sku, lines.unit_price, cast(null as string)
     from {{ ref('stg_shopify__checkout_line_items') }} as lines
     inner join {{ ref('stg_shopify__checkouts') }} as checkouts
         on lines.shopify_checkout_id = checkouts.shopify_checkout_id
@@ -64,7 +64,7 @@ web_observations as (
     union all
 
     select cast(timezone(shop.timezone, cast(events.occurred_at as timestamptz)) as date) as day,
-           events.sku, events.price, cast(null as varchar) as order_id
+           events.sku, events.price, cast(null as string) as order_id
     from {{ ref('stg_web_events__events') }} as events
     cross join shop
     where events.event_name in ('Product Viewed', 'Product Added')
