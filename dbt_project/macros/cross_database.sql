@@ -10,6 +10,9 @@
     {{ return({'varchar': 'string', 'timestamptz': 'timestamp', 'string[]': 'array<string>'}.get(name | lower, name)) }}
 {%- endmacro %}
 
+{#- dbt's cast (model contracts cast null to each declared column type): the contracts declare DuckDB's names. -#}
+{% macro spark__cast(field, type) -%}cast({{ field }} as {{ sql_type(type) }}){%- endmacro %}
+
 {#- Timestamps to UTC, whatever the source sent (ISO text with an offset, or a dlt timestamptz). Spark's
     session time zone is UTC (the profile), so its timestamp is the UTC wall clock too. -#}
 {% macro to_utc(column) -%}{{ adapter.dispatch('to_utc', 'seamline')(column) }}{%- endmacro %}
@@ -34,7 +37,11 @@
     string_agg({{ 'distinct ' if distinct }}{{ expression }}, {{ separator }} order by {{ order_by }})
 {%- endmacro %}
 {% macro spark__string_agg_ordered(expression, separator, order_by, distinct) -%}
+    {%- if distinct and order_by == expression -%}{#- Spark's distinct listagg fails beside other distinct aggregates -#}
+    array_join(array_sort(collect_set({{ expression }})), {{ separator }})
+    {%- else -%}
     string_agg({{ 'distinct ' if distinct }}{{ expression }}, {{ separator }}) within group (order by {{ order_by }})
+    {%- endif -%}
 {%- endmacro %}
 
 {#- One row per list element (in a select list or as a table in FROM). -#}
@@ -50,6 +57,26 @@
 {% macro default__list_where(list, name, body) -%}list_filter({{ list }}, lambda {{ name }}: {{ body }}){%- endmacro %}
 {% macro spark__list_where(list, name, body) -%}filter({{ list }}, {{ name }} -> {{ body }}){%- endmacro %}
 
+{#- A list's elements joined with a separator (nulls skipped); its distinct non-null elements, sorted;
+    the elements two lists share; a list's length; its element at a position (from 1).
+    Macros, not functions: Spark does not take a SQL function around a lambda. -#}
+{% macro list_join(list, separator) -%}{{ adapter.dispatch('list_join', 'seamline')(list, separator) }}{%- endmacro %}
+{% macro default__list_join(list, separator) -%}array_to_string({{ list }}, {{ separator }}){%- endmacro %}
+{% macro spark__list_join(list, separator) -%}array_join({{ list }}, {{ separator }}){%- endmacro %}
+{% macro list_sorted_distinct(list) -%}{{ adapter.dispatch('list_sorted_distinct', 'seamline')(list) }}{%- endmacro %}
+{% macro default__list_sorted_distinct(list) -%}list_sort(list_distinct({{ list }})){%- endmacro %}
+{% macro spark__list_sorted_distinct(list) -%}array_sort(array_distinct(filter({{ list }}, item -> item is not null))){%- endmacro %}
+
+{% macro list_length(list) -%}{{ adapter.dispatch('list_length', 'seamline')(list) }}{%- endmacro %}
+{% macro default__list_length(list) -%}len({{ list }}){%- endmacro %}
+{% macro spark__list_length(list) -%}size({{ list }}){%- endmacro %}
+{% macro list_at(list, position) -%}{{ adapter.dispatch('list_at', 'seamline')(list, position) }}{%- endmacro %}
+{% macro default__list_at(list, position) -%}{{ list }}[{{ position }}]{%- endmacro %}
+{% macro spark__list_at(list, position) -%}element_at({{ list }}, {{ position }}){%- endmacro %}
+{% macro list_common(left, right) -%}{{ adapter.dispatch('list_common', 'seamline')(left, right) }}{%- endmacro %}
+{% macro default__list_common(left, right) -%}list_intersect({{ left }}, {{ right }}){%- endmacro %}
+{% macro spark__list_common(left, right) -%}array_intersect({{ left }}, {{ right }}){%- endmacro %}
+
 {#- A list literal of expressions; an empty one needs its element type. -#}
 {% macro list_of(items, element_type='varchar') -%}{{ adapter.dispatch('list_of', 'seamline')(items, element_type) }}{%- endmacro %}
 {% macro default__list_of(items, element_type) -%}
@@ -62,7 +89,7 @@
 {#- The integers start .. stop - 1, as a list. -#}
 {% macro integer_range(start, stop) -%}{{ adapter.dispatch('integer_range', 'seamline')(start, stop) }}{%- endmacro %}
 {% macro default__integer_range(start, stop) -%}range({{ start }}, {{ stop }}){%- endmacro %}
-{% macro spark__integer_range(start, stop) -%}sequence({{ start }}, ({{ stop }}) - 1){%- endmacro %}
+{% macro spark__integer_range(start, stop) -%}filter(sequence({{ start }}, greatest({{ start }}, {{ stop }})), i -> i < {{ stop }}){%- endmacro %}
 
 {#- The days first_day .. last_day (both included), as a list of dates. -#}
 {% macro day_list(first_day, last_day) -%}{{ adapter.dispatch('day_list', 'seamline')(first_day, last_day) }}{%- endmacro %}
@@ -92,10 +119,6 @@
         "string_split(s string, separator string) returns array<string> return split(s, concat('\\Q', separator, '\\E'), -1)",
         "string_split_regex(s string, pattern string) returns array<string> return split(s, pattern, -1)",
         "list_sort(items array<string>) returns array<string> return array_sort(items)",
-        "list_distinct(items array<string>) returns array<string> return array_distinct(filter(items, item -> item is not null))",
-        "list_intersect(a array<string>, b array<string>) returns array<string> return array_intersect(a, b)",
-        "list_extract(items array<string>, position int) returns string return element_at(items, position)",
-        "array_to_string(items array<string>, separator string) returns string return array_join(items, separator)",
         "sha256(s string) returns string return sha2(s, 256)",
     ] -%}
     {%- for function in functions %}
@@ -131,3 +154,9 @@
     {%- endif -%}
     {{ return(raw_strategy if raw_strategy in ['append', 'merge', 'insert_overwrite', 'microbatch'] else 'append') }}
 {%- endmacro %}
+
+{#- `union all by name` on DuckDB; Spark SQL matches union branches by position, so the branches of a
+    model that uses this list their columns in the same order. -#}
+{% macro union_all_by_name() -%}{{ adapter.dispatch('union_all_by_name', 'seamline')() }}{%- endmacro %}
+{% macro default__union_all_by_name() -%}union all by name{%- endmacro %}
+{% macro spark__union_all_by_name() -%}union all{%- endmacro %}

@@ -28,7 +28,7 @@
             else token end
     {%- endset -%}
     {%- set tokens = list_map("string_split(" ~ cleaned ~ ", ' ')", 'token', abbreviated) -%}
-    nullif(trim(regexp_replace(array_to_string({{ tokens }}, ' '), '\s(ste|unit|apt|rm|fl|bldg|#)(\s.*|[0-9].*)?$|#.*$', '')), '')
+    nullif(trim(regexp_replace({{ list_join(tokens, "' '") }}, '\s(ste|unit|apt|rm|fl|bldg|#)(\s.*|[0-9].*)?$|#.*$', '')), '')
 {%- endmacro %}
 
 {#- The house number of a normalised street line ("1220" of "1220 nw couch st"), null without one. -#}
@@ -50,5 +50,5 @@
 
 {#- A place name as a set of tokens for weak matching (accents, case, punctuation dropped). -#}
 {% macro name_tokens(column) -%}
-    list_sort(list_distinct({{ list_where("string_split(" ~ normalise_name(column) ~ ", ' ')", 'token', "token <> ''") }}))
+    {{ list_sorted_distinct(list_where("string_split(" ~ normalise_name(column) ~ ", ' ')", 'token', "token <> ''")) }}
 {%- endmacro %}

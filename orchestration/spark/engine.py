@@ -202,19 +202,23 @@ def run_dbt(*args: str, data_dir: Path) -> None:
 
 
 def build_on_spark(data_dir: Path, raw_database: Path | None = None) -> None:
-    """The whole dbt project on Spark: raw Parquet, seeds, then SQL and Python models stage by stage."""
+    """The whole dbt project on Spark: raw Parquet as sources, then seeds, SQL and Python models in stages."""
     data_dir = Path(data_dir).absolute()
     os.environ["SEAMLINE_DATA_DIR"] = str(data_dir)
     spark = spark_session(data_dir)
     parquet = raw_parquet_dir(data_dir)
-    tables = export_raw_parquet(raw_database or data_dir / "raw.duckdb", parquet)
-    register_raw_sources(spark, parquet, tables)
+    register_raw_sources(spark, parquet, export_raw_parquet(raw_database or data_dir / "raw.duckdb", parquet))
+    build_models(spark, data_dir)
+
+
+def build_models(spark, data_dir: Path) -> None:
+    """dbt's models and seeds stage by stage (`build_stages`), every build a full refresh."""
     run_dbt("parse", data_dir=data_dir)
     manifest = json.loads((spark_dir(data_dir) / "dbt_target" / "manifest.json").read_text())
     schema_of = {node["name"]: node["schema"] for node in manifest["nodes"].values()
                  if node["resource_type"] in ("model", "seed")}
     for sql, python in build_stages(manifest):
-        if sql:  # models and seeds; the data tests run after the whole build (`seamline spark-build --test`)
+        if sql:  # models and seeds; the data tests run after the whole build
             run_dbt("build", "--full-refresh", "--resource-type", "model", "--resource-type", "seed",
                     "--select", *sql, data_dir=data_dir)
         for uid in python:

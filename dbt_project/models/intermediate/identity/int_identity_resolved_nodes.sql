@@ -38,7 +38,7 @@ assigned as (
 persons as (
     select
         person_cluster_id,
-        arg_min(node_id, (coalesce(first_seen_at, timestamp '9999-12-31'), node_id)) as anchor_node_id,
+        min_by(node_id, (coalesce(first_seen_at, timestamp '9999-12-31'), node_id)) as anchor_node_id,
         bool_or(is_identifying)                                               as is_resolved,
         count(*)                                                              as person_node_count
     from assigned

@@ -18,8 +18,8 @@ deterministic as (
         rule,
         'deterministic'                                                       as method,
         case
-            when rule like 'same\_%\_and_first_name' escape '\' then split_part(rule, '_', 2) || ', first name'
-            when rule like 'same\_%' escape '\' then substr(rule, 6)
+            when rule like 'same!_%!_and_first_name' escape '!' then split_part(rule, '_', 2) || ', first name'
+            when rule like 'same!_%' escape '!' then substr(rule, 6)
             when rule = 'shopify_order_customer' then 'order.customer.id, buyer name'
             when rule = 'shopify_checkout_customer' then 'checkout.customer.id'
             when rule = 'shopify_checkout_completed_as_order' then 'checkout.token = order.checkout_token'
