@@ -13,6 +13,15 @@
 {#- dbt's cast (model contracts cast null to each declared column type): the contracts declare DuckDB's names. -#}
 {% macro spark__cast(field, type) -%}cast({{ field }} as {{ sql_type(type) }}){%- endmacro %}
 
+{#- A money amount from a division or an average (an average order value), to the cent. DuckDB divides
+    decimals in floating point and rounds the double it gets (536.06 / 4 = 134.01499.. -> 134.01); Spark
+    divides decimals exactly (134.015 -> 134.02), so on Spark it is computed and rounded the DuckDB way. -#}
+{% macro money_from_ratio(expression) -%}{{ adapter.dispatch('money_from_ratio', 'seamline')(expression) }}{%- endmacro %}
+{% macro default__money_from_ratio(expression) -%}cast({{ expression }} as decimal(18, 2)){%- endmacro %}
+{% macro spark__money_from_ratio(expression) -%}
+    cast(floor(cast({{ expression }} as double) * 100 + 0.5) / 100 as decimal(18, 2))
+{%- endmacro %}
+
 {#- Timestamps to UTC, whatever the source sent (ISO text with an offset, or a dlt timestamptz). Spark's
     session time zone is UTC (the profile), so its timestamp is the UTC wall clock too. -#}
 {% macro to_utc(column) -%}{{ adapter.dispatch('to_utc', 'seamline')(column) }}{%- endmacro %}
@@ -42,6 +51,12 @@
     {%- else -%}
     string_agg({{ 'distinct ' if distinct }}{{ expression }}, {{ separator }}) within group (order by {{ order_by }})
     {%- endif -%}
+{%- endmacro %}
+
+{#- dbt.listagg on Spark: dbt-spark's drops the order by (with a warning); Spark 4 has listagg ... within group. -#}
+{% macro spark__listagg(measure, delimiter_text, order_by_clause, limit_num) -%}
+    {%- if limit_num -%}{{ exceptions.raise_compiler_error("listagg with limit_num is not supported on Spark") }}{%- endif -%}
+    listagg({{ measure }}, {{ delimiter_text }}){% if order_by_clause %} within group ({{ order_by_clause }}){% endif %}
 {%- endmacro %}
 
 {#- One row per list element (in a select list or as a table in FROM). -#}

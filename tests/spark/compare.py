@@ -19,7 +19,7 @@ FLOAT_TOLERANCE = 1e-9
 
 def _plain(value):
     """One cell in a form both engines agree on."""
-    if value is None or value is pd.NaT:
+    if value is None or value is pd.NaT or value is pd.NA:
         return None
     if isinstance(value, float) and math.isnan(value):
         return None
@@ -29,6 +29,8 @@ def _plain(value):
         value = value.to_pydatetime()
     if isinstance(value, dt.datetime):
         return value.astimezone(dt.UTC).replace(tzinfo=None) if value.tzinfo else value
+    if isinstance(value, dt.date):  # a DATE reaches pandas as a date or as a midnight timestamp
+        return dt.datetime(value.year, value.month, value.day)
     if hasattr(value, "tolist") and not isinstance(value, (str, bytes)):
         value = value.tolist()
     if isinstance(value, (list, tuple)):
