@@ -15,7 +15,7 @@ export DAGSTER_DISABLE_TELEMETRY := true
 export SEAMLINE_DATA_DIR ?= $(CURDIR)/data
 export DAGSTER_HOME ?= $(CURDIR)/data/dagster_home
 
-.PHONY: install demo test test-fast ui docs lint lock bench bench-quick reliability clean browser screenshots
+.PHONY: install demo test test-fast ui docs lint lock bench bench-quick reliability clean browser screenshots spark-install test-spark
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,7 @@ install: $(STAMP)
 lock:
 	@test -x $(BIN)/uv || { $(PYTHON) -m venv $(VENV) && $(BIN)/python -m pip install -q uv==0.13.8; }
 	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 -q -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --extra dev --extra spark --python-version 3.11 -q -c requirements.lock -o requirements-spark.lock
 
 # The real browser for the dashboard tests (Debian's chromium; Playwright never downloads one).
 browser:
@@ -70,6 +71,16 @@ bench-quick: install
 # The fault suite on the small world (every fault kind, about 30-60 min on 2 cores): writes RELIABILITY.md.
 reliability: install
 	$(BIN)/seamline reliability $(ARGS)
+
+# Optional: the Spark engine (pyspark, dbt-spark; Java 17 on PATH). docs/SPARK.md. `make demo`/`make test` never need it.
+spark-install: install
+	@command -v java >/dev/null || { echo "Spark needs Java 17 (apt-get install -y openjdk-17-jre-headless)"; exit 1; }
+	$(BIN)/uv pip install -q --python $(BIN)/python -r requirements-spark.lock
+	$(BIN)/uv pip install -q --python $(BIN)/python --no-deps -e .
+
+# The tiny world built on DuckDB and on Spark, every mart compared row for row (tests/spark).
+test-spark: spark-install
+	$(BIN)/python -m pytest -q -m spark tests/spark
 
 clean:
 	rm -rf data dbt_project/target dbt_project/logs

@@ -45,7 +45,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv and argv[0] in ("docs", "metrics", "snapshot"):  # analyst access: orchestration/analysts/cli.py
         from orchestration.analysts.cli import main as analysts_main
         return analysts_main(argv)
-    passthrough = {"world": _world, "sandbox": _sandbox, "bench": _bench, "reliability": _reliability}
+    passthrough = {"world": _world, "sandbox": _sandbox, "bench": _bench, "reliability": _reliability,
+                   "spark-build": _spark_build}
     if argv and argv[0] in passthrough:
         return passthrough[argv[0]](argv[1:])
     parser = build_parser()
@@ -84,7 +85,20 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("sandbox", help="serve a demo world through local vendor APIs (seamline sandbox serve --help)")
     commands.add_parser("bench", help="measure speed and accuracy (seamline bench --help)")
     commands.add_parser("reliability", help="the fault suite, written to RELIABILITY.md (seamline reliability --help)")
+    commands.add_parser("spark-build", help="build the warehouse from the loaded raw data on Spark (docs/SPARK.md)")
     return parser
+
+
+def _spark_build(argv: Sequence[str]) -> int:
+    """The dbt project on Spark from the raw data already loaded (needs `make spark-install`)."""
+    parser = argparse.ArgumentParser(prog="seamline spark-build", description=(
+        "Export the loaded raw tables to Parquet and build every model on Spark (docs/SPARK.md)."))
+    parser.parse_args(argv)
+    from orchestration.spark.engine import build_on_spark
+
+    build_on_spark(paths.data_dir())
+    print(f"built on Spark: {paths.data_dir() / 'spark' / 'warehouse'}")
+    return 0
 
 
 def _demo(args: argparse.Namespace) -> int:

@@ -19,15 +19,16 @@
     'first': '1st', 'second': '2nd', 'third': '3rd', 'fourth': '4th', 'fifth': '5th',
 } -%}
     {%- set cleaned -%}
-        trim(regexp_replace(regexp_replace(regexp_replace(lower(strip_accents(cast({{ column }} as varchar))),
-            '\.', '', 'g'), '[^a-z0-9#]+', ' ', 'g'), '\s+', ' ', 'g'))
+        trim(regexp_replace(regexp_replace(regexp_replace(lower(strip_accents(cast({{ column }} as string))),
+            '\.', ''{{ all_matches() }}), '[^a-z0-9#]+', ' '{{ all_matches() }}), '\s+', ' '{{ all_matches() }}))
     {%- endset -%}
-    {%- set tokens -%}
-        list_transform(string_split({{ cleaned }}, ' '), lambda token: case token
+    {%- set abbreviated -%}
+        case token
             {%- for word, abbreviation in usps_abbreviations.items() %} when '{{ word }}' then '{{ abbreviation }}'{% endfor %}
-            else token end)
+            else token end
     {%- endset -%}
-    nullif(trim(regexp_replace(array_to_string({{ tokens }}, ' '), '\s(ste|unit|apt|rm|fl|bldg|#)(\s.*|[0-9].*)?$|#.*$', '')), '')
+    {%- set tokens = list_map("string_split(" ~ cleaned ~ ", ' ')", 'token', abbreviated) -%}
+    nullif(trim(regexp_replace({{ list_join(tokens, "' '") }}, '\s(ste|unit|apt|rm|fl|bldg|#)(\s.*|[0-9].*)?$|#.*$', '')), '')
 {%- endmacro %}
 
 {#- The house number of a normalised street line ("1220" of "1220 nw couch st"), null without one. -#}
@@ -39,7 +40,7 @@
     elsewhere upper case without spaces or dashes ("m5v 2t6" -> "M5V2T6"). A country code that is
     unknown reads the postcode as US when it starts with five digits. -#}
 {% macro location_postcode(postcode, country_code) -%}
-    {%- set compact = "upper(regexp_replace(trim(cast(" ~ postcode ~ " as varchar)), '[\\s-]', '', 'g'))" -%}
+    {%- set compact = "upper(regexp_replace(trim(cast(" ~ postcode ~ " as string)), '[\\s-]', ''" ~ all_matches() ~ "))" -%}
     nullif(case
         when coalesce(upper({{ country_code }}), 'US') = 'US' and regexp_matches({{ compact }}, '^[0-9]{5}')
             then left({{ compact }}, 5)
@@ -49,5 +50,5 @@
 
 {#- A place name as a set of tokens for weak matching (accents, case, punctuation dropped). -#}
 {% macro name_tokens(column) -%}
-    list_sort(list_distinct(list_filter(string_split({{ normalise_name(column) }}, ' '), lambda token: token <> '')))
+    {{ list_sorted_distinct(list_where("string_split(" ~ normalise_name(column) ~ ", ' ')", 'token', "token <> ''")) }}
 {%- endmacro %}

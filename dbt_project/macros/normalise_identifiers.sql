@@ -5,7 +5,7 @@
 {#- Email: trim + lower; drop "+tags"; drop dots in gmail local parts; repair the domain typos common
     in hand-typed POS data. Null when the value is not an address at all. -#}
 {% macro normalise_email(column) -%}
-    {%- set cleaned = "lower(trim(cast(" ~ column ~ " as varchar)))" -%}
+    {%- set cleaned = "lower(trim(cast(" ~ column ~ " as string)))" -%}
     {%- set local_part = "regexp_replace(split_part(" ~ cleaned ~ ", '@', 1), '\\+.*$', '')" -%}
     {%- set domain -%}
         case split_part({{ cleaned }}, '@', 2)
@@ -32,8 +32,8 @@
     retailer's stores are in the US); "+" or "00" prefixes keep their own country code; extensions
     are dropped. Null when fewer than 8 or more than 15 digits remain. -#}
 {% macro normalise_phone(column) -%}
-    {%- set without_extension = "regexp_replace(trim(cast(" ~ column ~ " as varchar)), '\\s*(ext\\.?|x|#)\\s*[0-9]+$', '', 'i')" -%}
-    {%- set digits = "regexp_replace(" ~ without_extension ~ ", '[^0-9]', '', 'g')" -%}
+    {%- set without_extension = "regexp_replace(trim(cast(" ~ column ~ " as string)), '(?i)\\s*(ext\\.?|x|#)\\s*[0-9]+$', '')" -%}
+    {%- set digits = "regexp_replace(" ~ without_extension ~ ", '[^0-9]', ''" ~ all_matches() ~ ")" -%}
     case
         when starts_with({{ without_extension }}, '+') and length({{ digits }}) between 8 and 15 then '+' || {{ digits }}
         when starts_with({{ digits }}, '00') and length({{ digits }}) between 12 and 17 then '+' || substr({{ digits }}, 3)
@@ -44,16 +44,11 @@
 
 {#- Name for matching: accents stripped, lower case, anything but letters becomes one space. -#}
 {% macro normalise_name(column) -%}
-    nullif(trim(regexp_replace(lower(strip_accents(trim(cast({{ column }} as varchar)))), '[^a-z]+', ' ', 'g')), '')
+    nullif(trim(regexp_replace(lower(strip_accents(trim(cast({{ column }} as string)))), '[^a-z]+', ' '{{ all_matches() }})), '')
 {%- endmacro %}
 
 {#- Postcode: upper case without spaces or dashes; US ZIP+4 is cut to the 5-digit ZIP. -#}
 {% macro normalise_postcode(column) -%}
-    {%- set compact = "upper(regexp_replace(trim(cast(" ~ column ~ " as varchar)), '[^0-9A-Za-z]', '', 'g'))" -%}
+    {%- set compact = "upper(regexp_replace(trim(cast(" ~ column ~ " as string)), '[^0-9A-Za-z]', ''" ~ all_matches() ~ "))" -%}
     nullif(case when regexp_full_match({{ compact }}, '[0-9]{9}') then left({{ compact }}, 5) else {{ compact }} end, '')
-{%- endmacro %}
-
-{#- Timestamps to UTC, whatever the source sent (ISO text with an offset, or a dlt timestamptz). -#}
-{% macro to_utc(column) -%}
-    timezone('UTC', cast({{ column }} as timestamptz))
 {%- endmacro %}

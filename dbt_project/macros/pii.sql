@@ -5,7 +5,7 @@
     renders it with `salt_sql` = its bound salt parameter to hash a searched email the same way. -#}
 {% macro hash_pii(column, salt_sql=none) -%}
     case when {{ column }} is not null
-        then sha256({{ salt_sql if salt_sql else "'" ~ var("pii_salt") ~ "'" }} || cast({{ column }} as varchar)) end
+        then sha256({{ salt_sql if salt_sql else "'" ~ var("pii_salt") ~ "'" }} || cast({{ column }} as string)) end
 {%- endmacro %}
 
 {#- "+1*******4567": country code and the last four digits, enough to recognise a number on a call. -#}

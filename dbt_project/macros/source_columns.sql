@@ -18,12 +18,13 @@
     fixture CTE, whose columns are the raw table's. -#}
 {% macro source_columns(source_name, table_name) -%}
     {%- if not execute -%}{{ return(none) }}{%- endif -%}
-    {{ return(relation_columns(api.Relation.create(database='raw', schema=source_name, identifier=table_name))) }}
+    {%- set catalog = 'raw' if target.type != 'spark' else source_name -%}{#- Spark: database = schema -#}
+    {{ return(relation_columns(api.Relation.create(database=catalog, schema=source_name, identifier=table_name))) }}
 {%- endmacro %}
 
 {% macro col_or_null(columns, name, data_type) -%}
-    {%- if columns is none or name | lower in columns -%}cast({{ adapter.quote(name) }} as {{ data_type }})
-    {%- else -%}cast(null as {{ data_type }}){%- endif -%}
+    {%- if columns is none or name | lower in columns -%}cast({{ adapter.quote(name) }} as {{ sql_type(data_type) }})
+    {%- else -%}cast(null as {{ sql_type(data_type) }}){%- endif -%}
 {%- endmacro %}
 
 {#- The source relation if the table exists, else none (the caller then selects zero typed rows). -#}

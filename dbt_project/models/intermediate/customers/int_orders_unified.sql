@@ -65,10 +65,10 @@ shipping as (
 {#- a title naming a store: all the tokens of one of the store's names appear in it; the store
     naming the most tokens wins, and only when no other store names as many -#}
 title_stores as (
-    select shipping.shopify_order_id, store_names.location_id, max(len(store_names.tokens)) as named_tokens
+    select shipping.shopify_order_id, store_names.location_id, max({{ list_length('store_names.tokens') }}) as named_tokens
     from shipping
     inner join store_names
-        on len(list_intersect({{ name_tokens('shipping.title') }}, store_names.tokens)) = len(store_names.tokens)
+        on {{ list_length(list_common(name_tokens('shipping.title'), 'store_names.tokens')) }} = {{ list_length('store_names.tokens') }}
     group by shipping.shopify_order_id, store_names.location_id
     qualify row_number() over (partition by shopify_order_id order by named_tokens desc, location_id) = 1
         and count(*) over (partition by shopify_order_id, named_tokens) = 1
@@ -79,7 +79,7 @@ fulfilments as (
         fulfillments.shopify_order_id,
         count(*)                                                              as fulfilments,
         {# the first store fulfilment (by time, then id) says where #}
-        arg_min(store_locations.location_id, fulfillments.fulfilled_at::varchar || fulfillments.shopify_fulfillment_id)
+        min_by(store_locations.location_id, cast(fulfillments.fulfilled_at as string) || fulfillments.shopify_fulfillment_id)
             filter (where store_locations.location_id is not null)            as store_location_id
     from {{ ref('stg_shopify__fulfillments') }} as fulfillments
     left join shopify_store_locations as store_locations using (shopify_location_id)
@@ -206,7 +206,7 @@ square as (
         orders.total_amount                                                   as order_total,
         cast(coalesce(square_items.item_count, 0) as bigint)                  as item_count,
         coalesce(orders.state = 'CANCELED', false)                            as is_cancelled,
-        cast(null as varchar)                                                 as campaign,
+        cast(null as string)                                                 as campaign,
         orders.currency
     from {{ ref('stg_square__orders') }} as orders
     left join square_items using (square_order_id)
@@ -228,6 +228,6 @@ select
     is_cancelled, campaign, currency
 from (
     select * from shopify
-    union all by name
+    {{ union_all_by_name() }}
     select * from square
 )

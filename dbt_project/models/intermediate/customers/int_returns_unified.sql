@@ -54,7 +54,7 @@ square_returns as (
 
 all_returns as (
     select *, case when location_id is null then 'web' else 'store' end as return_channel from shopify_refunds
-    union all by name
+    {{ union_all_by_name() }}
     select *, 'store' as return_channel from square_returns
 )
 

@@ -33,7 +33,7 @@ latest as (
 ),
 {% else %}
 latest as (
-    select cast(null as varchar) as node_id, cast(null as varchar) as customer_id
+    select cast(null as string) as node_id, cast(null as string) as customer_id
     where false
 ),
 {% endif %}

@@ -40,7 +40,9 @@ checkout_sessions as (
         on started.event_name = 'Checkout Started'
         and started.revenue = checkout_totals.merchandise
         and started.occurred_at between checkout_totals.created_at - interval 30 minute and checkout_totals.created_at
-    qualify count(distinct started.anonymous_id) over (partition by checkout_totals.shopify_checkout_id) = 1
+    {# one distinct session (min = max: Spark has no distinct window count) #}
+    qualify min(started.anonymous_id) over (partition by checkout_totals.shopify_checkout_id)
+        = max(started.anonymous_id) over (partition by checkout_totals.shopify_checkout_id)
 ),
 
 identifiers as (

@@ -9,10 +9,8 @@
 with emails as (
     select distinct identifier_value as email,
         {# digits dropped: "kmensah84" -> "kmensah"; separators kept to tell the name parts apart #}
-        list_filter(
-            string_split_regex(regexp_replace(split_part(identifier_value, '@', 1), '[^a-z._+-]', '', 'g'), '[._+-]'),
-            lambda part: part <> ''
-        )                                                                     as parts
+        {{ list_where("string_split_regex(regexp_replace(split_part(identifier_value, '@', 1), '[^a-z._+-]', ''"
+                      ~ all_matches() ~ "), '[._+-]')", 'part', "part <> ''") }}      as parts
     from {{ ref('int_identity_identifiers') }}
     where identifier_type = 'email'
         and not {{ is_placeholder_identifier("'email'", 'identifier_value') }}
@@ -41,17 +39,17 @@ known_last_names as (
 {#- every way to read the local part as (first, last): two parts in either order, or one run of
     letters split at any position, first-last or last-first -#}
 readings as (
-    select email, parts[1] as first_part, parts[2] as last_part from emails where len(parts) = 2
+    select email, {{ list_at('parts', 1) }} as first_part, {{ list_at('parts', 2) }} as last_part from emails where {{ list_length('parts') }} = 2
     union all
-    select email, parts[2], parts[1] from emails where len(parts) = 2
+    select email, {{ list_at('parts', 2) }}, {{ list_at('parts', 1) }} from emails where {{ list_length('parts') }} = 2
     union all
-    select email, left(parts[1], cut), substr(parts[1], cut + 1)
-    from emails, unnest(range(1, length(parts[1]))) as cuts (cut)
-    where len(parts) = 1
+    select email, left({{ list_at('parts', 1) }}, cut), substr({{ list_at('parts', 1) }}, cut + 1)
+    from emails {{ cross_join_unnest(integer_range(1, 'length(' ~ list_at('parts', 1) ~ ')'), 'cuts', 'cut') }}
+    where {{ list_length('parts') }} = 1
     union all
-    select email, substr(parts[1], length(parts[1]) - cut + 1), left(parts[1], length(parts[1]) - cut)
-    from emails, unnest(range(1, length(parts[1]))) as cuts (cut)
-    where len(parts) = 1
+    select email, substr({{ list_at('parts', 1) }}, length({{ list_at('parts', 1) }}) - cut + 1), left({{ list_at('parts', 1) }}, length({{ list_at('parts', 1) }}) - cut)
+    from emails {{ cross_join_unnest(integer_range(1, 'length(' ~ list_at('parts', 1) ~ ')'), 'cuts', 'cut') }}
+    where {{ list_length('parts') }} = 1
 ),
 
 {#- a full first name with a full last name or its initial, or an initial with a full last name -#}

@@ -35,9 +35,9 @@ person_names as (
 person_email_keys as (
     select
         nodes.deterministic_cluster_id,
-        list_sort(list(distinct regexp_replace(split_part(identifiers.identifier_value, '@', 1), '[^a-z]', '', 'g')))
+        list_sort({{ list_agg("regexp_replace(split_part(identifiers.identifier_value, '@', 1), '[^a-z]', ''" ~ all_matches() ~ ")", distinct=true) }})
                                                                               as email_local_keys,
-        list_sort(list(distinct regexp_replace(split_part(identifiers.identifier_value, '@', 1), '[^a-z0-9]', '', 'g')))
+        list_sort({{ list_agg("regexp_replace(split_part(identifiers.identifier_value, '@', 1), '[^a-z0-9]', ''" ~ all_matches() ~ ")", distinct=true) }})
                                                                               as email_locals
     from {{ ref('int_identity_identifiers') }} as identifiers
     inner join nodes using (node_id)
@@ -75,9 +75,9 @@ person_visits as (
     select
         nodes.deterministic_cluster_id,
         list_sort(list(distinct store_visits.location_id))                               as visit_locations,
-        list_sort(list(distinct store_visits.location_id || '|' || cast(cast(store_visits.visited_at as date) as varchar)))
+        list_sort(list(distinct store_visits.location_id || '|' || cast(cast(store_visits.visited_at as date) as string)))
                                                                               as visit_days,
-        list_sort(list(distinct store_visits.location_id || '|' || cast(cast(store_visits.visited_at as date) as varchar)
+        list_sort(list(distinct store_visits.location_id || '|' || cast(cast(store_visits.visited_at as date) as string)
                             || '|' || visit_skus.sku) filter (where visit_skus.sku is not null))
                                                                               as visit_day_skus
     from store_visits
@@ -88,7 +88,7 @@ person_visits as (
 ),
 
 person_purchases as (
-    select nodes.deterministic_cluster_id, list_sort(list(distinct cast(cast(orders.created_at as date) as varchar))) as purchase_days
+    select nodes.deterministic_cluster_id, list_sort({{ list_agg("cast(cast(orders.created_at as date) as string)", distinct=true) }}) as purchase_days
     from (
         select 'shopify:orders:' || shopify_order_id as node_id, created_at from {{ ref('stg_shopify__orders') }}
         union all
@@ -105,11 +105,11 @@ persons as (
         person_names.first_name_key,
         person_names.last_name_key,
         left(person_names.last_name_key, 1)                                   as last_initial,
-        coalesce(person_email_keys.email_local_keys, [])                      as email_local_keys,
-        coalesce(person_email_keys.email_locals, [])                          as email_locals,
-        cast(null as varchar)                                                 as handle_key,
-        cast(null as varchar)                                                 as handle_local,
-        cast(null as varchar)                                                 as location_id,
+        coalesce(person_email_keys.email_local_keys, {{ list_of([]) }})                      as email_local_keys,
+        coalesce(person_email_keys.email_locals, {{ list_of([]) }})                          as email_locals,
+        cast(null as string)                                                 as handle_key,
+        cast(null as string)                                                 as handle_local,
+        cast(null as string)                                                 as location_id,
         cast(null as timestamp)                                               as event_at,
         coalesce(person_visits.visit_locations, [])                           as visit_locations,
         coalesce(person_visits.visit_days, [])                                as visit_days,
@@ -130,10 +130,10 @@ reviews as (
         {# "Maria G." gives only an initial: no last name to compare, but the initial counts #}
         case when length(nodes.last_name_key) > 1 then nodes.last_name_key end as last_name_key,
         left(nodes.last_name_key, 1)                                          as last_initial,
-        cast([] as varchar[])                                                 as email_local_keys,
-        cast([] as varchar[])                                                 as email_locals,
-        cast(null as varchar)                                                 as handle_key,
-        cast(null as varchar)                                                 as handle_local,
+        {{ list_of([]) }}                                                 as email_local_keys,
+        {{ list_of([]) }}                                                 as email_locals,
+        cast(null as string)                                                 as handle_key,
+        cast(null as string)                                                 as handle_local,
         by_location.location_id                                               as location_id,
         reviews.created_at                                                    as event_at,
         reviews.review_id,
@@ -151,22 +151,22 @@ authors as (
         min(posts_nodes.first_name_key)                                       as first_name_key,
         min(case when length(posts_nodes.last_name_key) > 1 then posts_nodes.last_name_key end) as last_name_key,
         min(left(posts_nodes.last_name_key, 1))                               as last_initial,
-        cast([] as varchar[])                                                 as email_local_keys,
-        cast([] as varchar[])                                                 as email_locals,
+        {{ list_of([]) }}                                                 as email_local_keys,
+        {{ list_of([]) }}                                                 as email_locals,
         min(posts.author_handle_key)                                          as handle_key,
         {# the handle's first label, letters and digits: "jane-doe88.bsky.social" -> "janedoe88" #}
-        min(nullif(regexp_replace(lower(split_part(posts.author_handle, '.', 1)), '[^a-z0-9]', '', 'g'), ''))
+        min(nullif(regexp_replace(lower(split_part(posts.author_handle, '.', 1)), '[^a-z0-9]', ''{{ all_matches() }}), ''))
                                                                               as handle_local,
-        cast(null as varchar)                                                 as location_id,
+        cast(null as string)                                                 as location_id,
         min(posts.created_at)                                                 as event_at,
         cast([] as varchar[])                                                 as visit_locations,
         cast([] as varchar[])                                                 as visit_days,
         cast([] as varchar[])                                                 as visit_day_skus,
         {# people post about a purchase within days: the days before each post #}
-        list_sort(list(distinct cast(cast(posts.created_at as date) - cast(window_offset as integer) as varchar)))
+        list_sort({{ list_agg("cast(cast(posts.created_at as date) - cast(window_offset as integer) as string)", distinct=true) }})
                                                                               as purchase_days
     from {{ ref('stg_bluesky__posts') }} as posts
-    cross join unnest(range(0, {{ var('identity_post_window_days') }} + 1)) as offsets (window_offset)
+    {{ cross_join_unnest(integer_range(0, var('identity_post_window_days') + 1), 'offsets', 'window_offset') }}
     inner join nodes as posts_nodes on posts_nodes.node_id = 'bluesky:posts:' || posts.post_uri
     group by posts_nodes.deterministic_cluster_id
 ),
@@ -197,11 +197,10 @@ review_named_skus as (
 review_windows as (
     select
         reviews.unique_id,
-        list_sort(list(reviews.location_id || '|' || cast(cast(day as date) as varchar)))   as visit_days
-    from reviews,
-        unnest(generate_series(
-            cast(reviews.event_at as date) - {{ var('identity_visit_window_days') }},
-            cast(reviews.event_at as date), interval 1 day)) as window_days (day)
+        list_sort({{ list_agg("reviews.location_id || '|' || cast(cast(day as date) as string)") }})   as visit_days
+    from reviews
+    {{ cross_join_unnest(day_list("cast(reviews.event_at as date) - " ~ var('identity_visit_window_days'),
+                                  'cast(reviews.event_at as date)'), 'window_days', 'day') }}
     where reviews.location_id is not null
     group by all
 ),
@@ -216,7 +215,7 @@ review_window_skus as (
 )
 
 select * from persons
-union all by name
+{{ union_all_by_name() }}
 select
     reviews.* exclude (review_id, comment),
     case when reviews.location_id is not null then [reviews.location_id] else cast([] as varchar[]) end

@@ -17,13 +17,13 @@ shopify_orders as (
     select 'shopify', 'orders', shopify_order_id,
            case when has_shipping_address or shopify_customer_id is null then first_name_normalised end,
            case when has_shipping_address or shopify_customer_id is null then last_name_normalised end,
-           cast(null as varchar), created_at
+           cast(null as string), created_at
     from {{ ref('stg_shopify__orders') }}
 ),
 
 shopify_checkouts as (
     select 'shopify', 'checkouts', shopify_checkout_id,
-           cast(null as varchar), cast(null as varchar), cast(null as varchar), created_at
+           cast(null as string), cast(null as string), cast(null as string), created_at
     from {{ ref('stg_shopify__checkouts') }}
 ),
 
@@ -37,21 +37,21 @@ square_customers as (
     so that the household guardrail can see who swiped a shared card or phone. -#}
 square_orders as (
     select 'square', 'orders', orders.square_order_id,
-           customers.first_name_normalised, customers.last_name_normalised, cast(null as varchar), orders.created_at
+           customers.first_name_normalised, customers.last_name_normalised, cast(null as string), orders.created_at
     from {{ ref('stg_square__orders') }} as orders
     left join {{ ref('stg_square__customers') }} as customers using (square_customer_id)
 ),
 
 square_loyalty_accounts as (
     select 'square', 'loyalty_accounts', accounts.square_loyalty_account_id,
-           customers.first_name_normalised, customers.last_name_normalised, cast(null as varchar), accounts.created_at
+           customers.first_name_normalised, customers.last_name_normalised, cast(null as string), accounts.created_at
     from {{ ref('stg_square__loyalty_accounts') }} as accounts
     left join {{ ref('stg_square__customers') }} as customers using (square_customer_id)
 ),
 
 web_anonymous_ids as (
     select 'web_events', 'anonymous_ids', anonymous_id,
-           cast(null as varchar), cast(null as varchar), cast(null as varchar), min(occurred_at)
+           cast(null as string), cast(null as string), cast(null as string), min(occurred_at)
     from {{ ref('stg_web_events__events') }}
     where anonymous_id is not null
     group by anonymous_id
@@ -59,14 +59,14 @@ web_anonymous_ids as (
 
 google_reviews as (
     select 'google_reviews', 'reviews', review_id,
-           reviewer_first_name_normalised, reviewer_last_name_normalised, cast(null as varchar), created_at
+           reviewer_first_name_normalised, reviewer_last_name_normalised, cast(null as string), created_at
     from {{ ref('stg_google_reviews__reviews') }}
     where not reviewer_is_anonymous
 ),
 
 bluesky_posts as (
     select 'bluesky', 'posts', post_uri,
-           author_first_name_normalised, author_last_name_normalised, cast(null as varchar), created_at
+           author_first_name_normalised, author_last_name_normalised, cast(null as string), created_at
     from {{ ref('stg_bluesky__posts') }}
     where coalesce(feed, 'search') <> 'author'
         {#- a stranger using the brand's word in another sense is nobody's customer record #}

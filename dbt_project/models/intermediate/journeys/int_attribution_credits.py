@@ -28,7 +28,7 @@ OUTPUT_TYPES = {"order_id": "string", "customer_id": "string", "channel": "strin
 FINGERPRINT = """
     select
         order_id,
-        cast(sum(hash(customer_id, order_value, converted_at, touch_index, channel, occurred_at)) as varchar)
+        cast(sum(hash(customer_id, order_value, converted_at, touch_index, channel, occurred_at)) as string)
             as touches_fingerprint
     from touches
     group by order_id

@@ -7,8 +7,8 @@
     their rows replaced; customers who no longer exist are deleted by the post-hook. -#}
 {{ config(materialized='incremental', unique_key='customer_id', incremental_strategy='delete+insert',
           on_schema_change='sync_all_columns',
-          post_hook="delete from {{ this }} where customer_id not in (select customer_id from "
-                    "{{ ref('fct_touchpoints') }} where customer_id is not null)") }}
+          post_hook="{% if is_incremental() %}delete from {{ this }} where customer_id not in (select customer_id from "
+                    "{{ ref('fct_touchpoints') }} where customer_id is not null){% endif %}") }}
 
 {% set touchpoint_columns = 'touchpoint_id, channel, touchpoint_type, occurred_at, location_id, order_id, sku, '
                             'value_amount, fulfilment_type, campaign' %}
@@ -79,7 +79,7 @@ numbered as (
 )
 
 select
-    customer_id || ':' || cast(journey_number as varchar)                      as journey_id,
+    customer_id || ':' || cast(journey_number as string)                      as journey_id,
     customer_id,
     journey_number,
     row_number() over (partition by customer_id, journey_number order by customer_touch_number) - 1

@@ -22,8 +22,8 @@ with places as (
 ),
 
 crosswalk as (
-    select cast(system as varchar) as system, cast(system_location_id as varchar) as system_location_id,
-           cast(location_id as varchar) as location_id
+    select cast(system as string) as system, cast(system_location_id as string) as system_location_id,
+           cast(location_id as string) as location_id
     from {{ ref('location_crosswalk') }}
 ),
 
@@ -42,12 +42,12 @@ scored as (
             when place.postal_code = anchor.postal_code and place.house_number = anchor.house_number
                 then 'house_number_postcode'
             when place.store_code = anchor.system_location_id and anchor.system = 'square' then 'store_code'
-            when len(place.name_tokens) > 0 and len(anchor.name_tokens) > 0
-                and len(list_intersect(place.name_tokens, anchor.name_tokens))
-                    = least(len(place.name_tokens), len(anchor.name_tokens)) then 'name'
+            when {{ list_length('place.name_tokens') }} > 0 and {{ list_length('anchor.name_tokens') }} > 0
+                and {{ list_length(list_common("place.name_tokens", "anchor.name_tokens")) }}
+                    = least({{ list_length('place.name_tokens') }}, {{ list_length('anchor.name_tokens') }}) then 'name'
         end                                                                   as rule,
-        len(list_intersect(place.name_tokens, anchor.name_tokens))
-            / greatest(least(len(place.name_tokens), len(anchor.name_tokens)), 1) as name_overlap
+        {{ list_length(list_common("place.name_tokens", "anchor.name_tokens")) }}
+            / greatest(least({{ list_length('place.name_tokens') }}, {{ list_length('anchor.name_tokens') }}), 1) as name_overlap
     from places as place
     cross join (select * from places where system in ('square', 'shopify')) as anchor
     where place.system in ('shopify', 'google')

@@ -25,7 +25,7 @@ places as (
         'square'                                                              as system,
         square_location_id                                                    as system_location_id,
         location_name, address_line_1, city, postal_code, country_code,
-        cast(null as varchar)                                                 as store_code,
+        cast(null as string)                                                 as store_code,
         coalesce(status, 'ACTIVE') = 'ACTIVE'                                 as is_active,
         0                                                                     as pos_orders,
         0                                                                     as pickup_orders

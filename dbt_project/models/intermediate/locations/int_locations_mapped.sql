@@ -62,7 +62,7 @@ anchors as (
     select
         'shopify:' || shopify_location_id,
         location_name, address_line_1, city, postal_code, country_code, shop_currency.currency,
-        cast(null as varchar)
+        cast(null as string)
     from shopify_locations
     cross join shop_currency
     where 'shopify:' || shopify_location_id in (select location_id from matches where system = 'shopify')

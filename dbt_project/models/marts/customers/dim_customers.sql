@@ -31,7 +31,7 @@ activity as (
         customer_id,
         min(occurred_at)                                                      as first_seen_at,
         max(occurred_at)                                                      as last_seen_at,
-        string_agg(distinct channel, ',' order by channel)                    as channels,
+        {{ string_agg_ordered('channel', "','", 'channel', distinct=true) }}    as channels,
         count(distinct channel)                                               as channel_count,
         bool_or(channel = 'web') and bool_or(channel = 'store')               as is_omnichannel,
         {%- for channel in ['web', 'store', 'review', 'social'] %}

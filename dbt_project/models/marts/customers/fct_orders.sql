@@ -15,7 +15,7 @@ returns as (
         count(*)                                                              as return_count,
         sum(refund_amount)                                                    as refunded_amount,
         min(returned_at)                                                      as first_returned_at,
-        string_agg(distinct return_channel, ',' order by return_channel)      as return_channels
+        {{ string_agg_ordered('return_channel', "','", 'return_channel', distinct=true) }} as return_channels
     from {{ ref('int_returns_unified') }}
     where not is_held
     group by all

@@ -22,13 +22,13 @@ web_events as (
             else 'page_view'
         end                                                                   as touchpoint_type,
         occurred_at,
-        cast(null as varchar)                                                 as location_id,
-        cast(null as varchar)                                                 as order_id,
+        cast(null as string)                                                 as location_id,
+        cast(null as string)                                                 as order_id,
         sku,
         cast(null as decimal(18, 2))                                          as value_amount,
-        cast(null as varchar)                                                 as fulfilment_type,
+        cast(null as string)                                                 as fulfilment_type,
         campaign_name                                                         as campaign,
-        cast(null as varchar)                                                 as currency
+        cast(null as string)                                                 as currency
     from {{ ref('stg_web_events__events') }}
     where anonymous_id is not null
         and coalesce(event_name, '') <> 'Order Completed'

@@ -19,8 +19,8 @@ deterministic as (
         'deterministic'                                                       as method,
         case
             when rule = 'same_name_and_postcode' then 'first name, last name, postcode (no second email or phone)'
-            when rule like 'same\_%\_and_first_name' escape '\' then split_part(rule, '_', 2) || ', first name'
-            when rule like 'same\_%' escape '\' then substr(rule, 6)
+            when rule like 'same!_%!_and_first_name' escape '!' then split_part(rule, '_', 2) || ', first name'
+            when rule like 'same!_%' escape '!' then substr(rule, 6)
             when rule = 'shopify_order_customer' then 'order.customer.id, buyer name'
             when rule = 'shopify_checkout_customer' then 'checkout.customer.id'
             when rule = 'shopify_checkout_completed_as_order' then 'checkout.token = order.checkout_token'
@@ -34,7 +34,7 @@ deterministic as (
             else rule
         end                                                                   as evidence_fields,
         cast(1.0 as double)                                                   as score,
-        cast(null as varchar)                                                 as evidence,
+        cast(null as string)                                                 as evidence,
         true                                                                  as is_accepted
     from {{ ref('int_identity_edges_deterministic') }}
 ),
@@ -73,7 +73,7 @@ household as (
         'household'                                                           as method,
         household_values.identifier_type || ' typed by several people'        as evidence_fields,
         cast(null as double)                                                  as score,
-        cast(null as varchar)                                                 as evidence,
+        cast(null as string)                                                 as evidence,
         true                                                                  as is_accepted
     from household_values
     inner join resolved as first_node on household_values.first_node_id = first_node.node_id

@@ -77,7 +77,7 @@ select
     coalesce(grain.currency, shop_currency.currency)                          as currency,
     cast(coalesce(sales.revenue, 0) as decimal(18, 2))                        as revenue,
     coalesce(sales.orders, 0)                                                 as orders,
-    cast(sales.revenue / nullif(sales.orders, 0) as decimal(18, 2))           as aov,
+    {{ money_from_ratio('sales.revenue / nullif(sales.orders, 0)') }}          as aov,
     cast(coalesce(returns.returned_amount, 0) as decimal(18, 2))              as returned_amount,
     cast(coalesce(sales.revenue, 0) - coalesce(returns.returned_amount, 0) as decimal(18, 2)) as net_revenue,
     coalesce(sales.anonymous_orders, 0)                                       as anonymous_orders,
@@ -89,8 +89,8 @@ select
     coalesce(sales.returning_customers, 0)                                    as returning_customers,
     cast(sales.omnichannel_customers as double) / nullif(sales.purchasing_customers, 0)
                                                                               as omnichannel_customer_share,
-    cast(sales.avg_ltv_omnichannel as decimal(18, 2))                         as avg_ltv_omnichannel,
-    cast(sales.avg_ltv_single_channel as decimal(18, 2))                      as avg_ltv_single_channel
+    {{ money_from_ratio('sales.avg_ltv_omnichannel') }}                       as avg_ltv_omnichannel,
+    {{ money_from_ratio('sales.avg_ltv_single_channel') }}                    as avg_ltv_single_channel
 from activity
 cross join shop_currency
 left join grain on activity.activity_date = grain.activity_date and activity.channel = grain.channel

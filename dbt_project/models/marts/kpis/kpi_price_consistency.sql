@@ -39,7 +39,7 @@ checkouts as (
 web_observations as (
     {#- an order that completes an earlier (abandoned, then recovered) checkout keeps the checkout's
         line prices: its lines tell the price of the day the checkout was priced, not the order day -#}
-    select cast(timezone(shop.timezone, cast(coalesce(checkouts.created_at, orders.created_at) as timestamptz))
+    select cast({{ local_time('shop.timezone', 'coalesce(checkouts.created_at, orders.created_at)') }}
                 as date)                                                      as day,
            lines.sku, lines.unit_price as price, orders.shopify_order_id as order_id
     from {{ ref('stg_shopify__order_line_items') }} as lines
@@ -53,8 +53,8 @@ web_observations as (
     union all
 
     {# a checkout (abandoned or not) priced its lines the day it was created #}
-    select cast(timezone(shop.timezone, cast(checkouts.created_at as timestamptz)) as date) as day,
-           lines.sku, lines.unit_price, cast(null as varchar)
+    select cast({{ local_time('shop.timezone', 'checkouts.created_at') }} as date) as day,
+           lines.sku, lines.unit_price, cast(null as string)
     from {{ ref('stg_shopify__checkout_line_items') }} as lines
     inner join {{ ref('stg_shopify__checkouts') }} as checkouts
         on lines.shopify_checkout_id = checkouts.shopify_checkout_id
@@ -63,8 +63,8 @@ web_observations as (
 
     union all
 
-    select cast(timezone(shop.timezone, cast(events.occurred_at as timestamptz)) as date) as day,
-           events.sku, events.price, cast(null as varchar) as order_id
+    select cast({{ local_time('shop.timezone', 'events.occurred_at') }} as date) as day,
+           events.sku, events.price, cast(null as string) as order_id
     from {{ ref('stg_web_events__events') }} as events
     cross join shop
     where events.event_name in ('Product Viewed', 'Product Added')
@@ -73,7 +73,7 @@ web_observations as (
 
 store_observations as (
     select
-        cast(timezone(coalesce(locations.timezone, shop.timezone), cast(orders.created_at as timestamptz)) as date)
+        cast({{ local_time('coalesce(locations.timezone, shop.timezone)', 'orders.created_at') }} as date)
                                                                               as day,
         lines.sku,
         lines.unit_price                                                      as price,
@@ -159,7 +159,7 @@ unchanged_catalog_prices as (
         the variant's current price. Used only where no web observation says otherwise. -#}
     select
         variants.sku,
-        cast(timezone(shop.timezone, cast(variants.updated_at as timestamptz)) as date) as unchanged_after,
+        cast({{ local_time('shop.timezone', 'variants.updated_at') }} as date) as unchanged_after,
         variants.price                                                         as web_price
     from {{ ref('stg_shopify__product_variants') }} as variants
     cross join shop

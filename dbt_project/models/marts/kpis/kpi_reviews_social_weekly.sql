@@ -79,7 +79,7 @@ union all
 
 select
     coalesce(social_weeks.week_start, unplaced.week_start)                    as week_start,
-    cast(null as varchar)                                                     as location_id,
+    cast(null as string)                                                     as location_id,
     coalesce(unplaced.reviews, 0)                                             as reviews,
     unplaced.avg_rating,
     unplaced.avg_sentiment,

@@ -13,16 +13,16 @@ with posts as (
 ),
 
 post_targets as (
-    select cast(uri as varchar) as post_uri, link_type, target
+    select cast(uri as string) as post_uri, link_type, target
     from posts
-    cross join lateral (values
-        ('embed',        {{ col_or_null(cols, 'embed__external__uri', 'varchar') }}),
-        ('embed',        {{ col_or_null(cols, 'record__embed__external__uri', 'varchar') }}),
-        ('quote',        {{ col_or_null(cols, 'embed__record__uri', 'varchar') }}),
-        ('quote',        {{ col_or_null(cols, 'record__embed__record__uri', 'varchar') }}),
-        ('reply_parent', {{ col_or_null(cols, 'record__reply__parent__uri', 'varchar') }}),
-        ('reply_root',   {{ col_or_null(cols, 'record__reply__root__uri', 'varchar') }})
-    ) as targets (link_type, target)
+    {{ cross_join_rows([
+        ["'embed'", col_or_null(cols, 'embed__external__uri', 'varchar')],
+        ["'embed'", col_or_null(cols, 'record__embed__external__uri', 'varchar')],
+        ["'quote'", col_or_null(cols, 'embed__record__uri', 'varchar')],
+        ["'quote'", col_or_null(cols, 'record__embed__record__uri', 'varchar')],
+        ["'reply_parent'", col_or_null(cols, 'record__reply__parent__uri', 'varchar')],
+        ["'reply_root'", col_or_null(cols, 'record__reply__root__uri', 'varchar')]
+    ], 'targets', ['link_type', 'target']) }}
 )
 
 {%- if features is not none and facets is not none %},
@@ -45,12 +45,11 @@ features as (
 ),
 
 facet_targets as (
-    select cast(posts.uri as varchar) as post_uri, link_type, target
+    select cast(posts.uri as string) as post_uri, link_type, target
     from features
     inner join posts on features.post_dlt_id = posts._dlt_id
-    cross join lateral (values
-        ('link', features.link_uri), ('mention', features.mention_did), ('tag', features.tag)
-    ) as targets (link_type, target)
+    {{ cross_join_rows([["'link'", 'features.link_uri'], ["'mention'", 'features.mention_did'], ["'tag'", 'features.tag']],
+                       'targets', ['link_type', 'target']) }}
 )
 {%- endif %}
 

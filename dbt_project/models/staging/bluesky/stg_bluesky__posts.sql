@@ -7,7 +7,7 @@ with source as (
 
 renamed as (
     select
-        cast(uri as varchar)                                                  as post_uri,
+        cast(uri as string)                                                  as post_uri,
         {{ col_or_null(cols, 'cid', 'varchar') }}                             as post_cid,
         {{ col_or_null(cols, 'feed', 'varchar') }}                            as feed,
         {{ col_or_null(cols, 'author__did', 'varchar') }}                     as author_did,
@@ -29,6 +29,6 @@ select
     {{ normalise_name("nullif(regexp_replace(author_display_name, '^\\S+\\s*', ''), '')") }}
                                                                               as author_last_name_normalised,
     {# the handle's first label, letters only: "jane-doe88.bsky.social" -> "janedoe" #}
-    nullif(regexp_replace(split_part(author_handle, '.', 1), '[^a-z]', '', 'g'), '') as author_handle_key,
+    nullif(regexp_replace(split_part(author_handle, '.', 1), '[^a-z]', ''{{ all_matches() }}), '') as author_handle_key,
     regexp_extract(post_text, 'utm_campaign=([A-Za-z0-9_\-]+)', 1)            as campaign
 from renamed

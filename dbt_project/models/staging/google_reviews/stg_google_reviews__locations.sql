@@ -15,23 +15,23 @@ with
 address_lines as (
     select
         _dlt_parent_id,
-        min(case when _dlt_list_idx = 0 then cast(value as varchar) end)        as address_line_1,
-        nullif(string_agg(case when _dlt_list_idx > 0 then cast(value as varchar) end, ', '
-                          order by _dlt_list_idx), '')                        as address_line_2
+        min(case when _dlt_list_idx = 0 then cast(value as string) end)        as address_line_1,
+        nullif({{ string_agg_ordered('case when _dlt_list_idx > 0 then cast(value as string) end', "', '",
+                                     '_dlt_list_idx') }}, '')                  as address_line_2
     from {{ lines }}
     group by _dlt_parent_id
 ),
 {%- else %}
 address_lines as (
-    select cast(null as varchar) as _dlt_parent_id, cast(null as varchar) as address_line_1,
-           cast(null as varchar) as address_line_2
+    select cast(null as string) as _dlt_parent_id, cast(null as string) as address_line_1,
+           cast(null as string) as address_line_2
     where false
 ),
 {%- endif %}
 
 locations as (
     select
-        regexp_extract(cast(name as varchar), 'locations/([^/]+)$', 1)        as google_location_id,
+        regexp_extract(cast(name as string), 'locations/([^/]+)$', 1)        as google_location_id,
         {{ col_or_null(cols, 'title', 'varchar') }}                           as location_title,
         {{ col_or_null(cols, 'store_code', 'varchar') }}                      as store_code,
         {{ col_or_null(cols, 'storefront_address__locality', 'varchar') }}    as city,
@@ -60,16 +60,16 @@ from locations
 left join address_lines on address_lines._dlt_parent_id = locations._dlt_id
 {% else %}
 select
-    cast(null as varchar) as google_location_name,
-    cast(null as varchar) as google_location_id,
-    cast(null as varchar) as location_title,
-    cast(null as varchar) as store_code,
-    cast(null as varchar) as address_line_1,
-    cast(null as varchar) as address_line_2,
-    cast(null as varchar) as city,
-    cast(null as varchar) as province_code,
-    cast(null as varchar) as postal_code_raw,
-    cast(null as varchar) as postal_code,
-    cast(null as varchar) as country_code
+    cast(null as string) as google_location_name,
+    cast(null as string) as google_location_id,
+    cast(null as string) as location_title,
+    cast(null as string) as store_code,
+    cast(null as string) as address_line_1,
+    cast(null as string) as address_line_2,
+    cast(null as string) as city,
+    cast(null as string) as province_code,
+    cast(null as string) as postal_code_raw,
+    cast(null as string) as postal_code,
+    cast(null as string) as country_code
 where false
 {% endif %}

@@ -8,7 +8,7 @@ with source as (
 
 renamed as (
     select
-        cast(review_id as varchar)                                            as review_id,
+        cast(review_id as string)                                            as review_id,
         {{ col_or_null(cols, 'name', 'varchar') }}                            as review_name,
         coalesce({{ col_or_null(cols, 'location_name', 'varchar') }},
                  regexp_extract({{ col_or_null(cols, 'name', 'varchar') }}, '^(accounts/[^/]+/locations/[^/]+)', 1))

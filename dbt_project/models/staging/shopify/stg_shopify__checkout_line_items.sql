@@ -14,7 +14,7 @@ select
     checkouts.shopify_checkout_id || ':' || coalesce({{ col_or_null(cols, 'key', 'varchar') }}, source._dlt_id)
                                                                               as shopify_checkout_line_id,
     checkouts.shopify_checkout_id,
-    cast({{ col_or_null(cols, 'variant_id', 'bigint') }} as varchar)          as shopify_variant_id,
+    cast({{ col_or_null(cols, 'variant_id', 'bigint') }} as string)          as shopify_variant_id,
     {{ col_or_null(cols, 'sku', 'varchar') }}                                 as sku,
     {{ col_or_null(cols, 'title', 'varchar') }}                               as title,
     {{ col_or_null(cols, 'quantity', 'integer') }}                            as quantity,
@@ -23,11 +23,11 @@ from source
 inner join checkouts on source._dlt_parent_id = checkouts.dlt_id
 {% else %}
 select
-    cast(null as varchar) as shopify_checkout_line_id,
-    cast(null as varchar) as shopify_checkout_id,
-    cast(null as varchar) as shopify_variant_id,
-    cast(null as varchar) as sku,
-    cast(null as varchar) as title,
+    cast(null as string) as shopify_checkout_line_id,
+    cast(null as string) as shopify_checkout_id,
+    cast(null as string) as shopify_variant_id,
+    cast(null as string) as sku,
+    cast(null as string) as title,
     cast(null as integer) as quantity,
     cast(null as decimal(18, 2)) as unit_price
 where false

@@ -7,11 +7,11 @@ with source as (
 
 renamed as (
     select
-        cast(id as varchar)                                                   as shopify_checkout_id,
+        cast(id as string)                                                   as shopify_checkout_id,
         _dlt_id                                                               as dlt_id,
         {{ col_or_null(cols, 'token', 'varchar') }}                           as checkout_token,
         {{ col_or_null(cols, 'cart_token', 'varchar') }}                      as cart_token,
-        cast({{ col_or_null(cols, 'customer__id', 'bigint') }} as varchar)    as shopify_customer_id,
+        cast({{ col_or_null(cols, 'customer__id', 'bigint') }} as string)    as shopify_customer_id,
         {{ col_or_null(cols, 'email', 'varchar') }}                           as email_raw,
         {{ normalise_email(col_or_null(cols, 'email', 'varchar')) }}          as email,
         {{ col_or_null(cols, 'phone', 'varchar') }}                           as phone_raw,

@@ -7,7 +7,7 @@ with source as (
 
 renamed as (
     select
-        cast(id as varchar)                                                   as shopify_customer_id,
+        cast(id as string)                                                   as shopify_customer_id,
         {{ col_or_null(cols, 'email', 'varchar') }}                           as email_raw,
         {{ normalise_email(col_or_null(cols, 'email', 'varchar')) }}          as email,
         {{ col_or_null(cols, 'phone', 'varchar') }}                           as phone_raw,

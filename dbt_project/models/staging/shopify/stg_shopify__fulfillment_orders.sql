@@ -9,21 +9,21 @@
 
 {% if src is not none %}
 select
-    cast(cast(id as bigint) as varchar)                                       as shopify_fulfillment_order_id,
-    cast({{ col_or_null(cols, 'order_id', 'bigint') }} as varchar)            as shopify_order_id,
+    cast(cast(id as bigint) as string)                                       as shopify_fulfillment_order_id,
+    cast({{ col_or_null(cols, 'order_id', 'bigint') }} as string)            as shopify_order_id,
     lower({{ col_or_null(cols, 'status', 'varchar') }})                       as status,
     lower({{ col_or_null(cols, 'delivery_method__method_type', 'varchar') }}) as method_type,
-    cast({{ col_or_null(cols, 'assigned_location_id', 'bigint') }} as varchar) as shopify_location_id,
+    cast({{ col_or_null(cols, 'assigned_location_id', 'bigint') }} as string) as shopify_location_id,
     {{ to_utc(col_or_null(cols, 'created_at', 'timestamptz')) }}              as created_at,
     {{ to_utc(col_or_null(cols, 'updated_at', 'timestamptz')) }}              as updated_at
 from {{ src }}
 {% else %}
 select
-    cast(null as varchar) as shopify_fulfillment_order_id,
-    cast(null as varchar) as shopify_order_id,
-    cast(null as varchar) as status,
-    cast(null as varchar) as method_type,
-    cast(null as varchar) as shopify_location_id,
+    cast(null as string) as shopify_fulfillment_order_id,
+    cast(null as string) as shopify_order_id,
+    cast(null as string) as status,
+    cast(null as string) as method_type,
+    cast(null as string) as shopify_location_id,
     cast(null as timestamp) as created_at,
     cast(null as timestamp) as updated_at
 where false

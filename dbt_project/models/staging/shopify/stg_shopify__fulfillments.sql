@@ -13,19 +13,19 @@ orders as (
 )
 
 select
-    cast(source.id as varchar)                                                as shopify_fulfillment_id,
+    cast(source.id as string)                                                as shopify_fulfillment_id,
     orders.shopify_order_id,
     {{ col_or_null(cols, 'status', 'varchar') }}                              as status,
-    cast({{ col_or_null(cols, 'location_id', 'bigint') }} as varchar)         as shopify_location_id,
+    cast({{ col_or_null(cols, 'location_id', 'bigint') }} as string)         as shopify_location_id,
     {{ to_utc(col_or_null(cols, 'created_at', 'timestamptz')) }}              as fulfilled_at
 from source
 inner join orders on source._dlt_parent_id = orders.dlt_id
 {% else %}
 select
-    cast(null as varchar) as shopify_fulfillment_id,
-    cast(null as varchar) as shopify_order_id,
-    cast(null as varchar) as status,
-    cast(null as varchar) as shopify_location_id,
+    cast(null as string) as shopify_fulfillment_id,
+    cast(null as string) as shopify_order_id,
+    cast(null as string) as status,
+    cast(null as string) as shopify_location_id,
     cast(null as timestamp) as fulfilled_at
 where false
 {% endif %}

@@ -7,7 +7,7 @@
 
 {% if src is not none %}
 select
-    cast(cast(id as bigint) as varchar)                                       as shopify_location_id,
+    cast(cast(id as bigint) as string)                                       as shopify_location_id,
     {{ col_or_null(cols, 'name', 'varchar') }}                                as location_name,
     {{ col_or_null(cols, 'address1', 'varchar') }}                            as address_line_1,
     {{ col_or_null(cols, 'address2', 'varchar') }}                            as address_line_2,
@@ -24,15 +24,15 @@ select
 from {{ src }}
 {% else %}
 select
-    cast(null as varchar) as shopify_location_id,
-    cast(null as varchar) as location_name,
-    cast(null as varchar) as address_line_1,
-    cast(null as varchar) as address_line_2,
-    cast(null as varchar) as city,
-    cast(null as varchar) as postal_code_raw,
-    cast(null as varchar) as postal_code,
-    cast(null as varchar) as province_code,
-    cast(null as varchar) as country_code,
+    cast(null as string) as shopify_location_id,
+    cast(null as string) as location_name,
+    cast(null as string) as address_line_1,
+    cast(null as string) as address_line_2,
+    cast(null as string) as city,
+    cast(null as string) as postal_code_raw,
+    cast(null as string) as postal_code,
+    cast(null as string) as province_code,
+    cast(null as string) as country_code,
     cast(null as boolean) as is_active,
     cast(null as boolean) as is_legacy,
     cast(null as timestamp) as created_at,

@@ -11,10 +11,10 @@ orders as (
 
 renamed as (
     select
-        cast(source.id as varchar)                                            as shopify_line_item_id,
+        cast(source.id as string)                                            as shopify_line_item_id,
         orders.shopify_order_id,
-        cast({{ col_or_null(cols, 'product_id', 'bigint') }} as varchar)      as shopify_product_id,
-        cast({{ col_or_null(cols, 'variant_id', 'bigint') }} as varchar)      as shopify_variant_id,
+        cast({{ col_or_null(cols, 'product_id', 'bigint') }} as string)      as shopify_product_id,
+        cast({{ col_or_null(cols, 'variant_id', 'bigint') }} as string)      as shopify_variant_id,
         {{ col_or_null(cols, 'sku', 'varchar') }}                             as sku,
         {{ col_or_null(cols, 'title', 'varchar') }}                           as title,
         {{ col_or_null(cols, 'quantity', 'integer') }}                        as quantity,

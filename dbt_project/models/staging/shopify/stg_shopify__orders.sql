@@ -7,10 +7,10 @@ with source as (
 
 renamed as (
     select
-        cast(id as varchar)                                                   as shopify_order_id,
+        cast(id as string)                                                   as shopify_order_id,
         _dlt_id                                                               as dlt_id,
         {{ col_or_null(cols, 'name', 'varchar') }}                            as order_name,
-        cast({{ col_or_null(cols, 'customer__id', 'bigint') }} as varchar)    as shopify_customer_id,
+        cast({{ col_or_null(cols, 'customer__id', 'bigint') }} as string)    as shopify_customer_id,
         {{ col_or_null(cols, 'email', 'varchar') }}                           as email_raw,
         {{ normalise_email(col_or_null(cols, 'email', 'varchar')) }}          as email,
         {{ col_or_null(cols, 'phone', 'varchar') }}                           as phone_raw,
@@ -26,7 +26,7 @@ renamed as (
         {{ normalise_name("coalesce(" ~ col_or_null(cols, 'shipping_address__last_name', 'varchar') ~ ", "
                           ~ col_or_null(cols, 'customer__last_name', 'varchar') ~ ")") }}  as last_name_normalised,
         lower({{ col_or_null(cols, 'source_name', 'varchar') }})              as source_name,
-        cast({{ col_or_null(cols, 'location_id', 'bigint') }} as varchar)     as shopify_location_id,
+        cast({{ col_or_null(cols, 'location_id', 'bigint') }} as string)     as shopify_location_id,
         {{ col_or_null(cols, 'cart_token', 'varchar') }}                      as cart_token,
         {{ col_or_null(cols, 'checkout_token', 'varchar') }}                  as checkout_token,
         {{ col_or_null(cols, 'landing_site', 'varchar') }}                    as landing_site,

@@ -7,7 +7,7 @@
 with products as (
     select
         _dlt_id,
-        cast(id as varchar)                                                   as shopify_product_id,
+        cast(id as string)                                                   as shopify_product_id,
         {{ col_or_null(product_cols, 'title', 'varchar') }}                   as product_title,
         {{ col_or_null(product_cols, 'product_type', 'varchar') }}            as product_type
     from {{ products }}
@@ -18,7 +18,7 @@ variants as (
 )
 
 select
-    cast(variants.id as varchar)                                              as shopify_variant_id,
+    cast(variants.id as string)                                              as shopify_variant_id,
     products.shopify_product_id,
     products.product_title,
     products.product_type,

@@ -10,7 +10,7 @@ with refunds as (
     select
         _dlt_id,
         _dlt_parent_id,
-        cast(id as varchar)                                                   as shopify_refund_id,
+        cast(id as string)                                                   as shopify_refund_id,
         {{ to_utc(col_or_null(refund_cols, 'created_at', 'timestamptz')) }}   as refunded_at
     from {{ refunds }}
 ),
@@ -19,11 +19,11 @@ refund_lines as (
     select
         _dlt_parent_id,
         _dlt_id                                                               as refund_line_dlt_id,
-        cast({{ col_or_null(line_cols, 'line_item_id', 'bigint') }} as varchar) as shopify_line_item_id,
+        cast({{ col_or_null(line_cols, 'line_item_id', 'bigint') }} as string) as shopify_line_item_id,
         {{ col_or_null(line_cols, 'quantity', 'integer') }}                   as quantity,
         cast({{ col_or_null(line_cols, 'subtotal', 'double') }} as decimal(18, 2)) as refund_amount,
         {# where the goods were restocked: a store's location for a return at the counter #}
-        cast({{ col_or_null(line_cols, 'location_id', 'bigint') }} as varchar) as restock_shopify_location_id
+        cast({{ col_or_null(line_cols, 'location_id', 'bigint') }} as string) as restock_shopify_location_id
     from {{ refund_lines }}
 ),
 
@@ -45,13 +45,13 @@ inner join refunds on refund_lines._dlt_parent_id = refunds._dlt_id
 inner join orders on refunds._dlt_parent_id = orders.dlt_id
 {% else %}
 select
-    cast(null as varchar) as shopify_refund_line_id,
-    cast(null as varchar) as shopify_refund_id,
-    cast(null as varchar) as shopify_order_id,
-    cast(null as varchar) as shopify_line_item_id,
+    cast(null as string) as shopify_refund_line_id,
+    cast(null as string) as shopify_refund_id,
+    cast(null as string) as shopify_order_id,
+    cast(null as string) as shopify_line_item_id,
     cast(null as integer) as quantity,
     cast(null as decimal(18, 2)) as refund_amount,
-    cast(null as varchar) as restock_shopify_location_id,
+    cast(null as string) as restock_shopify_location_id,
     cast(null as timestamp) as refunded_at
 where false
 {% endif %}

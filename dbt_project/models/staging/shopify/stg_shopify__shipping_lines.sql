@@ -25,10 +25,10 @@ from source
 inner join orders on source._dlt_parent_id = orders.dlt_id
 {% else %}
 select
-    cast(null as varchar) as shopify_shipping_line_id,
-    cast(null as varchar) as shopify_order_id,
-    cast(null as varchar) as code,
-    cast(null as varchar) as title,
+    cast(null as string) as shopify_shipping_line_id,
+    cast(null as string) as shopify_order_id,
+    cast(null as string) as code,
+    cast(null as string) as title,
     cast(null as decimal(18, 2)) as price,
     cast(null as decimal(18, 2)) as discounted_price
 where false

@@ -19,7 +19,7 @@ with variations as (
     {%- for relation, cols, rank, top_level in parts %}
     {% if not loop.first %}union all{% endif %}
     select
-        cast(source.id as varchar)                                            as catalog_object_id,
+        cast(source.id as string)                                            as catalog_object_id,
         {{ col_or_null(cols, 'item_variation_data__sku', 'varchar') }}        as sku,
         {{ col_or_null(cols, 'item_variation_data__item_id', 'varchar') }}    as item_id,
         {{ col_or_null(cols, 'item_variation_data__name', 'varchar') }}       as variation_name,
@@ -44,8 +44,8 @@ with variations as (
     {%- endif %}
     {%- else %}
     select
-        cast(null as varchar) as catalog_object_id, cast(null as varchar) as sku, cast(null as varchar) as item_id,
-        cast(null as varchar) as variation_name, cast(null as decimal(18, 2)) as price, cast(null as varchar) as currency,
+        cast(null as string) as catalog_object_id, cast(null as string) as sku, cast(null as string) as item_id,
+        cast(null as string) as variation_name, cast(null as decimal(18, 2)) as price, cast(null as string) as currency,
         cast(null as boolean) as is_deleted, cast(null as bigint) as version, cast(null as timestamp) as updated_at,
         0 as source_rank
     where false
@@ -54,13 +54,13 @@ with variations as (
 
 items as (
     {% if objects is not none %}
-    select cast(id as varchar) as item_id, {{ col_or_null(object_cols, 'item_data__name', 'varchar') }} as item_name
+    select cast(id as string) as item_id, {{ col_or_null(object_cols, 'item_data__name', 'varchar') }} as item_name
     from {{ objects }}
     where {{ col_or_null(object_cols, 'type', 'varchar') }} = 'ITEM'
     qualify row_number() over (
         partition by id order by {{ col_or_null(object_cols, 'version', 'bigint') }} desc nulls last) = 1
     {% else %}
-    select cast(null as varchar) as item_id, cast(null as varchar) as item_name where false
+    select cast(null as string) as item_id, cast(null as string) as item_name where false
     {% endif %}
 ),
 

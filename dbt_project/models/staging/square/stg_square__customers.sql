@@ -2,7 +2,7 @@
 {%- set cols = source_columns('square', 'customers') -%}
 
 select
-    cast(id as varchar)                                                       as square_customer_id,
+    cast(id as string)                                                       as square_customer_id,
     {{ col_or_null(cols, 'email_address', 'varchar') }}                       as email_raw,
     {{ normalise_email(col_or_null(cols, 'email_address', 'varchar')) }}      as email,
     {{ col_or_null(cols, 'phone_number', 'varchar') }}                        as phone_raw,

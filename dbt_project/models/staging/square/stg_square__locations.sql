@@ -5,7 +5,7 @@
 {%- set country = "upper(coalesce(" ~ col_or_null(cols, 'address__country', 'varchar') ~ ", " ~ col_or_null(cols, 'country', 'varchar') ~ "))" -%}
 
 select
-    cast(id as varchar)                                                       as square_location_id,
+    cast(id as string)                                                       as square_location_id,
     {{ col_or_null(cols, 'name', 'varchar') }}                                as location_name,
     {{ col_or_null(cols, 'business_name', 'varchar') }}                       as business_name,
     {{ col_or_null(cols, 'address__address_line_1', 'varchar') }}             as address_line_1,

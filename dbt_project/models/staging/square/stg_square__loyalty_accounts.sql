@@ -3,7 +3,7 @@
 
 {% if src is not none %}
 select
-    cast(id as varchar)                                                       as square_loyalty_account_id,
+    cast(id as string)                                                       as square_loyalty_account_id,
     {{ col_or_null(cols, 'customer_id', 'varchar') }}                         as square_customer_id,
     {{ col_or_null(cols, 'mapping__phone_number', 'varchar') }}               as phone_raw,
     {{ normalise_phone(col_or_null(cols, 'mapping__phone_number', 'varchar')) }} as phone,
@@ -13,10 +13,10 @@ select
 from {{ src }}
 {% else %}
 select
-    cast(null as varchar) as square_loyalty_account_id,
-    cast(null as varchar) as square_customer_id,
-    cast(null as varchar) as phone_raw,
-    cast(null as varchar) as phone,
+    cast(null as string) as square_loyalty_account_id,
+    cast(null as string) as square_customer_id,
+    cast(null as string) as phone_raw,
+    cast(null as string) as phone,
     cast(null as integer) as points_balance,
     cast(null as integer) as lifetime_points,
     cast(null as timestamp) as created_at

@@ -39,13 +39,13 @@ inner join orders on returns._dlt_parent_id = orders.dlt_id
 left join catalog on {{ col_or_null(cols, 'catalog_object_id', 'varchar') }} = catalog.catalog_variation_id
 {% else %}
 select
-    cast(null as varchar) as square_return_line_item_id,
-    cast(null as varchar) as square_return_id,
-    cast(null as varchar) as return_order_id,
-    cast(null as varchar) as source_line_item_uid,
-    cast(null as varchar) as catalog_object_id,
-    cast(null as varchar) as variation_name,
-    cast(null as varchar) as sku,
+    cast(null as string) as square_return_line_item_id,
+    cast(null as string) as square_return_id,
+    cast(null as string) as return_order_id,
+    cast(null as string) as source_line_item_uid,
+    cast(null as string) as catalog_object_id,
+    cast(null as string) as variation_name,
+    cast(null as string) as sku,
     cast(null as decimal(18, 3)) as quantity,
     cast(null as decimal(18, 2)) as unit_price,
     cast(null as decimal(18, 2)) as line_total

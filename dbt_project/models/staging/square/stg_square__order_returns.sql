@@ -19,10 +19,10 @@ from {{ src }} as source
 inner join orders on source._dlt_parent_id = orders.dlt_id
 {% else %}
 select
-    cast(null as varchar) as square_return_id,
-    cast(null as varchar) as return_order_id,
-    cast(null as varchar) as source_order_id,
-    cast(null as varchar) as square_location_id,
+    cast(null as string) as square_return_id,
+    cast(null as string) as return_order_id,
+    cast(null as string) as source_order_id,
+    cast(null as string) as square_location_id,
     cast(null as decimal(18, 2)) as return_amount,
     cast(null as timestamp) as returned_at
 where false

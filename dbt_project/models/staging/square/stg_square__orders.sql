@@ -5,7 +5,7 @@
 {%- set cols = source_columns('square', 'orders') -%}
 
 select
-    cast(id as varchar)                                                       as square_order_id,
+    cast(id as string)                                                       as square_order_id,
     _dlt_id                                                                   as dlt_id,
     {{ col_or_null(cols, 'location_id', 'varchar') }}                         as square_location_id,
     {{ col_or_null(cols, 'customer_id', 'varchar') }}                         as square_customer_id,

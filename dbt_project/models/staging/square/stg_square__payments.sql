@@ -2,7 +2,7 @@
 {%- set cols = source_columns('square', 'payments') -%}
 
 select
-    cast(id as varchar)                                                       as square_payment_id,
+    cast(id as string)                                                       as square_payment_id,
     {{ col_or_null(cols, 'order_id', 'varchar') }}                            as square_order_id,
     {{ col_or_null(cols, 'location_id', 'varchar') }}                         as square_location_id,
     {{ col_or_null(cols, 'customer_id', 'varchar') }}                         as square_customer_id,

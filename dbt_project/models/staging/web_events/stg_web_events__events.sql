@@ -6,8 +6,8 @@
     deleted from raw (an erasure request) are deleted here by the post-hook. -#}
 {{ config(materialized='incremental', unique_key='message_id', incremental_strategy='delete+insert',
           on_schema_change='append_new_columns',
-          post_hook="delete from {{ this }} where message_id not in (select cast(message_id as varchar)
-                     from {{ source('web_events', 'events') }} where message_id is not null)") }}
+          post_hook="{% if is_incremental() %}delete from {{ this }} where message_id not in (select cast(message_id as string)
+                     from {{ source('web_events', 'events') }} where message_id is not null){% endif %}") }}
 {%- set src = source('web_events', 'events') -%}
 {%- set cols = source_columns('web_events', 'events') -%}
 
@@ -20,7 +20,7 @@ with source as (
 
 renamed as (
     select
-        cast(message_id as varchar)                                           as message_id,
+        cast(message_id as string)                                           as message_id,
         lower({{ col_or_null(cols, 'type', 'varchar') }})                     as event_type,
         {{ col_or_null(cols, 'event', 'varchar') }}                           as event_name,
         {{ col_or_null(cols, 'anonymous_id', 'varchar') }}                    as anonymous_id,
@@ -28,7 +28,7 @@ renamed as (
         {{ to_utc(col_or_null(cols, 'timestamp', 'timestamptz')) }}           as occurred_at,
         {{ col_or_null(cols, 'properties__sku', 'varchar') }}                 as sku,
         cast({{ col_or_null(cols, 'properties__price', 'double') }} as decimal(18, 2)) as price,
-        cast({{ col_or_null(cols, 'properties__order_id', 'varchar') }} as varchar)    as order_id,
+        cast({{ col_or_null(cols, 'properties__order_id', 'varchar') }} as string)    as order_id,
         cast({{ col_or_null(cols, 'properties__revenue', 'double') }} as decimal(18, 2)) as revenue,
         {{ col_or_null(cols, 'traits__email', 'varchar') }}                   as email_raw,
         {{ normalise_email(col_or_null(cols, 'traits__email', 'varchar')) }}  as email,
@@ -44,7 +44,7 @@ renamed as (
     from source
 )
 
-select * exclude (delivery_rank)
+select {{ star_except(['delivery_rank']) }}
 from (
     select *, row_number() over (partition by message_id order by dlt_load_id) as delivery_rank
     from renamed
