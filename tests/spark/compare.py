@@ -57,7 +57,7 @@ def _equal(left, right, money: bool) -> bool:
             return round(float(left), 2) == round(float(right), 2) or abs(float(left) - float(right)) < 0.005
         return math.isclose(float(left), float(right), rel_tol=FLOAT_TOLERANCE, abs_tol=FLOAT_TOLERANCE)
     if isinstance(left, tuple) and isinstance(right, tuple):
-        return len(left) == len(right) and all(_equal(a, b, money) for a, b in zip(left, right))
+        return len(left) == len(right) and all(_equal(a, b, money) for a, b in zip(left, right, strict=True))
     return left == right
 
 
@@ -71,10 +71,10 @@ def differences(duckdb_frame: pd.DataFrame, spark_frame: pd.DataFrame, money_col
     columns = sorted(duckdb_frame.columns)
     money = [column in money_columns for column in columns]
     found = []
-    for left, right in zip(normalise(duckdb_frame), normalise(spark_frame)):
-        unequal = [name for name, a, b, is_money in zip(columns, left, right, money) if not _equal(a, b, is_money)]
+    for left, right in zip(normalise(duckdb_frame), normalise(spark_frame), strict=True):
+        unequal = [name for name, a, b, is_money in zip(columns, left, right, money, strict=True) if not _equal(a, b, is_money)]
         if unequal:
-            found.append(f"{unequal}: duckdb {dict(zip(columns, left))} / spark {dict(zip(columns, right))}")
+            found.append(f"{unequal}: duckdb {dict(zip(columns, left, strict=True))} / spark {dict(zip(columns, right, strict=True))}")
             if len(found) >= limit:
                 break
     return found
