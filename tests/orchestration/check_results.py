@@ -72,7 +72,7 @@ MOVED: dict[str, str] = {
 # change types; issue 19 casts keys `as string` (DuckDB's alias of varchar, which Spark also reads).
 RENAMED: dict[str, str] = {
     "intermediate/int_customer_id_assignments:accepted_values_int_customer_id_assignments_change_type__new__merge__split__reassigned":
-        "intermediate/int_customer_id_assignments:accepted_values_int_customer_id_assignments_change_type__initial__new__joined__merge__split__retired__",
+        "intermediate/int_customer_id_assignments:accepted_values_int_customer_id_assignments_change_type__initial__new__joined__merge__split__retired__removed__reassigned",
     "marts/customer_id_history:accepted_values_customer_id_history_change_type__merge__split__reassigned":
         "marts/customer_id_history:accepted_values_customer_id_history_change_type__new__merge__split__retired",
     **{f"marts/{mart}:unique_{mart}_cast_{column}_as_varchar_{rest}": f"marts/{mart}:unique_{mart}_cast_{column}_as_string_{rest}"
