@@ -26,11 +26,33 @@ FIRST_WORD_SQL = "split_part(trim($search), ' ', 1)"
 LAST_WORD_SQL = "nullif(regexp_extract(trim($search), '\\s(\\S+)$', 1), '')"
 
 
+class _DuckDBDispatch:
+    """dbt's ``adapter.dispatch`` as the DuckDB target resolves the project's cross-database macros
+    (``macros/cross_database.sql``): the ``default__`` implementation, which is DuckDB's SQL."""
+
+    cross_database: object = None
+
+    def dispatch(self, name: str, macro_namespace: str | None = None) -> object:
+        return getattr(self.cross_database, f"default__{name}")
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    """A Jinja environment where the identifier macros find the cross-database macros dbt would give them."""
+    environment = jinja2.Environment(autoescape=False, extensions=["jinja2.ext.do"])  # dbt enables `do`
+    dispatch = environment.globals["adapter"] = _DuckDBDispatch()
+    source = (MACROS_DIR / "cross_database.sql").read_text(encoding="utf-8")
+    dispatch.cross_database = environment.from_string(source).module
+    environment.globals.update({name: getattr(dispatch.cross_database, name)
+                                for name in dir(dispatch.cross_database) if not name.startswith("_")})
+    return environment
+
+
 @cache
 def _macros(file_name: str) -> object:
     """The macros of one dbt macro file as Python callables that return SQL text."""
     source = (MACROS_DIR / file_name).read_text(encoding="utf-8")
-    return jinja2.Environment(autoescape=False).from_string(source).module
+    return _environment().from_string(source).module
 
 
 def normalised_email_sql() -> str:
