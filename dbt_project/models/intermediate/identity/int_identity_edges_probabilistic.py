@@ -168,13 +168,15 @@ def _plain(value):
     return value.item() if hasattr(value, "item") else value
 
 
-def _link(records, kind: str, comparisons: list, blocking_rules: list, settings: dict, frozen):
+def _link(records, kind: str, comparisons: list, blocking_rules: list, settings: dict, frozen=None):
+    """Score `kind` records against persons. `frozen`: the parameters of int_identity_link_parameters;
+    None learns them from these records (what a full refresh stores), as the rule tests do."""
     persons = records.filter("record_kind = 'person'")
     candidates = records.filter(f"record_kind = '{kind}'")
     if persons.count("*").fetchall()[0][0] == 0 or candidates.count("*").fetchall()[0][0] == 0:
         return pd.DataFrame(columns=OUTPUT_COLUMNS)
-    frozen = frozen.filter(f"record_kind = '{kind}'")
-    frozen_count = frozen.filter("parameter = 'person_count'").select("value").fetchall()
+    frozen = frozen.filter(f"record_kind = '{kind}'") if frozen is not None else None
+    frozen_count = frozen.filter("parameter = 'person_count'").select("value").fetchall() if frozen is not None else []
     person_count = frozen_count[0][0] if frozen_count and frozen_count[0][0] else persons.count("*").fetchall()[0][0]
     # Splink gets its own in-memory DuckDB: dbt-duckdb's session is a wrapper Splink does not accept,
     # and the scoring tables are scratch work that must not land in the warehouse.
@@ -195,7 +197,7 @@ def _link(records, kind: str, comparisons: list, blocking_rules: list, settings:
         ),
         log_level="WARNING",
     )
-    for column in ("first_name_key", "last_name_key"):  # frozen term frequencies (int_identity_link_parameters)
+    for column in ("first_name_key", "last_name_key") if frozen is not None else ():  # frozen term frequencies
         lookup = frozen.filter(f"parameter = '{column}'").select(f"term as {column}, value as tf_{column}")
         if lookup.count("*").fetchall()[0][0]:
             linker.table_management.register_term_frequency_lookup(
