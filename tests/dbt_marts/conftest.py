@@ -39,6 +39,9 @@ def make_project(root: Path, warehouse: Path) -> Path:
     """A dbt project with this area's models and the stand-ins for everything upstream."""
     shutil.copy(DBT_PROJECT / "dbt_project.yml", root / "dbt_project.yml")
     shutil.copytree(DBT_PROJECT / "macros", root / "macros")
+    # the project's generic tests (in_range, unique_combination, ...) the marts' YAML uses; not the
+    # singular tests, which read models this project stubs out
+    shutil.copytree(DBT_PROJECT / "tests" / "generic", root / "tests" / "generic")
     for folder in MART_FOLDERS:
         shutil.copytree(DBT_PROJECT / "models" / folder, root / "models" / folder)
     shutil.copytree(STUB_MODELS, root / "models" / "stubs")
