@@ -119,6 +119,8 @@ def test_a_source_failing_on_its_first_run_blocks_with_a_clear_outcome(tiny_worl
     blocking = {row["check_name"]: row["description"] for row in status.failing_checks if row["status"] == "failed"}
     assert blocking and all(row_asset.startswith("bluesky/") for row_asset in
                             {row["asset"] for row in status.failing_checks if row["status"] == "failed"})
-    assert all("bluesky.posts does not exist" in description for description in blocking.values())
+    # since issue 24 the row-level rules on raw tables are dbt source tests: on the missing table they fail
+    # (all on the failed source's assets, above); why is told by stale_sources and the summary (below)
+    assert {"source_not_null_bluesky_posts_uri", "source_unique_bluesky_posts_uri"} <= set(blocking), blocking
     assert "SOURCE FAILED bluesky: SourceAuthError" in text and "it has never loaded" in text
     assert WRONG_PASSWORD not in (data_dir / "serving" / "last_run.json").read_text()
